@@ -1,0 +1,185 @@
+"""Events: what happened to one candidate's application, when, and how."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Final
+
+import attrs
+
+from .exceptions import InvalidEvent, NaiveTimestamp
+
+__all__ = [
+    "ACTIVITIES",
+    "PERSONAL_CHANNELS",
+    "Activity",
+    "Channel",
+    "Event",
+    "is_missing",
+    "parse_timestamp",
+]
+
+
+class Activity(enum.StrEnum):
+    """The canonical activities of a recruitment process (snake_case).
+
+    Events carry activities as plain strings; this enum names the ones the built-in process
+    model and rules know.  A company's own process model may add more.
+    """
+
+    APPLICATION_RECEIVED = "application_received"
+    APPLICATION_ACKNOWLEDGED = "application_acknowledged"
+    PROCESS_INFO_SENT = "process_info_sent"
+    SCREENING_STARTED = "screening_started"
+    INTERVIEW_SCHEDULED = "interview_scheduled"
+    INTERVIEW_RESCHEDULED = "interview_rescheduled"
+    INTERVIEW_HELD = "interview_held"
+    QUESTION_RECEIVED = "question_received"
+    QUESTION_ANSWERED = "question_answered"
+    STATUS_UPDATE_SENT = "status_update_sent"
+    FEEDBACK_REQUESTED = "feedback_requested"
+    FEEDBACK_GIVEN = "feedback_given"
+    OFFER_MADE = "offer_made"
+    OFFER_ACCEPTED = "offer_accepted"
+    OFFER_DECLINED = "offer_declined"
+    REJECTED = "rejected"
+    THANK_YOU_SENT = "thank_you_sent"
+    TALENT_POOL_OFFERED = "talent_pool_offered"
+    TALENT_POOL_JOINED = "talent_pool_joined"
+    WITHDRAWN = "withdrawn"
+    DATA_DELETED = "data_deleted"
+
+
+#: Every canonical activity name, in the order of the process.
+ACTIVITIES: Final[tuple[str, ...]] = tuple(a.value for a in Activity)
+
+
+class Channel(enum.StrEnum):
+    """How a message reached the candidate.
+
+    Events keep the channel as the string they were given: an unknown channel is an error
+    only in strict mode (see :class:`~cx_rules.Engine`).
+    """
+
+    PHONE = "phone"
+    VIDEO = "video"
+    MEETING = "meeting"
+    EMAIL = "email"
+    LETTER = "letter"
+    PORTAL = "portal"
+    SMS = "sms"
+
+
+#: Channels on which the candidate meets a person rather than a message.
+PERSONAL_CHANNELS: Final[frozenset[str]] = frozenset(
+    {Channel.PHONE, Channel.VIDEO, Channel.MEETING}
+)
+
+
+def parse_timestamp(value: str | datetime, *, where: str = "timestamp") -> datetime:
+    """Return an aware :class:`~datetime.datetime` for an ISO 8601 string or a datetime.
+
+    Raises :class:`~cx_rules.NaiveTimestamp` when the value has no zone offset and
+    :class:`~cx_rules.InvalidEvent` when it is not a timestamp at all; ``where`` names the
+    field in the message.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidEvent(
+                f"{where}: {value!r} is not an ISO 8601 timestamp "
+                "(expected e.g. 2026-03-02T09:30:00+01:00)"
+            ) from None
+    elif not isinstance(value, datetime):
+        raise InvalidEvent(
+            f"{where}: expected an ISO 8601 string or a datetime, got {type(value).__name__}"
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise NaiveTimestamp(
+            f"{where}: {value.isoformat()} has no time zone; give an offset "
+            "(2026-03-02T09:30:00+01:00) or set a default timezone in the policy"
+        )
+    return value
+
+
+def _timestamp(value: str | datetime) -> datetime:
+    return parse_timestamp(value)
+
+
+def _attributes(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    # A private copy, typed read-only: the event owns its attributes.
+    return dict(value) if value else {}
+
+
+def _non_empty_str(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value:
+        raise InvalidEvent(f"{attribute.name}: expected a non-empty string, got {value!r}")
+
+
+def _optional_str(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidEvent(f"{attribute.name}: expected a string or None, got {value!r}")
+
+
+def is_missing(value: object) -> bool:
+    """Whether an attribute value counts as absent: ``None``, or a blank string."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@attrs.frozen(repr=False)
+class Event:
+    """One thing that happened in one case, at one moment.
+
+    ``timestamp`` must be timezone-aware; an ISO 8601 string is parsed.  ``attributes`` holds
+    everything else the source recorded (``reason``, ``interview_id``, ``items``, ...); it is
+    read-only.  Two events are equal when all their fields are equal.
+    """
+
+    case_id: str = attrs.field(validator=_non_empty_str)
+    activity: str = attrs.field(validator=_non_empty_str)
+    timestamp: datetime = attrs.field(converter=_timestamp)
+    event_id: str | None = attrs.field(default=None, kw_only=True, validator=_optional_str)
+    actor: str | None = attrs.field(default=None, kw_only=True, validator=_optional_str)
+    channel: str | None = attrs.field(default=None, kw_only=True, validator=_optional_str)
+    attributes: Mapping[str, Any] = attrs.field(
+        factory=dict, kw_only=True, converter=_attributes, hash=False
+    )
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value of a field or attribute by name, or ``default`` when it is missing.
+
+        ``channel``, ``actor`` and ``event_id`` are looked up on the event itself; a blank
+        string counts as missing.
+        """
+        if name in ("channel", "actor", "event_id"):
+            value = getattr(self, name)
+        else:
+            value = self.attributes.get(name)
+        return default if is_missing(value) else value
+
+    def __repr__(self) -> str:
+        extra = "".join(
+            f", {k}={v!r}"
+            for k, v in (
+                ("event_id", self.event_id),
+                ("actor", self.actor),
+                ("channel", self.channel),
+            )
+            if v is not None
+        )
+        if self.attributes:
+            extra += f", attributes={dict(self.attributes)!r}"
+        return f"Event({self.case_id!r}, {self.activity!r}, {self.timestamp.isoformat()!r}{extra})"
+
+    def describe(self) -> str:
+        """A short label for messages: activity, time and (when known) channel."""
+        label = f"{self.activity} at {self.timestamp.isoformat()}"
+        if self.channel:
+            label += f" by {self.channel}"
+        return label

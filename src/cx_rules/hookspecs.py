@@ -1,0 +1,50 @@
+"""The hooks a plugin implements.
+
+A plugin is a module or object with functions marked ``@cx_rules.hookimpl`` whose names are
+the hooks below.  An implementation may take fewer arguments than the specification, so a hook
+can gain arguments without breaking old plugins.  Plugins are found through the entry-point
+group ``cx_rules``::
+
+    [project.entry-points.cx_rules]
+    acme = "acme_cx.plugin"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import pluggy
+
+if TYPE_CHECKING:
+    from .rule import Rule
+    from .text import TextAnalyser
+
+__all__ = ["PROJECT", "cx_rules_rules", "cx_rules_text_analysers", "hookimpl", "hookspec"]
+
+PROJECT = "cx_rules"
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+# pluggy's markers are untyped; the casts keep decorated functions' signatures for mypy.
+hookspec = cast(Callable[[_F], _F], pluggy.HookspecMarker(PROJECT))
+hookimpl = cast(Callable[[_F], _F], pluggy.HookimplMarker(PROJECT))
+
+
+@hookspec
+def cx_rules_rules() -> Sequence[type[Rule]]:  # type: ignore[empty-body]
+    """Return the rule classes this plugin provides.
+
+    Called once, when a plugin manager collects rules (building an :class:`~cx_rules.Engine`
+    or listing rules); never per event.  Each class subclasses :class:`~cx_rules.Rule` and has
+    a code no other plugin uses.  The built-in rules are registered through this same hook.
+    """
+
+
+@hookspec
+def cx_rules_text_analysers() -> Sequence[TextAnalyser]:  # type: ignore[empty-body]
+    """Return text analysers (objects following :class:`~cx_rules.text.TextAnalyser`).
+
+    Called once when an :class:`~cx_rules.Engine` is built.  Every analyser of every plugin is
+    asked about each message text; a question is answered yes when any analyser says yes.  The
+    built-in English and Danish analysers are registered through this same hook.
+    """

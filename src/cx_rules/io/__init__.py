@@ -1,0 +1,1 @@
+"""Reading event logs: native JSONL, CSV, XES, OCEL and pandas DataFrames."""

@@ -1,0 +1,218 @@
+"""Process models: the states of a case and the activities that move between them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Final
+
+import attrs
+
+from .events import Activity as A
+from .exceptions import ProcessModelError
+
+__all__ = ["ProcessModel", "default_model"]
+
+
+def _states(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
+def _freeze_transitions(
+    value: Mapping[str, Mapping[str, str]],
+) -> Mapping[str, Mapping[str, str]]:
+    return MappingProxyType({s: MappingProxyType(dict(t)) for s, t in value.items()})
+
+
+@attrs.frozen(eq=False)
+class ProcessModel:
+    """A state machine for one application: states and the activities allowed in each.
+
+    ``transitions[state][activity]`` is the state the activity leads to.  An activity that
+    leads back to the same state is allowed there without changing it (a question, a thank-you,
+    feedback).  The model is checked when it is built: the initial state and every terminal
+    state exist, terminal states have no way out, and every state is reachable from the initial
+    one.  A :class:`~cx_rules.ProcessModelError` says what is wrong.
+    """
+
+    initial: str
+    terminal: frozenset[str] = attrs.field(converter=_states)
+    transitions: Mapping[str, Mapping[str, str]] = attrs.field(converter=_freeze_transitions)
+    name: str = "custom"
+
+    def __attrs_post_init__(self) -> None:
+        states = self.states
+        if self.initial not in self.transitions:
+            raise ProcessModelError(f"initial state {self.initial!r} has no transitions entry")
+        for state in sorted(self.terminal - states):
+            raise ProcessModelError(f"terminal state {state!r} is not a state of the model")
+        for state in sorted(self.terminal):
+            for activity, target in sorted(self.transitions.get(state, {}).items()):
+                if target != state:
+                    raise ProcessModelError(
+                        f"terminal state {state!r} has a way out: {activity!r} -> {target!r}"
+                    )
+        if self.initial in self.terminal:
+            raise ProcessModelError(f"initial state {self.initial!r} must not be terminal")
+        reached = {self.initial}
+        todo = [self.initial]
+        while todo:
+            for target in self.transitions.get(todo.pop(), {}).values():
+                if target not in reached:
+                    reached.add(target)
+                    todo.append(target)
+        unreachable = sorted(states - reached)
+        if unreachable:
+            raise ProcessModelError(
+                f"states not reachable from {self.initial!r}: {', '.join(unreachable)}"
+            )
+        open_dead_ends = sorted(
+            s
+            for s in states - self.terminal
+            if all(t == s for t in self.transitions.get(s, {}).values())
+        )
+        if open_dead_ends:
+            raise ProcessModelError(
+                f"states that are not terminal but have no way out: {', '.join(open_dead_ends)}"
+            )
+
+    @property
+    def states(self) -> frozenset[str]:
+        """Every state named in the model."""
+        found = set(self.transitions) | set(self.terminal) | {self.initial}
+        for targets in self.transitions.values():
+            found.update(targets.values())
+        return frozenset(found)
+
+    @property
+    def activities(self) -> frozenset[str]:
+        """Every activity the model allows somewhere."""
+        return frozenset(a for targets in self.transitions.values() for a in targets)
+
+    def allowed(self, state: str) -> tuple[str, ...]:
+        """The activities allowed in ``state``, sorted."""
+        return tuple(sorted(self.transitions.get(state, {})))
+
+    def next_state(self, state: str, activity: str) -> str | None:
+        """The state ``activity`` leads to from ``state``, or ``None`` when not allowed."""
+        targets = self.transitions.get(state)
+        return None if targets is None else targets.get(activity)
+
+    def is_terminal(self, state: str) -> bool:
+        """Whether the case is closed in ``state``."""
+        return state in self.terminal
+
+    def extend(
+        self,
+        transitions: Mapping[str, Mapping[str, str]],
+        *,
+        terminal: Iterable[str] = (),
+        name: str | None = None,
+    ) -> ProcessModel:
+        """A new model with more (or changed) transitions and terminal states.
+
+        ``transitions`` is merged state by state over this model's; a state not named keeps its
+        transitions.  The result is validated like any model.
+        """
+        merged = {s: dict(t) for s, t in self.transitions.items()}
+        for state, targets in transitions.items():
+            merged.setdefault(state, {}).update(targets)
+        return ProcessModel(
+            initial=self.initial,
+            terminal=self.terminal | frozenset(terminal),
+            transitions=merged,
+            name=name or self.name,
+        )
+
+
+# Activities that talk to or about the candidate without moving the case.
+_WHILE_OPEN: Final = (
+    A.APPLICATION_ACKNOWLEDGED,
+    A.PROCESS_INFO_SENT,
+    A.QUESTION_RECEIVED,
+    A.QUESTION_ANSWERED,
+    A.STATUS_UPDATE_SENT,
+    A.FEEDBACK_REQUESTED,
+    A.FEEDBACK_GIVEN,
+    A.THANK_YOU_SENT,
+    A.TALENT_POOL_OFFERED,
+    A.TALENT_POOL_JOINED,
+)
+# What still happens after a case has closed.
+_AFTER_CLOSE: Final = (
+    A.QUESTION_RECEIVED,
+    A.QUESTION_ANSWERED,
+    A.STATUS_UPDATE_SENT,
+    A.FEEDBACK_REQUESTED,
+    A.FEEDBACK_GIVEN,
+    A.THANK_YOU_SENT,
+    A.TALENT_POOL_OFFERED,
+    A.TALENT_POOL_JOINED,
+    A.DATA_DELETED,
+)
+
+
+def _stay(state: str, activities: Iterable[str]) -> dict[str, str]:
+    return dict.fromkeys(activities, state)
+
+
+def _open(state: str, **moves: str) -> dict[str, str]:
+    targets = _stay(state, _WHILE_OPEN)
+    targets.update({A.REJECTED: "rejected", A.WITHDRAWN: "withdrawn", A.DATA_DELETED: "withdrawn"})
+    targets.update(moves)
+    return targets
+
+
+def _build_default() -> ProcessModel:
+    interviewing = _open(
+        "interviewing",
+        offer_made="offer",
+    )
+    interviewing.update(
+        _stay("interviewing", (A.INTERVIEW_SCHEDULED, A.INTERVIEW_RESCHEDULED, A.INTERVIEW_HELD))
+    )
+    offer = _open(
+        "offer",
+        offer_made="offer",
+        offer_accepted="hired",
+        offer_declined="declined",
+    )
+    return ProcessModel(
+        name="default",
+        initial="new",
+        terminal={"hired", "rejected", "withdrawn", "declined"},
+        transitions={
+            "new": {A.APPLICATION_RECEIVED: "applied"},
+            "applied": _open(
+                "applied",
+                screening_started="screening",
+                interview_scheduled="interviewing",
+            ),
+            "screening": _open(
+                "screening",
+                interview_scheduled="interviewing",
+                offer_made="offer",
+            ),
+            "interviewing": interviewing,
+            "offer": offer,
+            "hired": _stay("hired", (a for a in _AFTER_CLOSE if a != A.DATA_DELETED)),
+            "rejected": _stay("rejected", _AFTER_CLOSE),
+            "withdrawn": _stay("withdrawn", _AFTER_CLOSE),
+            "declined": _stay("declined", _AFTER_CLOSE),
+        },
+    )
+
+
+_DEFAULT: Final = _build_default()
+
+
+def default_model() -> ProcessModel:
+    """The default recruitment model.
+
+    ``new`` --application_received--> ``applied`` -> ``screening`` -> ``interviewing`` ->
+    ``offer`` -> ``hired``; any open state -> ``rejected`` or ``withdrawn``; ``offer`` ->
+    ``declined``.  ``hired``, ``rejected``, ``withdrawn`` and ``declined`` are terminal.
+    Messages, questions, feedback, thanks and the talent pool are allowed in every open state
+    and after closing; ``data_deleted`` closes an open case as withdrawn.
+    """
+    return _DEFAULT

@@ -1,0 +1,120 @@
+"""Finding plugins and collecting their rules."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from typing import Final, cast
+
+import attrs
+import pluggy
+
+from . import hookspecs
+from .exceptions import PluginError
+from .findings import Severity
+from .rule import Rule
+from .text import TextAnalyser
+
+__all__ = ["AUTOLOAD_ENV", "RuleInfo", "collect_analysers", "collect_rules", "plugin_manager"]
+
+#: Set this environment variable (to anything but an empty string) to skip entry points.
+AUTOLOAD_ENV: Final = "CX_RULES_DISABLE_PLUGIN_AUTOLOAD"
+BUILTIN: Final = "cx_rules.builtin"
+
+_CODE: Final = re.compile(r"^[A-Z]+[0-9]{3,}$")
+_NAME: Final = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+@attrs.frozen
+class RuleInfo:
+    """A rule class and the plugin that provided it."""
+
+    rule: type[Rule]
+    plugin: str
+
+
+def plugin_manager(*, autoload: bool | None = None) -> pluggy.PluginManager:
+    """A plugin manager with the built-in rules and (unless disabled) every installed plugin.
+
+    Entry points of the group ``cx_rules`` are loaded after the built-ins.  ``autoload=None``
+    follows the environment variable :data:`AUTOLOAD_ENV`.
+    """
+    from .rules import builtin
+
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    pm.register(builtin, name=BUILTIN)
+    if autoload is None:
+        autoload = not os.environ.get(AUTOLOAD_ENV)
+    if autoload:
+        try:
+            pm.load_setuptools_entrypoints(hookspecs.PROJECT)
+        except Exception as exc:
+            raise PluginError(f"could not load a cx_rules plugin: {exc!r}") from exc
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(str(exc)) from exc
+    return pm
+
+
+def collect_rules(pm: pluggy.PluginManager) -> Mapping[str, RuleInfo]:
+    """Every rule the registered plugins provide, by code, sorted by code.
+
+    Raises :class:`~cx_rules.PluginError` when a rule's metadata is invalid or two plugins
+    claim the same code (the message names both).
+    """
+    found: dict[str, RuleInfo] = {}
+    # Built-ins first, then plugins in registration order, so messages name the newcomer.
+    for impl in reversed(pm.hook.cx_rules_rules.get_hookimpls()):
+        plugin = impl.plugin_name
+        try:
+            classes = cast("Sequence[type[Rule]] | None", impl.function())
+        except Exception as exc:
+            raise PluginError(f"plugin {plugin!r} failed to list its rules: {exc!r}") from exc
+        for rule in classes or ():
+            _check_metadata(rule, plugin)
+            other = found.get(rule.code)
+            if other is not None:
+                raise PluginError(
+                    f"rule code {rule.code} is claimed twice: by {other.rule.__qualname__} "
+                    f"of plugin {other.plugin!r} and by {rule.__qualname__} of plugin {plugin!r}"
+                )
+            found[rule.code] = RuleInfo(rule, plugin)
+    return dict(sorted(found.items()))
+
+
+def collect_analysers(pm: pluggy.PluginManager) -> list[TextAnalyser]:
+    """Every text analyser the registered plugins provide, built-ins first."""
+    found: list[TextAnalyser] = []
+    for impl in reversed(pm.hook.cx_rules_text_analysers.get_hookimpls()):
+        try:
+            analysers = cast("Sequence[TextAnalyser] | None", impl.function())
+        except Exception as exc:
+            raise PluginError(
+                f"plugin {impl.plugin_name!r} failed to list its text analysers: {exc!r}"
+            ) from exc
+        for analyser in analysers or ():
+            if not isinstance(analyser, TextAnalyser):
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r} returned {analyser!r}, which is not a "
+                    "text analyser (language, thanks, is_template, is_specific_feedback)"
+                )
+            found.append(analyser)
+    return found
+
+
+def _check_metadata(rule: object, plugin: str) -> None:
+    if not (isinstance(rule, type) and issubclass(rule, Rule)):
+        raise PluginError(f"plugin {plugin!r} returned {rule!r}, which is not a Rule subclass")
+    where = f"rule {rule.__qualname__} of plugin {plugin!r}"
+    for attr in ("code", "name", "practice", "severity"):
+        if not hasattr(rule, attr):
+            raise PluginError(f"{where} has no {attr!r}")
+    if not _CODE.match(rule.code):
+        raise PluginError(f"{where}: code {rule.code!r} is not capital letters then digits")
+    if not _NAME.match(rule.name):
+        raise PluginError(f"{where}: name {rule.name!r} is not kebab-case")
+    if not isinstance(rule.severity, Severity):
+        raise PluginError(f"{where}: severity must be a cx_rules.Severity")

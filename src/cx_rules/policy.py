@@ -1,0 +1,239 @@
+"""Policies: which rules run, how strict they are, and the calendar deadlines use."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Container, Iterable, Mapping
+from datetime import date, tzinfo
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import attrs
+
+from .calendar import WEEKDAYS, BusinessCalendar
+from .exceptions import PolicyError
+from .findings import Severity
+
+__all__ = ["Policy"]
+
+_MISSING_EVIDENCE: Final = ("unknown", "violation")
+_RULE_KEYS: Final = ("severity",)
+
+
+def _zone(name: str, where: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PolicyError(
+            f"{where}: {name!r} is not a known IANA time zone (expected e.g. Europe/Copenhagen)"
+        ) from None
+
+
+def _strings(value: object, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise PolicyError(f"{where}: expected a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def _freeze_rules(value: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Mapping[str, Any]]:
+    return MappingProxyType({code: MappingProxyType(dict(t)) for code, t in value.items()})
+
+
+@attrs.frozen
+class Policy:
+    """What to check and how, usually loaded from TOML.
+
+    ``select`` and ``ignore`` take rule codes or prefixes (``CX4``, ``CX102``, ``ALL``); the
+    longest matching prefix decides, and ``ignore`` wins a tie.  ``rules`` holds one table per
+    rule code with its options and an optional ``severity``.  ``timezone``, ``workdays`` and
+    ``holidays`` make the business-day calendar.  ``missing_evidence = "violation"`` counts
+    checks that lack data as violations instead of unknown.  ``assume_timezone`` is the zone
+    given to timestamps without one when reading logs (by default they are errors).
+    ``holiday_country`` adds a country's public holidays from the optional ``holidays``
+    package (``pip install 'cx-rules[holidays]'``), for example ``"DK"``.
+    """
+
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    rules: Mapping[str, Mapping[str, Any]] = attrs.field(
+        factory=dict, converter=_freeze_rules, eq=False, hash=False
+    )
+    timezone: str = "UTC"
+    workdays: tuple[str, ...] = WEEKDAYS[:5]
+    holidays: tuple[date, ...] = ()
+    missing_evidence: str = "unknown"
+    assume_timezone: str | None = None
+    holiday_country: str | None = None
+    source: str = attrs.field(default="<policy>", eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        where = self.source
+        _zone(self.timezone, f"{where}: timezone")
+        if self.assume_timezone is not None:
+            _zone(self.assume_timezone, f"{where}: assume_timezone")
+        for day in self.workdays:
+            if day not in WEEKDAYS:
+                raise PolicyError(
+                    f"{where}: workdays: {day!r} is not a day (expected {', '.join(WEEKDAYS)})"
+                )
+        if not self.workdays:
+            raise PolicyError(f"{where}: workdays: expected at least one day")
+        if self.missing_evidence not in _MISSING_EVIDENCE:
+            raise PolicyError(
+                f"{where}: missing_evidence: expected 'unknown' or 'violation', "
+                f"got {self.missing_evidence!r}"
+            )
+        for code, table in self.rules.items():
+            severity = table.get("severity")
+            if severity is not None and severity not in tuple(Severity):
+                raise PolicyError(
+                    f"{where}: rules.{code}.severity: expected error, warning or info, "
+                    f"got {severity!r}"
+                )
+
+    # -- loading --------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | Path) -> Policy:
+        """Load a policy from a TOML file.
+
+        A ``pyproject.toml`` is read from its ``[tool.cx-rules]`` table (an empty policy when
+        there is none); any other file from its top level.
+        """
+        path = Path(path)
+        try:
+            with path.open("rb") as handle:
+                data = tomllib.load(handle)
+        except OSError as exc:
+            raise PolicyError(f"{path}: cannot read the policy: {exc.strerror}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise PolicyError(f"{path}: not valid TOML: {exc}") from None
+        if path.name == "pyproject.toml":
+            data = data.get("tool", {}).get("cx-rules", {})
+        return cls.from_mapping(data, source=str(path))
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], *, source: str = "<policy>") -> Policy:
+        """Build a policy from parsed TOML (or any mapping of the same shape)."""
+        known = {
+            "select",
+            "ignore",
+            "rules",
+            "timezone",
+            "workdays",
+            "holidays",
+            "missing_evidence",
+            "assume_timezone",
+            "holiday_country",
+        }
+        for key in data:
+            if key not in known:
+                raise PolicyError(
+                    f"{source}: unknown key {key!r} (expected one of {', '.join(sorted(known))})"
+                )
+        kwargs: dict[str, Any] = {"source": source}
+        for key in ("select", "ignore", "workdays"):
+            if key in data:
+                kwargs[key] = _strings(data[key], f"{source}: {key}")
+        for key in ("timezone", "missing_evidence", "assume_timezone", "holiday_country"):
+            if key in data:
+                if not isinstance(data[key], str):
+                    raise PolicyError(f"{source}: {key}: expected a string, got {data[key]!r}")
+                kwargs[key] = data[key]
+        if "holidays" in data:
+            kwargs["holidays"] = _dates(data["holidays"], f"{source}: holidays")
+        if "rules" in data:
+            rules = data["rules"]
+            if not isinstance(rules, Mapping) or not all(
+                isinstance(t, Mapping) for t in rules.values()
+            ):
+                raise PolicyError(
+                    f"{source}: rules: expected a table per rule code ([rules.CX401]), "
+                    f"got {rules!r}"
+                )
+            kwargs["rules"] = rules
+        return cls(**kwargs)
+
+    # -- queries --------------------------------------------------------------------------
+
+    def selects(self, code: str) -> bool:
+        """Whether the rule ``code`` is enabled by ``select`` and ``ignore``."""
+        chosen = _longest(self.select, code)
+        dropped = _longest(self.ignore, code)
+        return chosen >= 0 and chosen > dropped
+
+    def severity_for(self, code: str, default: Severity) -> Severity:
+        """The severity the policy gives rule ``code``."""
+        value = self.rules.get(code, {}).get("severity")
+        return Severity(value) if value is not None else default
+
+    def options_for(self, code: str) -> dict[str, Any]:
+        """The options the policy sets for rule ``code`` (without ``severity``)."""
+        return {k: v for k, v in self.rules.get(code, {}).items() if k not in _RULE_KEYS}
+
+    def calendar(self) -> BusinessCalendar:
+        """The business-day calendar deadlines are computed in."""
+        return BusinessCalendar(
+            timezone=_zone(self.timezone, f"{self.source}: timezone"),
+            workdays=frozenset(WEEKDAYS.index(d) for d in self.workdays),
+            holidays=frozenset(self.holidays),
+            extra_holidays=self._country_holidays(),
+        )
+
+    def _country_holidays(self) -> Container[date] | None:
+        if self.holiday_country is None:
+            return None
+        where = f"{self.source}: holiday_country"
+        try:
+            import holidays
+        except ImportError:
+            raise PolicyError(
+                f"{where}: needs the optional 'holidays' package (pip install 'cx-rules[holidays]')"
+            ) from None
+        try:
+            found: Container[date] = holidays.country_holidays(self.holiday_country)
+        except NotImplementedError:
+            raise PolicyError(
+                f"{where}: {self.holiday_country!r} is not a country the holidays package "
+                "knows (expected an ISO 3166 code such as DK)"
+            ) from None
+        return found
+
+    def default_zone(self) -> tzinfo | None:
+        """The zone assumed for timestamps without one, or ``None`` (they are errors)."""
+        if self.assume_timezone is None:
+            return None
+        return _zone(self.assume_timezone, f"{self.source}: assume_timezone")
+
+
+def _longest(prefixes: Iterable[str], code: str) -> int:
+    best = -1
+    for prefix in prefixes:
+        if prefix == "ALL":
+            best = max(best, 0)
+        elif code.startswith(prefix):
+            best = max(best, len(prefix))
+    return best
+
+
+def _dates(value: object, where: str) -> tuple[date, ...]:
+    if not isinstance(value, list):
+        raise PolicyError(f"{where}: expected a list of dates (2026-12-24), got {value!r}")
+    days = []
+    for item in value:
+        if isinstance(item, date):
+            days.append(item)
+        elif isinstance(item, str):
+            try:
+                days.append(date.fromisoformat(item))
+            except ValueError:
+                raise PolicyError(
+                    f"{where}: {item!r} is not a date (expected YYYY-MM-DD)"
+                ) from None
+        else:
+            raise PolicyError(f"{where}: {item!r} is not a date (expected YYYY-MM-DD)")
+    return tuple(days)

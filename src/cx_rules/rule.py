@@ -1,0 +1,200 @@
+"""The rule API: metadata, typed options, and the step a rule reads and writes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
+
+from .exceptions import PolicyError
+from .findings import Severity
+
+if TYPE_CHECKING:
+    from .step import Step
+
+__all__ = ["Option", "Rule"]
+
+T = TypeVar("T")
+
+
+class Option(Generic[T]):
+    """A typed option of a rule, with its default and a sentence of documentation.
+
+    Declare it as a class attribute; read it on the rule instance, where it has the value the
+    policy set (or the default)::
+
+        class Acknowledge(Rule):
+            business_days = Option(2, "business days allowed for the acknowledgement")
+
+            def on_event(self, step: Step) -> None:
+                due = step.business_days(self.business_days)
+
+    The type is the default's: ``bool``, ``int``, ``float``, ``str`` or a tuple of strings.
+    Numbers are at least ``minimum`` (0 unless given); ``choices`` limits strings.
+    """
+
+    def __init__(
+        self,
+        default: T,
+        doc: str,
+        *,
+        minimum: float | None = 0,
+        choices: Sequence[str] | None = None,
+    ) -> None:
+        self.default = default
+        self.doc = doc
+        self.minimum = minimum
+        self.choices = tuple(choices) if choices is not None else None
+        self.name = ""
+        self.validate(default, "default")
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> Option[T]: ...
+    @overload
+    def __get__(self, instance: Rule, owner: type) -> T: ...
+    def __get__(self, instance: Rule | None, owner: type) -> Option[T] | T:
+        if instance is None:
+            return self
+        value: T = instance._values[self.name]
+        return value
+
+    @property
+    def kind(self) -> str:
+        """The option's type as a policy author reads it (``integer``, ``list of strings``)."""
+        return _kind_name(self.default)
+
+    def validate(self, value: object, where: str) -> T:
+        """Return ``value`` converted to the option's type, or raise :class:`PolicyError`."""
+        default = self.default
+        expected = self.kind
+        result: object
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+            result = value
+        elif isinstance(default, int):
+            ok = isinstance(value, int) and not isinstance(value, bool)
+            result = value
+        elif isinstance(default, float):
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            result = float(value) if ok else value  # type: ignore[arg-type]
+        elif isinstance(default, str):
+            ok = isinstance(value, str)
+            result = value
+        elif isinstance(default, tuple):
+            ok = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+            result = tuple(value) if ok else value  # type: ignore[arg-type]
+        else:  # pragma: no cover - guarded by the default's own validation
+            raise TypeError(f"unsupported option type {type(default).__name__}")
+        if not ok:
+            raise PolicyError(f"{where}: expected {expected}, got {value!r}")
+        if (
+            self.minimum is not None
+            and isinstance(result, int | float)
+            and not isinstance(result, bool)
+            and result < self.minimum
+        ):
+            raise PolicyError(f"{where}: expected a number >= {self.minimum:g}, got {value!r}")
+        if self.choices is not None:
+            items = result if isinstance(result, tuple) else (result,)
+            for item in items:
+                if item not in self.choices:
+                    raise PolicyError(
+                        f"{where}: expected one of {', '.join(self.choices)}, got {item!r}"
+                    )
+        return result  # type: ignore[return-value]
+
+
+def _kind_name(default: object) -> str:
+    if isinstance(default, bool):
+        return "a boolean"
+    if isinstance(default, int):
+        return "an integer"
+    if isinstance(default, float):
+        return "a number"
+    if isinstance(default, str):
+        return "a string"
+    if isinstance(default, tuple):
+        return "a list of strings"
+    raise TypeError(
+        f"an option default must be bool, int, float, str or a tuple of str, got {default!r}"
+    )
+
+
+class Rule:
+    """Base class of every rule, built-in or from a plugin.
+
+    A rule is a plain object: class attributes hold its metadata, :class:`Option` attributes
+    its settings, and :meth:`on_event` its logic.  The engine calls :meth:`on_event` only for
+    the activities listed in :attr:`activities`, after the case has moved to its new state.
+
+    Metadata (all class attributes):
+
+    - ``code``: a stable identifier, a prefix of capital letters and three or more digits
+      (``CX102``; plugins use their own prefix, ``ACME101``);
+    - ``name``: kebab-case (``personal-rejection``);
+    - ``practice``: the practice it belongs to (``communication``, ``gratitude``, ...);
+    - ``severity``: the default :class:`~cx_rules.Severity`;
+    - ``summary``: one sentence, what it checks; ``why``: why it matters (with a figure and its
+      source where there is one); ``passing`` and ``violating``: example events as JSON lines.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    practice: ClassVar[str]
+    severity: ClassVar[Severity]
+    activities: ClassVar[frozenset[str]] = frozenset()
+    summary: ClassVar[str] = ""
+    why: ClassVar[str] = ""
+    passing: ClassVar[tuple[str, ...]] = ()
+    violating: ClassVar[tuple[str, ...]] = ()
+    _option_specs: ClassVar[Mapping[str, Option[Any]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        specs: dict[str, Option[Any]] = {}
+        for klass in reversed(cls.__mro__):
+            for attr, value in vars(klass).items():
+                if isinstance(value, Option):
+                    specs[attr] = value
+        cls._option_specs = specs
+
+    def __init__(self, **options: Any) -> None:
+        values = {name: spec.default for name, spec in self._option_specs.items()}
+        for key, value in options.items():
+            spec = self._option_specs.get(key)
+            if spec is None:
+                known = ", ".join(sorted(self._option_specs)) or "none"
+                raise PolicyError(
+                    f"rules.{self.code}: unknown option {key!r} (options of "
+                    f"{self.code} {self.name}: {known})"
+                )
+            values[key] = spec.validate(value, f"rules.{self.code}.{key}")
+        self._values: dict[str, Any] = values
+
+    @classmethod
+    def option_specs(cls) -> Mapping[str, Option[Any]]:
+        """The options this rule declares, by name."""
+        return cls._option_specs
+
+    @property
+    def option_values(self) -> Mapping[str, Any]:
+        """The options in force on this instance, by name."""
+        return dict(self._values)
+
+    def subscriptions(self) -> frozenset[str]:
+        """The activities this instance wants to see; by default :attr:`activities`.
+
+        Override when options decide the subscriptions (the engine asks once, when built).
+        """
+        return self.activities
+
+    def on_event(self, step: Step) -> None:
+        """Judge ``step.event``: report outcomes and open or discharge obligations.
+
+        The default does nothing; a rule that subscribes to activities overrides it.
+        """
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.code} {self.name}>"

@@ -1,0 +1,59 @@
+"""Rules about the process itself; the engine applies these directly."""
+
+from __future__ import annotations
+
+from ..findings import Severity
+from ..rule import Rule
+
+__all__ = ["RULES", "IllegalTransition", "RuleError"]
+
+
+class RuleError(Rule):
+    code = "CX000"
+    name = "rule-error"
+    practice = "process"
+    severity = Severity.ERROR
+    summary = (
+        "A rule raised an exception while judging an event. The rule's other checks on that "
+        "event are dropped, every other rule still runs, and the finding names the rule, its "
+        "plugin and the exception."
+    )
+    why = (
+        "A broken rule must neither crash an audit nor pass silently: a report that hides a "
+        "failed check would be trusted for something it never checked."
+    )
+
+
+class IllegalTransition(Rule):
+    code = "CX001"
+    name = "illegal-transition"
+    practice = "process"
+    severity = Severity.ERROR
+    summary = (
+        "Every event must be allowed in the state the case is in: no offer after a rejection, "
+        "no interview after the candidate withdrew. An event that is not allowed leaves the "
+        "case unchanged; in strict mode it raises TransitionNotAllowed instead."
+    )
+    why = (
+        "Applicant tracking systems have sent job offers to candidates they had already "
+        "rejected (Frappe HRMS issues #680 and #3389): a closed case needs a guard, and an "
+        "audit needs to see where the process broke."
+    )
+    passing = (
+        '{"case_id": "c1", "activity": "application_received", "timestamp": "2026-03-02T09:00:00+01:00"}',
+        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-04T10:00:00+01:00", '
+        '"reason": "other candidates matched better", "channel": "email"}',
+    )
+    violating = (
+        '{"case_id": "c1", "activity": "application_received", "timestamp": "2026-03-02T09:00:00+01:00"}',
+        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-04T10:00:00+01:00", '
+        '"reason": "other candidates matched better", "channel": "email"}',
+        '{"case_id": "c1", "activity": "offer_made", "timestamp": "2026-03-09T10:00:00+01:00"}',
+    )
+
+
+#: The rules this module contributes, registered by :mod:`cx_rules.rules.builtin`.
+RULES: tuple[type[Rule], ...] = (
+    RuleError,
+    IllegalTransition,
+)

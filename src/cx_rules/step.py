@@ -1,0 +1,227 @@
+"""The step: what a rule sees of one event on one case, and how it reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from .calendar import BusinessCalendar
+from .case import Case
+from .events import Event
+from .findings import Finding, Outcome, Severity
+from .obligations import Obligation
+from .text import TextReader
+
+__all__ = ["Step", "format_delta"]
+
+
+def format_delta(delta: timedelta) -> str:
+    """A duration as people write it: ``2d 3h``, ``45min``, ``0min``."""
+    minutes = int(delta.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{days}d"] if days else []
+    if hours:
+        parts.append(f"{hours}h")
+    if minutes or not parts:
+        parts.append(f"{minutes}min")
+    return " ".join(parts)
+
+
+class Step:
+    """One event being recorded on one case, as the rules see it.
+
+    ``case`` is the case *before* the event, ``event`` the event, ``state`` the state the
+    case moves to and ``previous`` the state it leaves.  ``calendar`` computes deadlines in the
+    policy's business days; ``text`` reads free message text
+    (:class:`~cx_rules.text.TextReader`).  A rule reports through the methods
+    below; the engine stamps each finding with the rule's code and the severity the policy
+    gives it.
+    """
+
+    __slots__ = (
+        "_code",
+        "_findings",
+        "_missing_as_violation",
+        "_obligations",
+        "_severity",
+        "calendar",
+        "case",
+        "event",
+        "previous",
+        "state",
+        "text",
+    )
+
+    def __init__(
+        self,
+        case: Case,
+        event: Event,
+        state: str,
+        calendar: BusinessCalendar,
+        text: TextReader,
+        findings: list[Finding],
+        missing_as_violation: bool,
+    ) -> None:
+        self.case = case
+        self.event = event
+        self.state = state
+        self.previous = case.state
+        self.calendar = calendar
+        self.text = text
+        self._findings = findings
+        self._missing_as_violation = missing_as_violation
+        self._obligations: list[Obligation] | None = None
+        self._code = ""
+        self._severity = Severity.INFO
+
+    # -- reporting ------------------------------------------------------------------------
+
+    def passed(self, message: str = "", *, evidence: Sequence[Event] = ()) -> None:
+        """Report that the rule's check passed on this event."""
+        self._add(Outcome.PASSED, message, evidence)
+
+    def violated(
+        self,
+        message: str,
+        *,
+        evidence: Sequence[Event] = (),
+        due: datetime | None = None,
+        late: timedelta | None = None,
+    ) -> None:
+        """Report a violation; ``message`` should stand on its own in a report."""
+        self._add(Outcome.VIOLATED, message, evidence, due=due, late=late)
+
+    def unknown(self, message: str, *, missing: str, evidence: Sequence[Event] = ()) -> None:
+        """Report that the rule cannot judge because attribute ``missing`` is absent.
+
+        Under a policy with ``missing_evidence = "violation"`` this counts as a violation.
+        """
+        outcome = Outcome.VIOLATED if self._missing_as_violation else Outcome.UNKNOWN
+        self._add(outcome, message, evidence, missing=missing)
+
+    def _add(
+        self,
+        outcome: Outcome,
+        message: str,
+        evidence: Sequence[Event],
+        *,
+        due: datetime | None = None,
+        late: timedelta | None = None,
+        missing: str | None = None,
+    ) -> None:
+        self._findings.append(
+            Finding(
+                case_id=self.case.case_id,
+                code=self._code,
+                outcome=outcome,
+                severity=self._severity,
+                message=message,
+                at=self.event.timestamp,
+                evidence=tuple(evidence) if evidence else (self.event,),
+                due=due,
+                late=late,
+                missing=missing,
+            )
+        )
+
+    # -- attributes -------------------------------------------------------------------------
+
+    def attr(self, name: str, default: Any = None) -> Any:
+        """The event's field or attribute ``name``; ``default`` when absent or blank."""
+        return self.event.get(name, default)
+
+    # -- deadlines --------------------------------------------------------------------------
+
+    def business_days(self, days: int, start: datetime | None = None) -> datetime:
+        """``days`` business days after ``start`` (default: the event's time)."""
+        return self.calendar.add_business_days(start or self.event.timestamp, days)
+
+    def days(self, days: int, start: datetime | None = None) -> datetime:
+        """``days`` calendar days after ``start`` (default: the event's time)."""
+        return self.calendar.add_days(start or self.event.timestamp, days)
+
+    # -- obligations ------------------------------------------------------------------------
+
+    @property
+    def obligations(self) -> list[Obligation]:
+        """The case's obligations as they stand during this step (all rules)."""
+        if self._obligations is None:
+            self._obligations = list(self.case.obligations)
+        return self._obligations
+
+    def obligation(self, key: str) -> Obligation | None:
+        """This rule's obligation ``key``, open or overdue, or ``None``."""
+        code = self._code
+        for o in self._obligations if self._obligations is not None else self.case.obligations:
+            if o.code == code and o.key == key:
+                return o
+        return None
+
+    def open(
+        self,
+        key: str,
+        due: datetime,
+        message: str,
+        action: str,
+        *,
+        opened_by: Event | None = None,
+    ) -> Obligation:
+        """Open (or replace) this rule's obligation ``key``, due by ``due``.
+
+        ``message`` says what is owed ("application acknowledged within 2 business days");
+        ``action`` is the reminder a recruiter reads ("acknowledge the application").
+        """
+        self.cancel(key)
+        obligation = Obligation(
+            code=self._code,
+            key=key,
+            due=due,
+            opened_by=opened_by or self.event,
+            message=message,
+            action=action,
+        )
+        self.obligations.append(obligation)
+        return obligation
+
+    def fulfil(self, key: str) -> Obligation | None:
+        """Discharge obligation ``key`` with this event and report the outcome.
+
+        On time (the event at or before the due time): passed.  Late: violated, with how late.
+        Already expired: the violation was reported when it expired, so nothing new.  Returns
+        the obligation, or ``None`` when there was none.
+        """
+        obligation = self.cancel(key)
+        if obligation is None or obligation.expired:
+            return obligation
+        event = self.event
+        evidence = (obligation.opened_by, event)
+        if event.timestamp <= obligation.due:
+            self._add(
+                Outcome.PASSED,
+                f"{obligation.message}: done at {event.timestamp.isoformat()}",
+                evidence,
+                due=obligation.due,
+            )
+        else:
+            late = event.timestamp - obligation.due
+            self._add(
+                Outcome.VIOLATED,
+                f"{obligation.message}: done {format_delta(late)} late "
+                f"(due {obligation.due.isoformat()}, done {event.timestamp.isoformat()})",
+                evidence,
+                due=obligation.due,
+                late=late,
+            )
+        return obligation
+
+    def cancel(self, key: str) -> Obligation | None:
+        """Withdraw obligation ``key`` without an outcome (it no longer applies)."""
+        obligations = self.obligations
+        code = self._code
+        for i, o in enumerate(obligations):
+            if o.code == code and o.key == key:
+                del obligations[i]
+                return o
+        return None
