@@ -68,6 +68,8 @@ class Policy:
     missing_evidence: str = "unknown"
     assume_timezone: str | None = None
     holiday_country: str | None = None
+    #: The ``[mapping]`` table, read by :mod:`cx_rules.io.mapping` (kept raw here).
+    mapping: Mapping[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
     source: str = attrs.field(default="<policy>", eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -129,6 +131,7 @@ class Policy:
             "missing_evidence",
             "assume_timezone",
             "holiday_country",
+            "mapping",
         }
         for key in data:
             if key not in known:
@@ -146,6 +149,12 @@ class Policy:
                 kwargs[key] = data[key]
         if "holidays" in data:
             kwargs["holidays"] = _dates(data["holidays"], f"{source}: holidays")
+        if "mapping" in data:
+            if not isinstance(data["mapping"], Mapping):
+                raise PolicyError(
+                    f"{source}: mapping: expected a table ([mapping]), got {data['mapping']!r}"
+                )
+            kwargs["mapping"] = data["mapping"]
         if "rules" in data:
             rules = data["rules"]
             if not isinstance(rules, Mapping) or not all(
