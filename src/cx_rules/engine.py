@@ -322,16 +322,19 @@ class Engine:
         findings: list[Finding] = []
         for o in obligations:
             if not o.expired and o.due < now:
+                unknown = o.missing is not None and not self._missing_as_violation
                 findings.append(
                     Finding(
                         case_id=case_id,
                         code=o.code,
-                        outcome=Outcome.VIOLATED,
+                        outcome=Outcome.UNKNOWN if unknown else Outcome.VIOLATED,
                         severity=self._severity.get(o.code, Severity.WARNING),
-                        message=f"{o.message}: not done by {o.due.isoformat()}",
+                        message=f"{o.message}: not done by {o.due.isoformat()}"
+                        + (f" ({o.missing} not recorded)" if o.missing else ""),
                         at=o.due,
                         evidence=(o.opened_by,),
                         due=o.due,
+                        missing=o.missing,
                     )
                 )
                 o = attrs.evolve(o, expired=True)

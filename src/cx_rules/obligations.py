@@ -28,6 +28,9 @@ class Obligation:
     message: str
     action: str
     expired: bool = False
+    #: When set, the attribute whose absence kept the rule from judging: if the obligation
+    #: expires, the outcome is ``unknown`` (naming it) rather than ``violated``.
+    missing: str | None = None
 
 
 @attrs.frozen

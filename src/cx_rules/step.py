@@ -167,11 +167,14 @@ class Step:
         action: str,
         *,
         opened_by: Event | None = None,
+        missing: str | None = None,
     ) -> Obligation:
         """Open (or replace) this rule's obligation ``key``, due by ``due``.
 
         ``message`` says what is owed ("application acknowledged within 2 business days");
         ``action`` is the reminder a recruiter reads ("acknowledge the application").
+        ``missing`` names an attribute whose absence is why the rule could not judge yet: an
+        obligation with it expires as ``unknown`` instead of ``violated``.
         """
         self.cancel(key)
         obligation = Obligation(
@@ -181,6 +184,7 @@ class Step:
             opened_by=opened_by or self.event,
             message=message,
             action=action,
+            missing=missing,
         )
         self.obligations.append(obligation)
         return obligation
