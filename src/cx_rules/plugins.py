@@ -67,7 +67,7 @@ def collect_rules(pm: pluggy.PluginManager) -> Mapping[str, RuleInfo]:
     """
     found: dict[str, RuleInfo] = {}
     # Built-ins first, then plugins in registration order, so messages name the newcomer.
-    for impl in reversed(pm.hook.cx_rules_rules.get_hookimpls()):
+    for impl in pm.hook.cx_rules_rules.get_hookimpls():
         plugin = impl.plugin_name
         try:
             classes = cast("Sequence[type[Rule]] | None", impl.function())
@@ -88,7 +88,7 @@ def collect_rules(pm: pluggy.PluginManager) -> Mapping[str, RuleInfo]:
 def collect_analysers(pm: pluggy.PluginManager) -> list[TextAnalyser]:
     """Every text analyser the registered plugins provide, built-ins first."""
     found: list[TextAnalyser] = []
-    for impl in reversed(pm.hook.cx_rules_text_analysers.get_hookimpls()):
+    for impl in pm.hook.cx_rules_text_analysers.get_hookimpls():
         try:
             analysers = cast("Sequence[TextAnalyser] | None", impl.function())
         except Exception as exc:

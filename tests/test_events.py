@@ -1,0 +1,90 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from cx_rules import ACTIVITIES, Activity, Channel, Event, InvalidEvent, NaiveTimestamp
+from cx_rules.events import is_missing, parse_timestamp
+
+
+def test_event_parses_iso_strings_with_offsets():
+    event = Event("c1", "application_received", "2026-03-02T09:30:00+01:00")
+    assert event.timestamp == datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
+    assert event.timestamp.utcoffset() == timedelta(hours=1)
+
+
+def test_z_suffix_means_utc():
+    assert parse_timestamp("2026-03-02T09:30:00Z") == datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+def test_naive_timestamp_is_an_error_that_says_so():
+    with pytest.raises(NaiveTimestamp) as info:
+        Event("c1", "rejected", "2026-03-02T09:30:00")
+    assert str(info.value) == (
+        "timestamp: 2026-03-02T09:30:00 has no time zone; give an offset "
+        "(2026-03-02T09:30:00+01:00) or set a default timezone in the policy"
+    )
+    assert isinstance(info.value, ValueError)
+
+
+def test_naive_datetime_is_refused_too():
+    with pytest.raises(NaiveTimestamp):
+        Event("c1", "rejected", datetime(2026, 3, 2, 9, 30))
+
+
+def test_garbage_timestamp():
+    with pytest.raises(InvalidEvent) as info:
+        Event("c1", "rejected", "yesterday")
+    assert str(info.value) == (
+        "timestamp: 'yesterday' is not an ISO 8601 timestamp "
+        "(expected e.g. 2026-03-02T09:30:00+01:00)"
+    )
+
+
+@pytest.mark.parametrize("field", ["case_id", "activity"])
+def test_required_strings(field):
+    kwargs = {"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-02T09:30:00+00:00"}
+    kwargs[field] = ""
+    with pytest.raises(InvalidEvent) as info:
+        Event(**kwargs)
+    assert str(info.value) == f"{field}: expected a non-empty string, got ''"
+
+
+def test_attributes_are_copied_and_get_treats_blank_as_missing():
+    source = {"reason": "  ", "job_id": "j1"}
+    event = Event("c1", "rejected", "2026-03-02T09:30:00+00:00", channel="", attributes=source)
+    source["job_id"] = "changed"
+    assert event.get("job_id") == "j1"
+    assert event.get("reason") is None
+    assert event.get("channel", "n/a") == "n/a"
+    assert is_missing(None)
+    assert not is_missing(0)
+
+
+def test_events_compare_by_value_and_hash_without_attributes():
+    a = Event("c1", "rejected", "2026-03-02T09:30:00+00:00", attributes={"reason": "x"})
+    b = Event("c1", "rejected", "2026-03-02T10:30:00+01:00", attributes={"reason": "x"})
+    assert a == b
+    assert hash(a) == hash(b)
+
+
+def test_vocabulary():
+    assert ACTIVITIES[0] == "application_received"
+    assert len(ACTIVITIES) == len(set(ACTIVITIES)) == 21
+    assert Activity.REJECTED == "rejected"
+    assert [c.value for c in Channel] == [
+        "phone",
+        "video",
+        "meeting",
+        "email",
+        "letter",
+        "portal",
+        "sms",
+    ]
+
+
+def test_repr_and_describe():
+    event = Event(
+        "c1", "rejected", datetime(2026, 3, 2, 9, 30, tzinfo=UTC), channel="phone"
+    )
+    assert repr(event) == "Event('c1', 'rejected', '2026-03-02T09:30:00+00:00', channel='phone')"
+    assert event.describe() == "rejected at 2026-03-02T09:30:00+00:00 by phone"
