@@ -83,8 +83,6 @@ def test_vocabulary():
 
 
 def test_repr_and_describe():
-    event = Event(
-        "c1", "rejected", datetime(2026, 3, 2, 9, 30, tzinfo=UTC), channel="phone"
-    )
+    event = Event("c1", "rejected", datetime(2026, 3, 2, 9, 30, tzinfo=UTC), channel="phone")
     assert repr(event) == "Event('c1', 'rejected', '2026-03-02T09:30:00+00:00', channel='phone')"
     assert event.describe() == "rejected at 2026-03-02T09:30:00+00:00 by phone"

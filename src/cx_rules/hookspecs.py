@@ -17,10 +17,21 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import pluggy
 
 if TYPE_CHECKING:
+    from .calendar import BusinessCalendar
+    from .model import ProcessModel
+    from .policy import Policy
     from .rule import Rule
     from .text import TextAnalyser
 
-__all__ = ["PROJECT", "cx_rules_rules", "cx_rules_text_analysers", "hookimpl", "hookspec"]
+__all__ = [
+    "PROJECT",
+    "cx_rules_calendar",
+    "cx_rules_process_model",
+    "cx_rules_rules",
+    "cx_rules_text_analysers",
+    "hookimpl",
+    "hookspec",
+]
 
 PROJECT = "cx_rules"
 
@@ -47,4 +58,26 @@ def cx_rules_text_analysers() -> Sequence[TextAnalyser]:  # type: ignore[empty-b
     Called once when an :class:`~cx_rules.Engine` is built.  Every analyser of every plugin is
     asked about each message text; a question is answered yes when any analyser says yes.  The
     built-in English and Danish analysers are registered through this same hook.
+    """
+
+
+@hookspec
+def cx_rules_process_model(model: ProcessModel) -> ProcessModel | None:
+    """Extend or replace the process model.
+
+    Called once when an :class:`~cx_rules.Engine` is built without an explicit ``model``.
+    ``model`` is the model so far: the default recruitment model as changed by the plugins
+    called before this one (in registration order).  Return a new model (for instance
+    ``model.extend({...})`` with an extra ``assessment`` stage) or ``None`` to keep it.
+    """
+
+
+@hookspec
+def cx_rules_calendar(policy: Policy, calendar: BusinessCalendar) -> BusinessCalendar | None:
+    """Supply the business-day calendar deadlines are counted in.
+
+    Called once when an :class:`~cx_rules.Engine` is built, with the policy and the calendar
+    the policy describes (or the one returned by a plugin called before).  Return a new
+    :class:`~cx_rules.BusinessCalendar` (other workdays, a company's closing days,
+    ``extra_holidays`` from a holiday service) or ``None`` to keep it.
     """

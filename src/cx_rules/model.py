@@ -21,7 +21,13 @@ def _states(value: Iterable[str]) -> frozenset[str]:
 def _freeze_transitions(
     value: Mapping[str, Mapping[str, str]],
 ) -> Mapping[str, Mapping[str, str]]:
-    return MappingProxyType({s: MappingProxyType(dict(t)) for s, t in value.items()})
+    # Plain strings, also where a caller used Activity members: the model is data.
+    return MappingProxyType(
+        {
+            str(s): MappingProxyType({str(a): str(target) for a, target in t.items()})
+            for s, t in value.items()
+        }
+    )
 
 
 @attrs.frozen(eq=False)

@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from importlib.metadata import entry_points
 from typing import Final, cast
 
 import attrs
 import pluggy
 
 from . import hookspecs
-from .exceptions import PluginError
+from .calendar import BusinessCalendar
+from .exceptions import CxRulesError, PluginError
 from .findings import Severity
+from .model import ProcessModel
+from .policy import Policy
 from .rule import Rule
 from .text import TextAnalyser
 
-__all__ = ["AUTOLOAD_ENV", "RuleInfo", "collect_analysers", "collect_rules", "plugin_manager"]
+__all__ = [
+    "AUTOLOAD_ENV",
+    "RuleInfo",
+    "collect_analysers",
+    "collect_rules",
+    "plugin_manager",
+    "resolve_calendar",
+    "resolve_model",
+]
 
 #: Set this environment variable (to anything but an empty string) to skip entry points.
 AUTOLOAD_ENV: Final = "CX_RULES_DISABLE_PLUGIN_AUTOLOAD"
@@ -34,11 +46,15 @@ class RuleInfo:
     plugin: str
 
 
-def plugin_manager(*, autoload: bool | None = None) -> pluggy.PluginManager:
-    """A plugin manager with the built-in rules and (unless disabled) every installed plugin.
+def plugin_manager(
+    *, autoload: bool | None = None, allow: Collection[str] | None = None
+) -> pluggy.PluginManager:
+    """A plugin manager with the built-in rules and (unless disabled) the installed plugins.
 
     Entry points of the group ``cx_rules`` are loaded after the built-ins.  ``autoload=None``
-    follows the environment variable :data:`AUTOLOAD_ENV`.
+    follows the environment variable :data:`AUTOLOAD_ENV`.  ``allow`` restricts loading to
+    the entry points with those names (a policy's ``plugins`` allow-list); naming one that is
+    not installed is a :class:`~cx_rules.PluginError`.
     """
     from .rules import builtin
 
@@ -48,15 +64,83 @@ def plugin_manager(*, autoload: bool | None = None) -> pluggy.PluginManager:
     if autoload is None:
         autoload = not os.environ.get(AUTOLOAD_ENV)
     if autoload:
-        try:
-            pm.load_setuptools_entrypoints(hookspecs.PROJECT)
-        except Exception as exc:
-            raise PluginError(f"could not load a cx_rules plugin: {exc!r}") from exc
+        _load_entry_points(pm, allow)
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise PluginError(str(exc)) from exc
     return pm
+
+
+def _load_entry_points(pm: pluggy.PluginManager, allow: Collection[str] | None) -> None:
+    found = {ep.name: ep for ep in entry_points(group=hookspecs.PROJECT)}
+    if allow is not None:
+        missing = sorted(set(allow) - set(found))
+        if missing:
+            raise PluginError(
+                f"the policy allows plugin(s) {', '.join(missing)}, but no installed package "
+                f"provides a {hookspecs.PROJECT!r} entry point by that name "
+                f"(installed: {', '.join(sorted(found)) or 'none'})"
+            )
+    for name in sorted(found):
+        if allow is not None and name not in allow:
+            continue
+        if pm.get_plugin(name) is not None or pm.is_blocked(name):
+            continue
+        try:
+            plugin = found[name].load()
+        except Exception as exc:
+            raise PluginError(
+                f"could not load cx_rules plugin {name!r} ({found[name].value}): {exc!r}"
+            ) from exc
+        pm.register(plugin, name=name)
+
+
+def _call(impl: pluggy.HookImpl, **kwargs: object) -> object:
+    # Like pluggy: an implementation may take fewer arguments than the specification.
+    return impl.function(*(kwargs[name] for name in impl.argnames))
+
+
+def resolve_model(pm: pluggy.PluginManager, model: ProcessModel) -> ProcessModel:
+    """The process model after every plugin's ``cx_rules_process_model`` had its say."""
+    for impl in pm.hook.cx_rules_process_model.get_hookimpls():
+        try:
+            changed = _call(impl, model=model)
+        except CxRulesError:
+            raise
+        except Exception as exc:
+            raise PluginError(
+                f"plugin {impl.plugin_name!r} failed to build the process model: {exc!r}"
+            ) from exc
+        if changed is not None:
+            if not isinstance(changed, ProcessModel):
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r} returned {changed!r} as the process model"
+                )
+            model = changed
+    return model
+
+
+def resolve_calendar(
+    pm: pluggy.PluginManager, policy: Policy, calendar: BusinessCalendar
+) -> BusinessCalendar:
+    """The calendar after every plugin's ``cx_rules_calendar`` had its say."""
+    for impl in pm.hook.cx_rules_calendar.get_hookimpls():
+        try:
+            changed = _call(impl, policy=policy, calendar=calendar)
+        except CxRulesError:
+            raise
+        except Exception as exc:
+            raise PluginError(
+                f"plugin {impl.plugin_name!r} failed to supply a calendar: {exc!r}"
+            ) from exc
+        if changed is not None:
+            if not isinstance(changed, BusinessCalendar):
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r} returned {changed!r} as the calendar"
+                )
+            calendar = changed
+    return calendar
 
 
 def collect_rules(pm: pluggy.PluginManager) -> Mapping[str, RuleInfo]:

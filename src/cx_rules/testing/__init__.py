@@ -16,11 +16,11 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-from .case import Case
-from .engine import Engine
-from .events import Event, parse_timestamp
-from .findings import Finding, Outcome
-from .io.native import event_from_dict
+from ..case import Case
+from ..engine import Engine
+from ..events import Event, parse_timestamp
+from ..findings import Finding, Outcome
+from ..io.native import event_from_dict
 
 __all__ = ["event", "events", "findings_of", "outcomes", "run"]
 

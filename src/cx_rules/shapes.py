@@ -1,0 +1,148 @@
+"""The common shapes of a rule, each in a few lines.
+
+Most company policies have one of three shapes.  Subclass the shape, fill in its class
+attributes (and one method where a judgement is needed); the shape writes ``on_event``:
+
+- :class:`StateRule`: "when activity X happens in state S, require Y";
+- :class:`DeadlineRule`: "after X, Y must follow within N business (or calendar) days";
+- :class:`Prohibition`: "X must never happen when Y".
+
+Anything else subclasses :class:`~cx_rules.Rule` directly.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from .rule import Rule
+from .step import Step
+
+__all__ = ["DeadlineRule", "Prohibition", "StateRule"]
+
+
+class StateRule(Rule):
+    """When ``when`` happens in one of ``in_states``, :meth:`require` must hold.
+
+    ``in_states`` are the states the case is in *before* the event (empty: any state).
+    :meth:`require` returns ``True`` (passed), ``False`` (violated with ``message``) or
+    ``None`` (not applicable).  Example::
+
+        class ManagerCallsFinalRound(StateRule):
+            code = "ACME101"
+            name = "manager-calls-final-round"
+            practice = "communication"
+            severity = Severity.WARNING
+            summary = "Candidates rejected after interviews are called by a hiring manager."
+            when = "rejected"
+            in_states = ("interviewing",)
+            message = "the rejection was not given by a hiring manager"
+
+            def require(self, step: Step) -> bool | None:
+                return step.attr("actor_role") == "hiring_manager"
+    """
+
+    when: ClassVar[str]
+    in_states: ClassVar[tuple[str, ...]] = ()
+    message: ClassVar[str] = ""
+
+    def subscriptions(self) -> frozenset[str]:
+        return frozenset({self.when})
+
+    def require(self, step: Step) -> bool | None:
+        """Whether the requirement holds for ``step.event``; ``None`` when it does not apply."""
+        raise TypeError(f"{type(self).__name__} must define require(step)")
+
+    def on_event(self, step: Step) -> None:
+        if self.in_states and step.previous not in self.in_states:
+            return
+        verdict = self.require(step)
+        if verdict is True:
+            step.passed()
+        elif verdict is False:
+            step.violated(
+                f"{self.message or self.summary} ({step.event.describe()} in state "
+                f"{step.previous!r})"
+            )
+
+
+class DeadlineRule(Rule):
+    """After ``after``, one of ``then`` must follow within ``within`` days.
+
+    ``business_days`` chooses business days (the policy's calendar) or calendar days;
+    ``cancel_on`` lists activities that make the deadline moot (a withdrawal).  Declare
+    ``within`` as an :class:`~cx_rules.Option` so the policy can change it::
+
+        class MeetingWithinThreeDays(DeadlineRule):
+            code = "ACME103"
+            ...
+            after = "application_received"
+            then = ("interview_scheduled",)
+            within = Option(3, "business days to invite an internal candidate")
+            action = "invite the internal candidate to a meeting"
+
+    :meth:`applies` may narrow which ``after`` events open the deadline.
+    """
+
+    after: ClassVar[str]
+    then: ClassVar[tuple[str, ...]]
+    within: int
+    business_days: ClassVar[bool] = True
+    cancel_on: ClassVar[tuple[str, ...]] = ("withdrawn", "data_deleted")
+    action: ClassVar[str] = ""
+
+    def subscriptions(self) -> frozenset[str]:
+        return frozenset({self.after, *self.then, *self.cancel_on})
+
+    def applies(self, step: Step) -> bool:
+        """Whether this ``after`` event opens the deadline (by default every one does)."""
+        return True
+
+    def on_event(self, step: Step) -> None:
+        activity = step.event.activity
+        if activity in self.then:
+            step.fulfil("deadline")
+        if activity in self.cancel_on:
+            step.cancel("deadline")
+        if activity == self.after and self.applies(step):
+            days = self.within
+            unit = "business days" if self.business_days else "days"
+            due = step.business_days(days) if self.business_days else step.days(days)
+            step.open(
+                "deadline",
+                due,
+                f"{' or '.join(self.then)} within {days} {unit} of {self.after}",
+                self.action or f"record {self.then[0]}",
+            )
+
+
+class Prohibition(Rule):
+    """``activity`` must never happen when :meth:`forbidden` says so.
+
+    Every ``activity`` event is judged: passed, or violated with ``message``.  Example::
+
+        class NoFridayAfternoonRejections(Prohibition):
+            code = "ACME102"
+            ...
+            activity = "rejected"
+            message = "rejected on a Friday afternoon"
+
+            def forbidden(self, step: Step) -> bool:
+                local = step.event.timestamp.astimezone(step.calendar.timezone)
+                return local.weekday() == 4 and local.hour >= 15
+    """
+
+    activity: ClassVar[str]
+    message: ClassVar[str] = ""
+
+    def subscriptions(self) -> frozenset[str]:
+        return frozenset({self.activity})
+
+    def forbidden(self, step: Step) -> bool:
+        """Whether ``step.event`` is forbidden."""
+        raise TypeError(f"{type(self).__name__} must define forbidden(step)")
+
+    def on_event(self, step: Step) -> None:
+        if self.forbidden(step):
+            step.violated(f"{self.message or self.summary} ({step.event.describe()})")
+        else:
+            step.passed()
