@@ -54,11 +54,11 @@ json_values: st.SearchStrategy[Any] = st.recursive(
     st.none()
     | st.booleans()
     | st.integers(min_value=-(2**53), max_value=2**53)
-    | st.text(max_size=20),
+    | st.text(max_size=12),
     lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+        st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=6), inner, max_size=2)
     ),
-    max_leaves=6,
+    max_leaves=3,
 )
 
 #: A channel: none, a known one, or one no enum knows.
@@ -83,7 +83,7 @@ _KEYS = (
 
 #: Free attributes with the names the built-in rules read, and values of any JSON type.
 attributes: st.SearchStrategy[dict[str, Any]] = st.dictionaries(
-    st.sampled_from(_KEYS), json_values, max_size=4
+    st.sampled_from(_KEYS), json_values, max_size=3
 )
 
 
@@ -102,7 +102,7 @@ def event_sequences(
     *,
     case_id: str = "c1",
     valid: bool | None = None,
-    max_size: int = 25,
+    max_size: int = 15,
     start: datetime = START,
 ) -> list[Event]:
     """Time-ordered events of one case.

@@ -1,0 +1,1 @@
+"""ACME's candidate-experience policies, as a cx-rules plugin."""

@@ -1,0 +1,65 @@
+"""ACME's rules, tested with the tools cx-rules gives plugin authors."""
+
+from acme_cx.rules import ManagerCallsFinalRound, MobilityMeeting, NoFridayAfternoonRejections
+from hypothesis import given
+
+from cx_rules import Engine, Outcome, Policy
+from cx_rules.testing import event, events, findings_of, outcomes, run
+from cx_rules.testing.strategies import event_sequences
+
+
+def final_round(case_id, **rejection):
+    return [
+        event(case_id, "application_received", "2026-03-02T09:00+01:00"),
+        event(case_id, "interview_scheduled", "2026-03-03T09:00+01:00", round="final"),
+        event(case_id, "rejected", "2026-03-09T11:00+01:00", channel="phone", **rejection),
+    ]
+
+
+def test_only_acme_rules_are_loaded(cx_engine):
+    assert sorted(c for c in cx_engine.rules if c.startswith("ACME")) == [
+        "ACME101",
+        "ACME102",
+        "ACME103",
+    ]
+    assert "CX401" not in cx_engine.rules
+
+
+def test_manager_calls_final_round(cx_engine):
+    assert outcomes(run(cx_engine, final_round("a", actor_role="hiring_manager")), "ACME101") == [
+        "passed"
+    ]
+    (finding,) = findings_of(run(cx_engine, final_round("b", actor_role="recruiter")), "ACME101")
+    assert finding.outcome is Outcome.VIOLATED
+    assert outcomes(run(cx_engine, final_round("c")), "ACME101") == []  # no role: not judged
+
+
+def test_friday_afternoon_in_the_policy_time_zone(cx_engine_factory):
+    engine = cx_engine_factory(policy=Policy(timezone="Europe/Copenhagen"))
+    late = [*final_round("a")[:2], event("a", "rejected", "2026-03-06T15:00+01:00")]
+    early = [*final_round("b")[:2], event("b", "rejected", "2026-03-06T14:59+01:00")]
+    assert outcomes(run(engine, late), "ACME102") == ["violated"]
+    assert outcomes(run(engine, early), "ACME102") == ["passed"]
+    later = cx_engine_factory(
+        policy=Policy(timezone="Europe/Copenhagen", rules={"ACME102": {"after_hour": 16}})
+    )
+    assert outcomes(run(later, late), "ACME102") == ["passed"]
+
+
+def test_mobility_meeting_deadline(cx_engine_factory):
+    engine = cx_engine_factory(policy=Policy(timezone="Europe/Copenhagen"))
+    assert outcomes(run(engine, events(*MobilityMeeting.passing)), "ACME103") == ["passed"]
+    assert outcomes(run(engine, events(*MobilityMeeting.violating)), "ACME103") == ["violated"]
+    waiting = events(MobilityMeeting.passing[0])
+    found = run(engine, waiting, as_of="2026-03-09T00:00+01:00")
+    assert outcomes(found, "ACME103") == ["pending"]
+
+
+@given(event_sequences(valid=None))
+def test_no_sequence_breaks_the_rules(sequence):
+    engine = Engine(
+        Policy(timezone="Europe/Copenhagen"),
+        rules=[ManagerCallsFinalRound, NoFridayAfternoonRejections, MobilityMeeting],
+    )
+    found = run(engine, sequence)
+    assert [f for f in found if f.code == "CX000"] == []

@@ -1,0 +1,79 @@
+"""The example plugin under examples/plugins/ installs, is discovered, and passes its tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PLUGIN = ROOT / "examples" / "plugins" / "acme-cx-rules"
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Install the plugin with pip into a directory of its own: a real wheel, entry points."""
+    target = tmp_path_factory.mktemp("site")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(PLUGIN),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    env = {k: v for k, v in os.environ.items() if k != "CX_RULES_DISABLE_PLUGIN_AUTOLOAD"}
+    env["PYTHONPATH"] = os.pathsep.join([str(target), *sys.path])
+    return env
+
+
+def test_cx_rules_lists_the_plugin_rules(installed):
+    result = subprocess.run(
+        [sys.executable, "-m", "cx_rules", "rules"],
+        env=installed,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = [line.split() for line in result.stdout.splitlines() if line.startswith("ACME")]
+    assert [(r[0], r[1], r[-2], r[-1]) for r in rows] == [
+        ("ACME101", "manager-calls-final-round", "yes", "acme_cx"),
+        ("ACME102", "no-friday-afternoon-rejections", "yes", "acme_cx"),
+        ("ACME103", "mobility-meeting", "yes", "acme_cx"),
+    ]
+
+
+def test_rule_page_of_a_plugin_rule(installed):
+    result = subprocess.run(
+        [sys.executable, "-m", "cx_rules", "rule", "acme103"],
+        env=installed,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.startswith("# ACME103 mobility-meeting\n")
+    assert "- **Provided by:** acme_cx" in result.stdout
+    assert "| `within` | an integer | `3` |" in result.stdout
+
+
+def test_the_plugin_own_tests_pass(installed):
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(PLUGIN / "tests")],
+        env=installed,
+        capture_output=True,
+        text=True,
+        cwd=PLUGIN,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "5 passed" in result.stdout
