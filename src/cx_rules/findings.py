@@ -37,13 +37,16 @@ class Outcome(enum.StrEnum):
     """The result of one check.
 
     ``unknown`` means the data needed to judge was missing; it is never counted as passed or
-    as violated.  ``pending`` means a deadline has not been reached yet.
+    as violated.  ``pending`` means a deadline has not been reached yet.  ``waived`` is a
+    violation or unknown that a policy waiver covers: reported with the waiver's
+    justification, not counted against the score.
     """
 
     PASSED = "passed"
     VIOLATED = "violated"
     UNKNOWN = "unknown"
     PENDING = "pending"
+    WAIVED = "waived"
 
 
 @attrs.frozen
@@ -53,7 +56,8 @@ class Finding:
     ``at`` is when the check was decided (the event's time, the due time of an expired
     obligation, or the audit's cut-off for a pending one); ``due`` and ``late`` are set for
     deadlines; ``missing`` names the attribute whose absence made the outcome unknown;
-    ``evidence`` holds the events the conclusion rests on.
+    ``evidence`` holds the events the conclusion rests on.  ``waived_by`` names the policy
+    waiver and its justification when the outcome is ``waived``.
     """
 
     case_id: str
@@ -66,6 +70,7 @@ class Finding:
     due: datetime | None = None
     late: timedelta | None = None
     missing: str | None = None
+    waived_by: str | None = None
 
     @property
     def counts_against(self) -> bool:

@@ -1,0 +1,115 @@
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from cx_rules import Finding, Outcome, PolicyError, Severity
+from cx_rules.waivers import Waiver, Waivers, parse_waivers
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def finding(code="CX104", case_id="c-17", at="2026-03-02T10:00:00+01:00", outcome=Outcome.VIOLATED):
+    return Finding(
+        case_id=case_id,
+        code=code,
+        outcome=outcome,
+        severity=Severity.ERROR,
+        message="no contact for 20 days",
+        at=datetime.fromisoformat(at),
+    )
+
+
+WAIVERS = parse_waivers(
+    [
+        {
+            "rule": "CX104",
+            "cases": ["c-17", "job-9/*"],
+            "justification": "the candidate asked for no contact during parental leave",
+            "expires": date(2026, 6, 30),
+        },
+        {"rule": "CX5", "cases": "c-99", "justification": "legal hold", "expires": "2026-01-31"},
+    ],
+    "policy.toml",
+)
+
+
+def test_parse():
+    assert WAIVERS[1] == Waiver("CX5", ("c-99",), "legal hold", date(2026, 1, 31), 2)
+
+
+def test_a_covered_violation_is_waived_not_dropped():
+    waivers = Waivers(WAIVERS, COPENHAGEN)
+    found = (finding(), finding(case_id="job-9/a"), finding(case_id="c-18"), finding(code="CX101"))
+    applied = waivers.apply(found)
+    assert [f.outcome for f in applied] == [
+        Outcome.WAIVED,
+        Outcome.WAIVED,
+        Outcome.VIOLATED,
+        Outcome.VIOLATED,
+    ]
+    assert applied[0].message == found[0].message
+    assert applied[0].waived_by == (
+        "waiver 1 (CX104 for c-17, job-9/*, until 2026-06-30): the candidate asked for no "
+        "contact during parental leave"
+    )
+
+
+def test_expiry_is_the_last_covered_day_in_the_policy_zone():
+    waivers = Waivers(WAIVERS, COPENHAGEN)
+    last = finding(at="2026-06-30T23:30:00+02:00")
+    after = finding(at="2026-06-30T22:30:00+00:00")  # 00:30 on 1 July in Copenhagen
+    assert [f.outcome for f in waivers.apply((last, after))] == [Outcome.WAIVED, Outcome.VIOLATED]
+
+
+def test_passed_and_pending_are_never_waived():
+    waivers = Waivers(WAIVERS, COPENHAGEN)
+    found = (finding(outcome=Outcome.PASSED), finding(outcome=Outcome.PENDING))
+    assert waivers.apply(found) == found
+
+
+def test_unused_and_expired_waivers_are_reported():
+    waivers = Waivers(WAIVERS, COPENHAGEN)
+    applied = waivers.apply((finding(),))
+    notes = waivers.unused(applied, datetime(2026, 3, 1, tzinfo=UTC))
+    assert [(n.code, n.outcome, n.message) for n in notes] == [
+        (
+            "CX002",
+            Outcome.VIOLATED,
+            "waiver 2 (CX5 for c-99, until 2026-01-31) covered no finding and expired on "
+            "2026-01-31; remove or renew it",
+        )
+    ]
+    first = waivers.unused((), datetime(2026, 7, 1, 12, tzinfo=UTC))[0]
+    assert first.message == (
+        "waiver 1 (CX104 for c-17, job-9/*, until 2026-06-30) covered no finding and expired "
+        "on 2026-06-30; remove or renew it"
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"rule": "CX1", "cases": ["a"], "justification": "x"}, "waivers[1]: expires is required"),
+        (
+            {"rule": "CX1", "cases": [], "justification": "x", "expires": "2026-01-01"},
+            "waivers[1].cases: expected a list of case ids or patterns, got []",
+        ),
+        (
+            {"rule": "CX1", "cases": ["a"], "justification": " ", "expires": "2026-01-01"},
+            "waivers[1].justification: expected a non-empty string",
+        ),
+        (
+            {"rule": "CX1", "cases": ["a"], "justification": "x", "expires": "soon"},
+            "waivers[1].expires: 'soon' is not a date (expected YYYY-MM-DD)",
+        ),
+        (
+            {"rule": "CX1", "cases": ["a"], "justification": "x", "expires": "2026-01-01", "by": 1},
+            "waivers[1]: unknown key 'by' (expected rule, cases, justification, expires)",
+        ),
+    ],
+)
+def test_bad_waivers_name_the_waiver_and_key(table, message):
+    with pytest.raises(PolicyError) as info:
+        parse_waivers([table], "policy.toml")
+    assert str(info.value) == f"policy.toml: {message}"
