@@ -18,8 +18,11 @@ __all__ = ["TextAnalyser", "TextReader"]
 class TextAnalyser(Protocol):
     """What an analyser for one language answers about a message text."""
 
-    #: The language it reads, as an ISO 639-1 code (``en``, ``da``).
-    language: str
+    # A read-only property, so that frozen classes (and plain class attributes) qualify.
+    @property
+    def language(self) -> str:
+        """The language it reads, as an ISO 639-1 code (``en``, ``da``)."""
+        ...
 
     def thanks(self, text: str) -> bool:
         """Whether the text thanks the candidate."""
