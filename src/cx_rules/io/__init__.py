@@ -1,1 +1,105 @@
-"""Reading event logs: native JSONL, CSV, XES, OCEL and pandas DataFrames."""
+"""Reading event logs: native JSONL, CSV, XES, OCEL and pandas DataFrames.
+
+:func:`read_path` picks a reader by the file's extension (or ``format=``); every reader
+returns a :class:`~cx_rules.io.stream.LogStream` of records, one per source record: an
+:class:`~cx_rules.Event` or an :class:`~cx_rules.io.records.InputError`.  A file that cannot
+be read as a log at all raises :class:`~cx_rules.io.records.LogError`.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from pathlib import Path
+from typing import Final
+
+from .csvfile import read_csv
+from .dataframe import read_dataframe
+from .jsonl import read_jsonl
+from .kinds import KINDS, Kind
+from .mapping import STANDARD_COLUMNS, LogMapping
+from .ocel import read_ocel
+from .records import InputError, LogError, Record
+from .stream import LogStream
+from .writers import write_csv, write_jsonl, write_ocel, write_xes
+from .xes import read_xes
+
+__all__ = [
+    "FORMATS",
+    "KINDS",
+    "STANDARD_COLUMNS",
+    "InputError",
+    "Kind",
+    "LogError",
+    "LogMapping",
+    "LogStream",
+    "Record",
+    "format_for",
+    "read_csv",
+    "read_dataframe",
+    "read_jsonl",
+    "read_ocel",
+    "read_path",
+    "read_xes",
+    "write_csv",
+    "write_jsonl",
+    "write_ocel",
+    "write_xes",
+]
+
+#: The formats :func:`read_path` knows, by the name ``format=`` takes.
+FORMATS: Final = ("jsonl", "csv", "xes", "ocel")
+
+_EXTENSIONS: Final = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".xes": "xes",
+    ".xes.gz": "xes",
+    ".jsonocel": "ocel",
+    ".json": "ocel",
+}
+
+
+def format_for(path: str | Path) -> str:
+    """The format :func:`read_path` reads ``path`` as, from its extension.
+
+    Raises :class:`LogError` naming the file and the known extensions when there is none.
+    """
+    suffixes = [s.lower() for s in Path(path).suffixes]
+    suffix = "".join(suffixes[-2:]) if suffixes[-1:] == [".gz"] else "".join(suffixes[-1:])
+    found = _EXTENSIONS.get(suffix)
+    if found is None:
+        known = ", ".join(sorted(_EXTENSIONS))
+        raise LogError(
+            f"{path}: unknown log extension {suffix or '(none)'!r} "
+            f"(expected one of {known}, or pass format=)"
+        )
+    return found
+
+
+def read_path(
+    path: str | Path,
+    *,
+    mapping: LogMapping | None = None,
+    default_tz: tzinfo | None = None,
+    format: str | None = None,
+) -> LogStream:
+    """Stream the records of the log at ``path``: events and input errors, one per record.
+
+    The reader is chosen by ``format`` (one of :data:`FORMATS`) or else by the extension:
+    ``.jsonl`` and ``.ndjson`` (native JSONL), ``.csv``, ``.xes`` and ``.xes.gz``,
+    ``.jsonocel`` and ``.json`` (OCEL 1.0 or 2.0, told apart by the content).
+    ``mapping`` renames columns, activities and values; ``default_tz`` is given to timestamps
+    without a zone (else they are input errors).  Raises :class:`LogError` naming the file for
+    an unknown format or extension, a missing file, or a file that is not what it claims to be.
+    """
+    name = str(path)
+    kind = format_for(path) if format is None else format
+    if kind not in FORMATS:
+        raise LogError(f"{name}: unknown format {kind!r} (expected one of {', '.join(FORMATS)})")
+    if not Path(path).is_file():
+        raise LogError(f"{name}: no such file; expected an event log")
+    readers = {"jsonl": read_jsonl, "csv": read_csv, "ocel": read_ocel}
+    if kind == "xes":
+        return read_xes(path, mapping=mapping, default_tz=default_tz, name=name)
+    return readers[kind](path, mapping=mapping, default_tz=default_tz, name=name)

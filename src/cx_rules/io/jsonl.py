@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import IO
 
 from ..exceptions import InvalidEvent
-from .native import event_from_dict
+from ._build import build_event
+from ._files import open_text
+from .mapping import LogMapping
 from .records import InputError, Record
+from .stream import LogStream, Skip
 
 __all__ = ["read_jsonl"]
 
@@ -20,24 +23,36 @@ def read_jsonl(
     *,
     default_tz: tzinfo | None = None,
     name: str | None = None,
-) -> Iterator[Record]:
+    mapping: LogMapping | None = None,
+) -> LogStream:
     """Stream the events of a native JSONL file, one record per non-blank line.
 
     Yields an :class:`~cx_rules.Event` per good line and an
     :class:`~cx_rules.io.records.InputError` (with the 1-based line number) per bad one, then
     goes on: nothing is lost and nothing stops the stream.  ``source`` is a path or an open
-    text stream; ``name`` is what errors call the file (the path by default).
+    text stream; ``name`` is what errors call the file (the path by default).  ``mapping``
+    renames keys, activities and values first.  Lines are read one at a time.
     """
     if isinstance(source, str | Path):
-        path = Path(source)
-        with path.open(encoding="utf-8", newline="") as handle:
-            yield from _read(handle, name or str(path), default_tz)
-    else:
-        yield from _read(source, name or str(getattr(source, "name", "<stream>")), default_tz)
+        label = name or str(source)
+        return LogStream(_from_path(Path(source), label, default_tz, mapping), label)
+    label = name or str(getattr(source, "name", "<stream>"))
+    return LogStream(_read(source, label, default_tz, mapping), label)
 
 
-def _read(handle: IO[str], name: str, default_tz: tzinfo | None) -> Iterator[Record]:
+def _from_path(
+    path: Path, name: str, default_tz: tzinfo | None, mapping: LogMapping | None
+) -> Iterator[Record | Skip]:
+    with open_text(path, name) as handle:
+        yield from _read(handle, name, default_tz, mapping)
+
+
+def _read(
+    handle: IO[str], name: str, default_tz: tzinfo | None, mapping: LogMapping | None
+) -> Iterator[Record | Skip]:
     for number, line in enumerate(handle, start=1):
+        if number == 1:
+            line = line.removeprefix("\ufeff")
         if not line.strip():
             continue
         try:
@@ -50,6 +65,6 @@ def _read(handle: IO[str], name: str, default_tz: tzinfo | None) -> Iterator[Rec
             yield InputError(name, number, f"expected a JSON object, got {type(data).__name__}")
             continue
         try:
-            yield event_from_dict(data, default_tz=default_tz)
+            yield build_event(data, mapping, default_tz)
         except InvalidEvent as exc:
             yield InputError(name, number, str(exc))

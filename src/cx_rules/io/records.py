@@ -5,8 +5,18 @@ from __future__ import annotations
 import attrs
 
 from ..events import Event
+from ..exceptions import CxRulesError
 
-__all__ = ["InputError", "Record"]
+__all__ = ["InputError", "LogError", "Record"]
+
+
+class LogError(CxRulesError, ValueError):
+    """A whole file cannot be read as the log it claims to be.
+
+    Raised, not yielded: the file is missing, is not XML or JSON, has no header, declares a
+    DOCTYPE, or has an unknown extension.  The message names the file and what was expected.
+    A single bad record is an :class:`InputError` instead, and the stream goes on.
+    """
 
 
 @attrs.frozen

@@ -1,0 +1,135 @@
+"""The kinds of the attributes cx-rules knows, and how a value of each kind is typed.
+
+Text formats (CSV, XES string attributes) carry every value as a string; JSON carries some
+types itself.  Every reader passes attributes through :func:`coerce`, so a known attribute
+has the same Python type whatever the format: ``thanked`` is a ``bool``, ``delay_minutes``
+an ``int``, ``scheduled_for`` an aware ``datetime`` and ``items`` a ``list``.  Attributes not
+in :data:`KINDS` keep their values as given.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Mapping
+from datetime import datetime, tzinfo
+from types import MappingProxyType
+from typing import Any, Final
+
+from ..events import parse_timestamp
+from ..exceptions import InvalidEvent, NaiveTimestamp
+
+__all__ = ["KINDS", "Kind", "coerce", "describe", "parse_moment"]
+
+
+class Kind(enum.StrEnum):
+    """How the value of a known attribute is typed."""
+
+    BOOLEAN = "boolean"
+    INTEGER = "integer"
+    TIMESTAMP = "timestamp"
+    LIST = "list"
+
+
+#: The known attributes and their kinds; every reader types values by this table.
+KINDS: Final[Mapping[str, Kind]] = MappingProxyType(
+    {
+        "thanked": Kind.BOOLEAN,
+        "template": Kind.BOOLEAN,
+        "personal": Kind.BOOLEAN,
+        "consent": Kind.BOOLEAN,
+        "delay_minutes": Kind.INTEGER,
+        "scheduled_for": Kind.TIMESTAMP,
+        "started_at": Kind.TIMESTAMP,
+        "items": Kind.LIST,
+    }
+)
+
+_TRUE: Final = frozenset({"true", "1"})
+_FALSE: Final = frozenset({"false", "0"})
+# Values longer than this are described, not quoted: a misplaced column may hold message text.
+_QUOTE_LIMIT: Final = 24
+
+
+def describe(value: object) -> str:
+    """A short description of a bad value for a message: quoted when short, else its size.
+
+    Never quotes long text, so a column of message text in the wrong place does not leak into
+    error messages.
+    """
+    if isinstance(value, str):
+        if len(value) <= _QUOTE_LIMIT and "\n" not in value:
+            return repr(value)
+        return f"a {len(value)}-character text"
+    if isinstance(value, bool | int | float) or value is None:
+        return repr(value)
+    return f"a {type(value).__name__}"
+
+
+def parse_moment(value: object, where: str, default_tz: tzinfo | None) -> datetime:
+    """An aware datetime for an ISO 8601 string or a datetime.
+
+    A moment without a zone gets ``default_tz`` (a relabel: the wall-clock time is kept) when
+    one is given, else raises :class:`~cx_rules.NaiveTimestamp`; a moment with an offset is
+    kept as the instant it names.  ``where`` names the field in messages.
+    """
+    if not isinstance(value, str | datetime):
+        raise InvalidEvent(f"{where}: expected an ISO 8601 timestamp, got {type(value).__name__}")
+    try:
+        return parse_timestamp(value, where=where)
+    except NaiveTimestamp:
+        if default_tz is None:
+            raise
+    except InvalidEvent:
+        raise InvalidEvent(
+            f"{where}: {describe(value)} is not an ISO 8601 timestamp "
+            "(expected e.g. 2026-03-02T09:30:00+01:00)"
+        ) from None
+    naive = value if isinstance(value, datetime) else _naive(value)
+    return naive.replace(tzinfo=default_tz)
+
+
+def _naive(text: str) -> datetime:
+    # parse_timestamp has already accepted the text as ISO 8601 without an offset.
+    return datetime.fromisoformat(text.strip())
+
+
+def coerce(name: str, value: Any, default_tz: tzinfo | None = None) -> Any:
+    """The value of attribute ``name`` typed by its kind; unknown attributes pass through.
+
+    ``None`` stays ``None``.  Strings are parsed (``true``/``false``/``1``/``0`` for
+    booleans, case-insensitive; decimal digits for integers; ISO 8601 for timestamps; a JSON
+    array for lists); values already of the right type are kept.  Anything else raises
+    :class:`~cx_rules.InvalidEvent` naming the attribute and the expected kind.
+    """
+    kind = KINDS.get(name)
+    if kind is None or value is None:
+        return value
+    where = f"attribute {name!r}"
+    if kind is Kind.BOOLEAN:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise InvalidEvent(f"{where}: expected true or false, got {describe(value)}")
+    if kind is Kind.INTEGER:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            try:
+                return int(value.strip(), 10)
+            except ValueError:
+                pass
+        raise InvalidEvent(f"{where}: expected a whole number, got {describe(value)}")
+    if kind is Kind.TIMESTAMP:
+        return parse_moment(value, where, default_tz)
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, list):
+            return parsed
+    raise InvalidEvent(f"{where}: expected a JSON list, got {describe(value)}")

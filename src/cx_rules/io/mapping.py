@@ -1,0 +1,178 @@
+"""Mappings: how a log's own column names, activities and values become canonical ones."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from ..events import is_missing
+from ..exceptions import InvalidEvent, PolicyError
+
+if TYPE_CHECKING:
+    from ..policy import Policy
+
+__all__ = ["STANDARD_COLUMNS", "LogMapping"]
+
+#: The process-mining (XES / pm4py) names every reader understands without a mapping.
+STANDARD_COLUMNS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "case:concept:name": "case_id",
+        "concept:name": "activity",
+        "time:timestamp": "timestamp",
+        "org:resource": "actor",
+        "identity:id": "event_id",
+    }
+)
+
+_KEYS: Final = ("object_type", "columns", "activities", "values", "attributes")
+
+
+def _freeze_flat(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value))
+
+
+def _freeze_nested(value: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Mapping[str, Any]]:
+    return MappingProxyType({k: MappingProxyType(dict(v)) for k, v in value.items()})
+
+
+@attrs.frozen
+class LogMapping:
+    """Renames a log's vocabulary to the canonical one; the identity when empty.
+
+    ``columns`` maps a source column (or key, or XES attribute) to a canonical field or
+    attribute name; the process-mining names in :data:`STANDARD_COLUMNS` are understood as
+    well, after ``columns``.  ``activities`` maps a source activity to a canonical one; an
+    activity not listed passes through unchanged.  ``values[attribute][source value]`` is the
+    canonical value of an attribute (named canonically, after ``columns``), for instance
+    ``values["channel"]["E-mail"] == "email"``; only string values are looked up.
+    ``attributes[source activity]`` holds constant attributes added to every event of that
+    activity when the log does not carry them itself.  ``object_type`` is the OCEL object type
+    that is a case.
+    """
+
+    columns: Mapping[str, str] = attrs.field(factory=dict, converter=_freeze_flat)
+    activities: Mapping[str, str] = attrs.field(factory=dict, converter=_freeze_flat)
+    values: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict, converter=_freeze_nested)
+    attributes: Mapping[str, Mapping[str, Any]] = attrs.field(
+        factory=dict, converter=_freeze_nested
+    )
+    object_type: str = "application"
+    source: str = attrs.field(default="<mapping>", eq=False)
+
+    # -- loading --------------------------------------------------------------------------
+
+    @classmethod
+    def from_dict(cls, table: Mapping[str, Any], *, source: str = "<mapping>") -> LogMapping:
+        """Build a mapping from a parsed ``[mapping]`` table.
+
+        Raises :class:`~cx_rules.PolicyError` naming the key (``mapping.columns``) and
+        ``source`` for an unknown key or a value of the wrong shape.
+        """
+        if not isinstance(table, Mapping):
+            raise PolicyError(f"{source}: mapping: expected a table, got {type(table).__name__}")
+        for key in table:
+            if key not in _KEYS:
+                raise PolicyError(
+                    f"{source}: mapping: unknown key {key!r} (expected one of {', '.join(_KEYS)})"
+                )
+        kwargs: dict[str, Any] = {"source": source}
+        if "object_type" in table:
+            value = table["object_type"]
+            if not isinstance(value, str) or not value:
+                raise PolicyError(
+                    f"{source}: mapping.object_type: expected a non-empty string, got {value!r}"
+                )
+            kwargs["object_type"] = value
+        for key in ("columns", "activities"):
+            if key in table:
+                kwargs[key] = _string_table(table[key], f"{source}: mapping.{key}")
+        for key in ("values", "attributes"):
+            if key in table:
+                kwargs[key] = _nested_table(table[key], f"{source}: mapping.{key}")
+        return cls(**kwargs)
+
+    @classmethod
+    def load(cls, path: str | Path) -> LogMapping:
+        """Read a mapping from a TOML file: its ``[mapping]`` table, or else its top level."""
+        path = Path(path)
+        try:
+            with path.open("rb") as handle:
+                data = tomllib.load(handle)
+        except OSError as exc:
+            raise PolicyError(f"{path}: cannot read the mapping: {exc.strerror}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise PolicyError(f"{path}: not valid TOML: {exc}") from None
+        table = data.get("mapping", data)
+        return cls.from_dict(table, source=str(path))
+
+    @classmethod
+    def from_policy(cls, policy: Policy) -> LogMapping:
+        """The mapping in a policy's ``[mapping]`` table (the identity when it has none)."""
+        return cls.from_dict(policy.mapping, source=policy.source)
+
+    # -- applying -------------------------------------------------------------------------
+
+    def activity(self, name: str) -> str:
+        """The canonical name of a source activity (the name itself when not mapped)."""
+        return self.activities.get(name, name)
+
+    def column(self, name: str) -> str:
+        """The canonical name of a source column (the name itself when not mapped)."""
+        return self.columns.get(name, STANDARD_COLUMNS.get(name, name))
+
+    def value(self, attribute: str, value: Any) -> Any:
+        """The canonical value of ``attribute`` (canonically named) for a source value."""
+        table = self.values.get(attribute)
+        if table is None or not isinstance(value, str):
+            return value
+        return table.get(value, value)
+
+    def apply(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """A canonical record (a new dict) for a source record.
+
+        Keys are renamed, the activity and values are mapped, and the constant attributes of
+        the source activity are added where the record has none.  Raises
+        :class:`~cx_rules.InvalidEvent` when two source keys with values land on one name.
+        """
+        result: dict[str, Any] = {}
+        origin: dict[str, str] = {}
+        for key, value in record.items():
+            name = self.column(key)
+            if name in result and not is_missing(result[name]):
+                if is_missing(value):
+                    continue
+                raise InvalidEvent(f"keys {origin[name]!r} and {key!r} both give {name!r}")
+            result[name] = self.value(name, value)
+            origin[name] = key
+        source_activity = result.get("activity")
+        if isinstance(source_activity, str):
+            result["activity"] = self.activity(source_activity)
+            for key, value in self.attributes.get(source_activity, {}).items():
+                if is_missing(result.get(key)):
+                    result[key] = value
+        return result
+
+
+def _string_table(value: object, where: str) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise PolicyError(f"{where}: expected a table of names, got {type(value).__name__}")
+    for key, item in value.items():
+        if not isinstance(item, str) or not item:
+            raise PolicyError(f"{where}.{key}: expected a non-empty string, got {item!r}")
+    return dict(value)
+
+
+def _nested_table(value: object, where: str) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, Mapping):
+        raise PolicyError(f"{where}: expected a table of tables, got {type(value).__name__}")
+    result = {}
+    for key, item in value.items():
+        if not isinstance(item, Mapping):
+            raise PolicyError(f"{where}.{key}: expected a table, got {type(item).__name__}")
+        result[key] = dict(item)
+    return result

@@ -1,0 +1,221 @@
+"""The OCEL reader: object-centric event logs (OCEL 1.0 and 2.0 JSON), flattened on one type.
+
+An object-centric event relates to several objects (an application, an offer, a vacancy).
+cx-rules follows one case at a time, so the log is flattened on the object type that is a
+case (``LogMapping.object_type``, ``"application"`` by default): an event becomes one record
+per related object of that type, with the object's id as the case id.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from datetime import tzinfo
+from pathlib import Path
+from typing import IO, Any, Final
+
+from ..exceptions import InvalidEvent
+from ._build import build_event
+from ._files import open_text
+from .kinds import describe
+from .mapping import LogMapping
+from .records import InputError, LogError, Record
+from .stream import LogStream, Skip
+
+__all__ = ["detect_version", "read_ocel"]
+
+_IDENTITY: Final = LogMapping()
+
+
+def read_ocel(
+    source: str | Path | IO[str],
+    *,
+    mapping: LogMapping | None = None,
+    default_tz: tzinfo | None = None,
+    name: str | None = None,
+) -> LogStream:
+    """Stream the events of an OCEL 1.0 or 2.0 JSON log, flattened on the case object type.
+
+    The version is detected from the content (``ocel:events`` for 1.0; ``events`` and
+    ``objects`` for 2.0).  For each event, in file order: one
+    :class:`~cx_rules.Event` per related object of type ``mapping.object_type``, with the
+    object id as ``case_id``, the OCEL event id as ``event_id``, the activity (1.0) or event
+    type (2.0) as ``activity`` and the event's attributes (``ocel:vmap`` or ``attributes``)
+    as attributes.  A related object of another type whose type is named in
+    ``mapping.columns`` gives that column its id (a sorted list when there are several).
+
+    An event related to no object of the case type is not a record: it is skipped and counted
+    in :attr:`~cx_rules.io.stream.LogStream.skipped` under ``no object of type '...'``.  An
+    event that names an object not in the log's objects, or that is malformed, is one
+    :class:`~cx_rules.io.records.InputError` whose ``element`` reads ``ocel:events["e12"]``
+    (1.0) or ``events["e12"]`` (2.0); a bad record of a flattened event is one error per
+    case.  OCEL is not line-based: the JSON is loaded whole before the first record, then
+    records are produced one event at a time.  Raises
+    :class:`~cx_rules.io.records.LogError` for a file that is not JSON or not OCEL.
+    """
+    if isinstance(source, str | Path):
+        label = name or str(source)
+        return LogStream(_from_path(Path(source), label, mapping, default_tz), label)
+    label = name or str(getattr(source, "name", "<stream>"))
+    return LogStream(_read(source, label, mapping, default_tz), label)
+
+
+def detect_version(data: object) -> str:
+    """``"1.0"`` or ``"2.0"`` for a parsed OCEL JSON document, ``""`` when it is neither."""
+    if not isinstance(data, dict):
+        return ""
+    if "ocel:events" in data:
+        return "1.0"
+    if "events" in data and "objects" in data:
+        return "2.0"
+    return ""
+
+
+def _from_path(
+    path: Path, name: str, mapping: LogMapping | None, default_tz: tzinfo | None
+) -> Iterator[Record | Skip]:
+    with open_text(path, name) as handle:
+        yield from _read(handle, name, mapping, default_tz)
+
+
+def _read(
+    handle: IO[str], name: str, mapping: LogMapping | None, default_tz: tzinfo | None
+) -> Iterator[Record | Skip]:
+    try:
+        data = json.load(handle)
+    except ValueError as exc:
+        where = f":{exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
+        raise LogError(f"{name}{where}: not valid JSON; expected an OCEL log") from None
+    version = detect_version(data)
+    if version == "1.0":
+        types, events = _events_v1(data, name)
+    elif version == "2.0":
+        types, events = _events_v2(data, name)
+    else:
+        raise LogError(
+            f"{name}: not an OCEL log (expected a JSON object with 'ocel:events' and "
+            "'ocel:objects' for OCEL 1.0, or 'events' and 'objects' for OCEL 2.0)"
+        )
+    yield from _flatten(events, types, name, mapping or _IDENTITY, default_tz)
+
+
+# One source event: where it is, and either (id, record, related object ids) or a problem.
+_Item = tuple[str, tuple[str, dict[str, Any], list[str]] | str]
+
+
+def _events_v1(data: dict[str, Any], name: str) -> tuple[dict[str, object], Iterator[_Item]]:
+    events = data.get("ocel:events")
+    objects = data.get("ocel:objects", {})
+    if not isinstance(events, dict) or not isinstance(objects, dict):
+        raise LogError(f"{name}: 'ocel:events' and 'ocel:objects' must be JSON objects (OCEL 1.0)")
+    types = {oid: obj.get("ocel:type") for oid, obj in objects.items() if isinstance(obj, dict)}
+    return types, _items_v1(events)
+
+
+def _items_v1(events: dict[str, Any]) -> Iterator[_Item]:
+    for eid, event in events.items():
+        element = f"ocel:events[{json.dumps(eid)}]"
+        if not isinstance(event, dict):
+            yield element, f"expected a JSON object, got {type(event).__name__}"
+            continue
+        vmap = event.get("ocel:vmap", {})
+        omap = event.get("ocel:omap", [])
+        if not isinstance(vmap, dict):
+            yield element, "'ocel:vmap': expected a JSON object"
+            continue
+        if not isinstance(omap, list) or not all(isinstance(o, str) for o in omap):
+            yield element, "'ocel:omap': expected a list of object ids"
+            continue
+        record = dict(vmap)
+        record["activity"] = event.get("ocel:activity")
+        record["timestamp"] = event.get("ocel:timestamp")
+        yield element, (eid, record, omap)
+
+
+def _events_v2(data: dict[str, Any], name: str) -> tuple[dict[str, object], Iterator[_Item]]:
+    events = data.get("events")
+    objects = data.get("objects")
+    if not isinstance(events, list) or not isinstance(objects, list):
+        raise LogError(f"{name}: 'events' and 'objects' must be JSON arrays (OCEL 2.0)")
+    types = {
+        obj["id"]: obj.get("type")
+        for obj in objects
+        if isinstance(obj, dict) and isinstance(obj.get("id"), str)
+    }
+    return types, _items_v2(events)
+
+
+def _items_v2(events: list[Any]) -> Iterator[_Item]:
+    for number, event in enumerate(events):
+        if not isinstance(event, dict):
+            yield f"events[{number}]", f"expected a JSON object, got {type(event).__name__}"
+            continue
+        eid = event.get("id")
+        if not isinstance(eid, str) or not eid:
+            yield f"events[{number}]", "'id': expected a non-empty string"
+            continue
+        element = f"events[{json.dumps(eid)}]"
+        problem, record = _attributes_v2(event.get("attributes", []))
+        if problem:
+            yield element, problem
+            continue
+        related = event.get("relationships", [])
+        if not isinstance(related, list) or not all(
+            isinstance(r, dict) and isinstance(r.get("objectId"), str) for r in related
+        ):
+            yield element, "'relationships': expected a list of {objectId, qualifier}"
+            continue
+        record["activity"] = event.get("type")
+        record["timestamp"] = event.get("time")
+        yield element, (eid, record, [r["objectId"] for r in related])
+
+
+def _attributes_v2(value: object) -> tuple[str, dict[str, Any]]:
+    if not isinstance(value, list):
+        return "'attributes': expected a list of {name, value}", {}
+    record: dict[str, Any] = {}
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            return "'attributes': expected a list of {name, value}", {}
+        record[item["name"]] = item.get("value")
+    return "", record
+
+
+def _flatten(
+    items: Iterator[_Item],
+    types: Mapping[str, object],
+    name: str,
+    mapping: LogMapping,
+    default_tz: tzinfo | None,
+) -> Iterator[Record | Skip]:
+    case_type = mapping.object_type
+    # Object types named in [mapping.columns] are carried as columns holding related ids.
+    carried = [t for t in mapping.columns if t != case_type and t in set(types.values())]
+    for element, parts in items:
+        if isinstance(parts, str):
+            yield InputError(name, None, parts, element)
+            continue
+        eid, record, omap = parts
+        dangling = [oid for oid in omap if oid not in types]
+        if dangling:
+            yield InputError(
+                name,
+                None,
+                f"refers to object {describe(dangling[0])}, which is not among the log's "
+                f"objects ({len(dangling)} unknown reference(s))",
+                element,
+            )
+            continue
+        cases = [oid for oid in dict.fromkeys(omap) if types[oid] == case_type]
+        if not cases:
+            yield Skip(f"no object of type {case_type!r}")
+            continue
+        for column in carried:
+            related = sorted({oid for oid in omap if types[oid] == column})
+            if related:
+                record[column] = related[0] if len(related) == 1 else related
+        for case in cases:
+            try:
+                yield build_event({**record, "case_id": case, "event_id": eid}, mapping, default_tz)
+            except InvalidEvent as exc:
+                yield InputError(name, None, f"case {describe(case)}: {exc}", element)

@@ -1,0 +1,84 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from cx_rules import InvalidEvent, NaiveTimestamp
+from cx_rules.io.kinds import KINDS, Kind, coerce, describe
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("thanked", "True", True),
+        ("template", " false ", False),
+        ("personal", "1", True),
+        ("consent", False, False),
+        ("delay_minutes", " 45 ", 45),
+        ("delay_minutes", 7, 7),
+        ("items", '["cv", "letter"]', ["cv", "letter"]),
+        ("items", ["cv"], ["cv"]),
+        ("started_at", "2026-03-02T09:30:00Z", datetime(2026, 3, 2, 9, 30, tzinfo=UTC)),
+        ("scheduled_for", None, None),
+        ("reason", "anything", "anything"),
+        ("job_id", 12, 12),
+    ],
+)
+def test_values_are_typed_by_kind(name, value, expected):
+    assert expected == coerce(name, value)
+    assert type(expected) is type(coerce(name, value))
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("thanked", "yes", "attribute 'thanked': expected true or false, got 'yes'"),
+        ("thanked", 1, "attribute 'thanked': expected true or false, got 1"),
+        ("delay_minutes", True, "attribute 'delay_minutes': expected a whole number, got True"),
+        ("delay_minutes", "4.5", "attribute 'delay_minutes': expected a whole number, got '4.5'"),
+        ("items", '{"a": 1}', "attribute 'items': expected a JSON list, got '{\"a\": 1}'"),
+        ("items", 3, "attribute 'items': expected a JSON list, got 3"),
+        (
+            "scheduled_for",
+            "next week",
+            "attribute 'scheduled_for': 'next week' is not an ISO 8601 timestamp "
+            "(expected e.g. 2026-03-02T09:30:00+01:00)",
+        ),
+        (
+            "scheduled_for",
+            5,
+            "attribute 'scheduled_for': expected an ISO 8601 timestamp, got int",
+        ),
+    ],
+)
+def test_bad_values_name_the_attribute_and_kind(name, value, message):
+    with pytest.raises(InvalidEvent) as info:
+        coerce(name, value)
+    assert message == str(info.value)
+
+
+def test_naive_timestamps_need_a_default_zone():
+    with pytest.raises(NaiveTimestamp):
+        coerce("started_at", "2026-03-02T09:30:00")
+    assert datetime(2026, 3, 2, 9, 30, tzinfo=UTC) == coerce(
+        "started_at", "2026-03-02T09:30:00", UTC
+    )
+
+
+def test_describe_never_quotes_long_or_multiline_text():
+    assert describe("short") == "'short'"
+    assert describe("x" * 30) == "a 30-character text"
+    assert describe("a\nb") == "a 3-character text"
+    assert describe({}) == "a dict"
+
+
+def test_the_table_is_the_documented_one():
+    assert dict(KINDS) == {
+        "thanked": Kind.BOOLEAN,
+        "template": Kind.BOOLEAN,
+        "personal": Kind.BOOLEAN,
+        "consent": Kind.BOOLEAN,
+        "delay_minutes": Kind.INTEGER,
+        "scheduled_for": Kind.TIMESTAMP,
+        "started_at": Kind.TIMESTAMP,
+        "items": Kind.LIST,
+    }
