@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Final, NamedTuple
 
@@ -14,9 +16,12 @@ from .case import Case
 from .events import Channel, Event
 from .exceptions import (
     CaseMismatch,
+    EventConflict,
     EventOutOfOrder,
     InvalidEvent,
+    NaiveTimestamp,
     PolicyError,
+    PolicyViolation,
     TransitionNotAllowed,
 )
 from .findings import Finding, Outcome, Severity
@@ -33,13 +38,89 @@ __all__ = ["Engine", "Recorded"]
 _RULE_ERROR: Final = "CX000"
 _ILLEGAL: Final = "CX001"
 _CHANNELS: Final = frozenset(Channel)
+_VIOLATED: Final = Outcome.VIOLATED
+_PASSED: Final = Outcome.PASSED
 
 
-class Recorded(NamedTuple):
-    """What one call of the engine returns: the new case and the findings of that step."""
-
+class _Pair(NamedTuple):
     case: Case
     findings: tuple[Finding, ...]
+
+
+class Recorded(_Pair):
+    """What one call of the engine returns: the new case and the findings of that step.
+
+    It unpacks as ``case, findings = engine.record(case, event)``.  Three flags say when the
+    call was not an ordinary step (they are not part of the unpacking):
+
+    - :attr:`duplicate`: the event's ``event_id`` was already recorded on the case with the
+      same content; ``case`` is the case given, unchanged, and ``findings`` is empty;
+    - :attr:`replayed`: the event was older than the case's last event and the policy says
+      ``out_of_order = "insert"``; it was put in its place, ``case`` was rebuilt from the
+      first event and ``findings`` holds every finding of that rebuild;
+    - :attr:`blocked`: from :meth:`Engine.preview`, the findings for which
+      :meth:`Engine.record` would raise :class:`~cx_rules.PolicyViolation` (empty from
+      ``record``, which raises instead).
+
+    Two results are equal when their case, findings and flags are equal.
+    """
+
+    duplicate: bool = False
+    replayed: bool = False
+    blocked: tuple[Finding, ...] = ()
+
+    def __new__(
+        cls,
+        case: Case,
+        findings: tuple[Finding, ...],
+        *,
+        duplicate: bool = False,
+        replayed: bool = False,
+        blocked: tuple[Finding, ...] = (),
+    ) -> Recorded:
+        self = super().__new__(cls, case, findings)
+        # Flags live in the instance dict only when set, so the common result stays cheap.
+        if duplicate:
+            self.duplicate = True
+        if replayed:
+            self.replayed = True
+        if blocked:
+            self.blocked = tuple(blocked)
+        return self
+
+    def _flags(self) -> tuple[bool, bool, tuple[Finding, ...]]:
+        return (self.duplicate, self.replayed, self.blocked)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, tuple):
+            return NotImplemented
+        if not tuple.__eq__(self, other):
+            return False
+        return not isinstance(other, Recorded) or self._flags() == other._flags()
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash((tuple(self), self._flags()))
+
+    def __repr__(self) -> str:
+        flags = "".join(
+            f", {name}={value!r}"
+            for name, value in zip(("duplicate", "replayed", "blocked"), self._flags(), strict=True)
+            if value
+        )
+        return f"Recorded(case={self.case!r}, findings={self.findings!r}{flags})"
+
+
+# The ordinary result, built without the keyword handling of ``Recorded.__new__``: this is
+# on the path of every recorded event.
+_new_tuple = tuple.__new__
+
+
+def _plain(case: Case, findings: tuple[Finding, ...]) -> Recorded:
+    return _new_tuple(Recorded, (case, findings))
 
 
 @attrs.frozen
@@ -54,20 +135,32 @@ def _by_due(o: Obligation) -> tuple[datetime, str, str]:
     return (o.due, o.code, o.key)
 
 
+def _timestamp(e: Event) -> datetime:
+    return e.timestamp
+
+
 class Engine:
     """Records events on cases, checks every rule, and keeps the obligation clock.
 
-    Built from a :class:`~cx_rules.Policy` (which rules, their options and severities, the
-    calendar), a :class:`~cx_rules.ProcessModel` (the default recruitment model unless given)
-    and a set of rules (by default the built-ins and every installed plugin; pass ``rules`` to
-    choose the classes yourself).  The rules of each activity are compiled into a table once,
-    here; recording an event never calls a plugin hook.
+    Built from a :class:`~cx_rules.Policy` (which rules, their options and severities, which
+    rules are enforced, the calendar), a :class:`~cx_rules.ProcessModel` (the default
+    recruitment model unless given) and a set of rules (by default the built-ins and every
+    installed plugin; pass ``rules`` to choose the classes yourself).  The rules of each
+    activity are compiled into a table once, here; recording an event never calls a plugin
+    hook.
 
     ``strict=True`` raises :class:`~cx_rules.TransitionNotAllowed` for an event the state does
     not allow and :class:`~cx_rules.InvalidEvent` for an unknown channel; otherwise (the audit
     mode) the first becomes a ``CX001`` finding and the second is kept as given.
 
-    An engine holds no per-case state: one engine may serve many threads.
+    ``guard=False`` ignores the policy's ``enforce`` list: nothing is blocked.  An audit of
+    past events, which judges rather than prevents, uses it to share the policy file of a live
+    system.  Every entry of ``enforce`` must match an enabled rule, or a
+    :class:`~cx_rules.PolicyError` names it.
+
+    An engine holds no per-case state and never reads the clock: one engine may serve many
+    threads at once, provided its rules keep no state of their own between events (the
+    built-ins keep none).
     """
 
     def __init__(
@@ -78,6 +171,7 @@ class Engine:
         rules: Iterable[type[Rule]] | None = None,
         strict: bool = False,
         plugins: pluggy.PluginManager | None = None,
+        guard: bool = True,
     ) -> None:
         self.policy = policy if policy is not None else Policy()
         self.model = model if model is not None else default_model()
@@ -109,11 +203,14 @@ class Engine:
             entries[code] = _Entry(rule, code, severity, info.plugin)
         self._entries = entries
         self._severity = {code: e.severity for code, e in entries.items()}
+        self._enforced: frozenset[str] = self._check_enforce(entries) if guard else frozenset()
         dispatch: dict[str, list[_Entry]] = {}
         for entry in entries.values():
             for activity in sorted(entry.rule.subscriptions()):
                 dispatch.setdefault(activity, []).append(entry)
-        self._dispatch: dict[str, tuple[_Entry, ...]] = {a: tuple(e) for a, e in dispatch.items()}
+        self._dispatch: dict[str, tuple[tuple[_Entry, Callable[[Step], None]], ...]] = {
+            a: tuple((e, e.rule.on_event) for e in entries) for a, entries in dispatch.items()
+        }
         self._moves: dict[tuple[str, str], str] = {
             (state, activity): target
             for state, targets in self.model.transitions.items()
@@ -121,6 +218,18 @@ class Engine:
         }
         self._illegal = entries.get(_ILLEGAL)
         self._missing_as_violation = self.policy.missing_evidence == "violation"
+        self._insert = self.policy.out_of_order == "insert"
+
+    def _check_enforce(self, entries: Mapping[str, _Entry]) -> frozenset[str]:
+        policy = self.policy
+        for prefix in policy.enforce:
+            if prefix != "ALL" and not any(code.startswith(prefix) for code in entries):
+                enabled = ", ".join(entries) or "none"
+                raise PolicyError(
+                    f"{policy.source}: enforce: {prefix!r} matches no enabled rule "
+                    f"(enabled: {enabled})"
+                )
+        return frozenset(code for code in entries if policy.enforces(code))
 
     # -- introspection ----------------------------------------------------------------------
 
@@ -128,6 +237,11 @@ class Engine:
     def rules(self) -> Mapping[str, Rule]:
         """The enabled rules, by code, with the options the policy set."""
         return {code: e.rule for code, e in self._entries.items()}
+
+    @property
+    def enforced(self) -> frozenset[str]:
+        """The codes of the enabled rules the guard enforces (empty with ``guard=False``)."""
+        return self._enforced
 
     def severity(self, code: str) -> Severity:
         """The severity the policy gives rule ``code``."""
@@ -148,28 +262,64 @@ class Engine:
 
         Obligations whose due time is before the event expire into violations first in the
         returned findings; then come ``CX001`` and the rules subscribed to the activity, in
-        code order.  Raises :class:`~cx_rules.CaseMismatch` for another case's event,
-        :class:`~cx_rules.EventOutOfOrder` for an event older than the case's last one, and in
-        strict mode :class:`~cx_rules.TransitionNotAllowed`.
+        code order.  Every finding, of enforced rules or not, is returned: those that do not
+        block are advice.
+
+        The guard: when a rule the policy enforces reports a violation on this event, the
+        event is refused with :class:`~cx_rules.PolicyViolation` and nothing is recorded.
+        Expired obligations and violations that only say something was done late
+        (``late`` is set) never block: the event is not what broke them, and refusing a late
+        reply would keep the candidate waiting longer.  An ``unknown`` outcome does not block
+        unless the policy counts missing evidence as a violation.
+
+        Idempotency: an event whose ``event_id`` is already on the case, with equal content,
+        is a no-op that returns the case unchanged with ``duplicate`` set; the same id on a
+        different event raises :class:`~cx_rules.EventConflict`.  An event refused by the
+        model in audit mode (a ``CX001`` violation) is not kept on the case, so it is judged
+        again if it comes again.
+
+        Order: an event older than the case's last one raises
+        :class:`~cx_rules.EventOutOfOrder`, unless the policy says
+        ``out_of_order = "insert"``: then the event is put in its place and the case is
+        rebuilt from its first event (from the model's initial state) with ``replayed`` set,
+        and the guard blocks only on violations the insertion adds.
+
+        Also raises :class:`~cx_rules.CaseMismatch` for another case's event and, in strict
+        mode, :class:`~cx_rules.TransitionNotAllowed` and :class:`~cx_rules.InvalidEvent`.
         """
-        return self._apply(case, event)
+        result = self._decide(case, event)
+        if result.blocked:
+            raise PolicyViolation(result.blocked, case, event)
+        return result
 
     def preview(self, case: Case, event: Event) -> Recorded:
-        """What :meth:`record` would return, for a user interface to warn before acting.
+        """What :meth:`record` would return, without raising for enforced rules.
 
-        Cases are immutable, so ``case`` is never changed by either call; ``preview`` exists so
-        that code reads as what it means.
+        For a user interface that warns before a recruiter acts: ``blocked`` holds the
+        findings :meth:`record` would raise :class:`~cx_rules.PolicyViolation` for (empty when
+        the event would be accepted); the other findings are advice.  Every other error is
+        raised as :meth:`record` raises it.  Cases are immutable: neither call changes
+        ``case``.
         """
-        return self._apply(case, event)
+        return self._decide(case, event)
 
     def replay(self, events: Iterable[Event], case: Case | None = None) -> Recorded:
-        """Record ``events`` (all of one case) in order; every finding of every step."""
+        """Record ``events`` (all of one case) in order; every finding of every step.
+
+        A replay judges, it does not block: enforced rules are reported like the others.
+        Duplicates are skipped as :meth:`record` skips them; an event out of order follows the
+        policy, and when it is inserted the findings are those of the rebuilt case.
+        """
         findings: list[Finding] = []
         for event in events:
             if case is None:
                 case = self.start(event.case_id)
-            case, found = self._apply(case, event)
-            findings.extend(found)
+            result = self._decide(case, event)
+            case = result.case
+            if result.replayed:
+                findings = list(result.findings)
+            else:
+                findings.extend(result.findings)
         if case is None:
             raise ValueError("replay needs at least one event or a case")
         return Recorded(case, tuple(findings))
@@ -207,22 +357,83 @@ class Engine:
         return Recorded(case, findings + pending)
 
     def due(self, case: Case, now: datetime) -> list[Due]:
-        """What the case owes the candidate, soonest first; ``overdue`` marks what is late."""
+        """What the case owes the candidate, soonest first; ``overdue`` marks what is late.
+
+        ``now`` is only compared with due times: the case is not changed.  For many cases at
+        once, see :func:`cx_rules.reminders.due_across`.
+        """
         _require_aware(now, "now")
         return [Due(case.case_id, o, overdue=o.expired or o.due < now) for o in case.obligations]
 
-    # -- the step ---------------------------------------------------------------------------
+    # -- deciding what recording means ---------------------------------------------------------
 
-    def _apply(self, case: Case, event: Event) -> Recorded:
+    def _decide(self, case: Case, event: Event) -> Recorded:
         if event.case_id != case.case_id:
             raise CaseMismatch(f"event of case {event.case_id!r} recorded on case {case.case_id!r}")
         events = case.events
+        if event.event_id is not None and events and _seen(case, event):
+            return Recorded(case, (), duplicate=True)
         if events and event.timestamp < events[-1].timestamp:
-            raise EventOutOfOrder(
-                f"case {case.case_id!r}: {event.activity} at {event.timestamp.isoformat()} is "
-                f"older than the last event ({events[-1].activity} at "
-                f"{events[-1].timestamp.isoformat()})"
-            )
+            if not self._insert:
+                raise EventOutOfOrder(
+                    f"case {case.case_id!r}: {event.activity} at {event.timestamp.isoformat()} "
+                    f"is older than the last event ({events[-1].activity} at "
+                    f"{events[-1].timestamp.isoformat()})"
+                )
+            return self._reinsert(case, event)
+        new_case, expired, found = self._apply(case, event)
+        findings = expired + tuple(found) if expired else tuple(found)
+        if self._enforced:
+            blocked = self._blocking(found)
+            if blocked:
+                return Recorded(new_case, findings, blocked=blocked)
+        return _plain(new_case, findings)
+
+    def _blocking(self, found: Iterable[Finding]) -> tuple[Finding, ...]:
+        enforced = self._enforced
+        return tuple(
+            f for f in found if f.outcome is _VIOLATED and f.late is None and f.code in enforced
+        )
+
+    def _reinsert(self, case: Case, event: Event) -> Recorded:
+        events = case.events
+        at = bisect_right(events, event.timestamp, key=_timestamp)
+        blocking_before = self._rebuild(case, events)[2] if self._enforced else []
+        after, findings, blocking_after = self._rebuild(case, (*events[:at], event, *events[at:]))
+        # Block only on what the insertion adds: violations the case already had were
+        # accepted (or reported) when they were first recorded.
+        already = Counter(blocking_before)
+        added: list[Finding] = []
+        for f in blocking_after:
+            if already[f]:
+                already[f] -= 1
+            else:
+                added.append(f)
+        return Recorded(after, findings, replayed=True, blocked=tuple(added))
+
+    def _rebuild(
+        self, case: Case, events: Iterable[Event]
+    ) -> tuple[Case, tuple[Finding, ...], list[Finding]]:
+        rebuilt = self.start(case.case_id)
+        findings: list[Finding] = []
+        blocking: list[Finding] = []
+        for event in events:
+            rebuilt, expired, found = self._apply(rebuilt, event)
+            findings += expired
+            findings += found
+            if self._enforced:
+                blocking += self._blocking(found)
+        clock = case.clock
+        if clock is not None and (rebuilt.clock is None or clock > rebuilt.clock):
+            obligations, expired = self._expire(case.case_id, rebuilt.obligations, clock)
+            rebuilt = Case(case.case_id, rebuilt.state, rebuilt.events, obligations, clock)
+            findings += expired
+        return rebuilt, tuple(findings), blocking
+
+    # -- the step ---------------------------------------------------------------------------
+
+    def _apply(self, case: Case, event: Event) -> tuple[Case, tuple[Finding, ...], list[Finding]]:
+        """One step: the new case, the obligations that expired, the findings of the step."""
         if self.strict and event.channel is not None and event.channel not in _CHANNELS:
             raise InvalidEvent(
                 f"case {case.case_id!r}, {event.activity} at {event.timestamp.isoformat()}: "
@@ -232,6 +443,7 @@ class Engine:
         target = self._moves.get((state, event.activity))
         findings: list[Finding] = []
         illegal = self._illegal
+        events = case.events
         if target is None:
             if self.strict:
                 raise TransitionNotAllowed(event, state, self.model.allowed(state))
@@ -245,58 +457,86 @@ class Engine:
                     Finding(
                         case.case_id,
                         _ILLEGAL,
-                        Outcome.PASSED,
+                        _PASSED,
                         illegal.severity,
                         "",
                         event.timestamp,
                         (event,),
                     )
                 )
-            step = Step(
-                case, event, target, self.calendar, self.text, findings, self._missing_as_violation
-            )
-            for entry in self._dispatch.get(event.activity, ()):
-                self._run(entry, step, findings)
-            changed = step._obligations
-            obligations = (
-                case.obligations if changed is None else tuple(sorted(changed, key=_by_due))
-            )
+            entries = self._dispatch.get(event.activity)
+            if entries:
+                step = Step(
+                    case,
+                    event,
+                    target,
+                    self.calendar,
+                    self.text,
+                    findings,
+                    self._missing_as_violation,
+                )
+                # The loop runs for every rule of every event: kept inline, with the rule's
+                # bound method looked up once when the engine was built.
+                for entry, on_event in entries:
+                    step._code = entry.code
+                    step._severity = entry.severity
+                    mark = len(findings)
+                    saved = step._obligations
+                    # The step copies the list before the rule's first change, so ``saved``
+                    # stays as it is now and a failing rule can be undone.
+                    step._shared = True
+                    try:
+                        on_event(step)
+                    except Exception as exc:
+                        self._failed(entry, step, findings, mark, saved, exc)
+                changed = step._obligations
+                obligations = (
+                    case.obligations if changed is None else tuple(sorted(changed, key=_by_due))
+                )
+            else:
+                obligations = case.obligations
             events = (*events, event)
             new_state = target
-        obligations, expired = self._expire(case.case_id, obligations, event.timestamp)
+        timestamp = event.timestamp
+        expired: tuple[Finding, ...] = ()
+        for o in obligations:
+            # Rarely true: checked inline so that the common step does not pay for a call.
+            if not o.expired and o.due < timestamp:
+                obligations, expired = self._expire(case.case_id, obligations, timestamp)
+                break
         clock = case.clock
-        if clock is None or event.timestamp > clock:
-            clock = event.timestamp
-        new_case = Case(case.case_id, new_state, events, obligations, clock)
-        return Recorded(new_case, expired + tuple(findings) if expired else tuple(findings))
+        if clock is None or timestamp > clock:
+            clock = timestamp
+        return Case(case.case_id, new_state, events, obligations, clock), expired, findings
 
-    def _run(self, entry: _Entry, step: Step, findings: list[Finding]) -> None:
-        step._code = entry.code
-        step._severity = entry.severity
-        mark = len(findings)
-        saved = None if step._obligations is None else list(step._obligations)
-        try:
-            entry.rule.on_event(step)
-        except Exception as exc:
-            # Isolate the failure: drop what the rule half-did, report it, let others run.
-            del findings[mark:]
-            step._obligations = saved
-            event = step.event
-            findings.append(
-                Finding(
-                    case_id=event.case_id,
-                    code=_RULE_ERROR,
-                    outcome=Outcome.VIOLATED,
-                    severity=self._severity.get(_RULE_ERROR, Severity.ERROR),
-                    message=(
-                        f"rule {entry.code} {entry.rule.name} (plugin {entry.plugin!r}) raised "
-                        f"{type(exc).__name__} on {event.activity} at "
-                        f"{event.timestamp.isoformat()}"
-                    ),
-                    at=event.timestamp,
-                    evidence=(event,),
-                )
+    def _failed(
+        self,
+        entry: _Entry,
+        step: Step,
+        findings: list[Finding],
+        mark: int,
+        saved: list[Obligation] | None,
+        exc: Exception,
+    ) -> None:
+        # Isolate the failure: drop what the rule half-did, report it, let others run.
+        del findings[mark:]
+        step._obligations = saved
+        event = step.event
+        findings.append(
+            Finding(
+                case_id=event.case_id,
+                code=_RULE_ERROR,
+                outcome=Outcome.VIOLATED,
+                severity=self._severity.get(_RULE_ERROR, Severity.ERROR),
+                message=(
+                    f"rule {entry.code} {entry.rule.name} (plugin {entry.plugin!r}) raised "
+                    f"{type(exc).__name__} on {event.activity} at "
+                    f"{event.timestamp.isoformat()}"
+                ),
+                at=event.timestamp,
+                evidence=(event,),
             )
+        )
 
     def _illegal_finding(self, case: Case, event: Event, severity: Severity) -> Finding:
         allowed = ", ".join(self.model.allowed(case.state)) or "none"
@@ -342,8 +582,21 @@ class Engine:
         return tuple(kept), tuple(findings)
 
 
+def _seen(case: Case, event: Event) -> bool:
+    """Whether ``event`` is already on ``case``; raises when its id names another event."""
+    event_id = event.event_id
+    for known in case.events:
+        if known.event_id == event_id:
+            if known == event:
+                return True
+            raise EventConflict(
+                f"case {case.case_id!r}: event_id {event_id!r} is already recorded for "
+                f"{known.describe()}, and the event now given under that id differs "
+                f"({event.describe()}; fields and attributes are compared too)"
+            )
+    return False
+
+
 def _require_aware(moment: datetime, name: str) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
-        from .exceptions import NaiveTimestamp
-
         raise NaiveTimestamp(f"{name}: {moment.isoformat()} has no time zone")

@@ -11,16 +11,23 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .case import Case
     from .events import Event
+    from .findings import Finding
 
 __all__ = [
+    "CaseFormatError",
     "CaseMismatch",
+    "CaseNotFound",
+    "ConcurrentUpdate",
     "CxRulesError",
+    "EventConflict",
     "EventOutOfOrder",
     "InvalidEvent",
     "NaiveTimestamp",
     "PluginError",
     "PolicyError",
+    "PolicyViolation",
     "ProcessModelError",
     "TransitionNotAllowed",
 ]
@@ -76,4 +83,72 @@ class TransitionNotAllowed(CxRulesError, ValueError):
         super().__init__(
             f"{event.activity!r} is not allowed in state {state!r} of case {event.case_id!r} "
             f"(event at {event.timestamp.isoformat()}); allowed: {', '.join(self.allowed) or 'none'}"
+        )
+
+
+class EventConflict(CxRulesError, ValueError):
+    """An event reuses the ``event_id`` of a different event already recorded on its case.
+
+    Recording the *same* event twice is a harmless no-op (see
+    :meth:`Engine.record <cx_rules.Engine.record>`); two different events under one id mean
+    the system that numbers events has a bug, and guessing which one is right would lose data.
+    """
+
+
+class PolicyViolation(CxRulesError, ValueError):
+    """Recording an event would violate a rule the policy enforces; nothing was recorded.
+
+    Carries the evidence: :attr:`findings` (the violations of enforced rules that blocked the
+    event, in the order the engine produced them), :attr:`case` (the case as it was, unchanged)
+    and :attr:`event` (the event that was refused).  The message names the case, the event's
+    activity and time, and each blocking rule with its finding's message; it never quotes the
+    event's free message text.
+    """
+
+    def __init__(self, findings: Sequence[Finding], case: Case, event: Event) -> None:
+        self.findings = tuple(findings)
+        self.case = case
+        self.event = event
+        reasons = "; ".join(f"{f.code}: {f.message}" for f in self.findings)
+        super().__init__(
+            f"case {case.case_id!r}: {event.activity} at {event.timestamp.isoformat()} is "
+            f"blocked by enforced rules ({reasons})"
+        )
+
+
+class CaseFormatError(CxRulesError, ValueError):
+    """Stored case data cannot be read: malformed, or written in an unknown format version.
+
+    The message names where in the data the problem is (``events[3].timestamp``) and what was
+    expected; it never quotes attribute values, which may hold message text.
+    """
+
+
+class CaseNotFound(CxRulesError, KeyError):
+    """A case store has no case with the requested id."""
+
+    def __init__(self, case_id: str) -> None:
+        self.case_id = case_id
+        super().__init__(case_id)
+
+    def __str__(self) -> str:
+        return f"no stored case {self.case_id!r}"
+
+
+class ConcurrentUpdate(CxRulesError, RuntimeError):
+    """A case was saved with a stale version: someone else saved it after it was loaded.
+
+    Nothing was written.  :attr:`case_id`, :attr:`expected` (the version the caller loaded)
+    and :attr:`actual` (the version now stored, ``0`` when the case no longer exists) say
+    what happened; load the case again, re-apply the event and save once more.
+    """
+
+    def __init__(self, case_id: str, expected: int, actual: int) -> None:
+        self.case_id = case_id
+        self.expected = expected
+        self.actual = actual
+        stored = f"version {actual}" if actual else "no such case"
+        super().__init__(
+            f"case {case_id!r} was changed by someone else: expected version {expected}, "
+            f"the store has {stored}; load it again and retry"
         )

@@ -19,6 +19,7 @@ from .findings import Severity
 __all__ = ["Policy"]
 
 _MISSING_EVIDENCE: Final = ("unknown", "violation")
+_OUT_OF_ORDER: Final = ("refuse", "insert")
 _RULE_KEYS: Final = ("severity",)
 
 
@@ -55,6 +56,13 @@ class Policy:
     given to timestamps without one when reading logs (by default they are errors).
     ``holiday_country`` adds a country's public holidays from the optional ``holidays``
     package (``pip install 'cx-rules[holidays]'``), for example ``"DK"``.
+
+    ``enforce`` takes codes or prefixes like ``select``: when the engine records an event that
+    an enforced rule finds violated, it raises :class:`~cx_rules.PolicyViolation` and records
+    nothing (see :meth:`Engine.record <cx_rules.Engine.record>`).  ``out_of_order`` says what
+    recording an event older than the case's last one does: ``"refuse"`` (the default) raises
+    :class:`~cx_rules.EventOutOfOrder`; ``"insert"`` puts it in its place and re-evaluates
+    the case from its first event.
     """
 
     select: tuple[str, ...] = ("ALL",)
@@ -68,6 +76,8 @@ class Policy:
     missing_evidence: str = "unknown"
     assume_timezone: str | None = None
     holiday_country: str | None = None
+    enforce: tuple[str, ...] = ()
+    out_of_order: str = "refuse"
     #: The ``[mapping]`` table, read by :mod:`cx_rules.io.mapping` (kept raw here).
     mapping: Mapping[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
     source: str = attrs.field(default="<policy>", eq=False)
@@ -88,6 +98,10 @@ class Policy:
             raise PolicyError(
                 f"{where}: missing_evidence: expected 'unknown' or 'violation', "
                 f"got {self.missing_evidence!r}"
+            )
+        if self.out_of_order not in _OUT_OF_ORDER:
+            raise PolicyError(
+                f"{where}: out_of_order: expected 'refuse' or 'insert', got {self.out_of_order!r}"
             )
         for code, table in self.rules.items():
             severity = table.get("severity")
@@ -132,6 +146,8 @@ class Policy:
             "assume_timezone",
             "holiday_country",
             "mapping",
+            "enforce",
+            "out_of_order",
         }
         for key in data:
             if key not in known:
@@ -139,10 +155,16 @@ class Policy:
                     f"{source}: unknown key {key!r} (expected one of {', '.join(sorted(known))})"
                 )
         kwargs: dict[str, Any] = {"source": source}
-        for key in ("select", "ignore", "workdays"):
+        for key in ("select", "ignore", "workdays", "enforce"):
             if key in data:
                 kwargs[key] = _strings(data[key], f"{source}: {key}")
-        for key in ("timezone", "missing_evidence", "assume_timezone", "holiday_country"):
+        for key in (
+            "timezone",
+            "missing_evidence",
+            "assume_timezone",
+            "holiday_country",
+            "out_of_order",
+        ):
             if key in data:
                 if not isinstance(data[key], str):
                     raise PolicyError(f"{source}: {key}: expected a string, got {data[key]!r}")
@@ -174,6 +196,13 @@ class Policy:
         chosen = _longest(self.select, code)
         dropped = _longest(self.ignore, code)
         return chosen >= 0 and chosen > dropped
+
+    def enforces(self, code: str) -> bool:
+        """Whether the policy enforces rule ``code``: the longest prefix in ``enforce`` matches.
+
+        Enforcing says nothing about whether the rule runs: that is :meth:`selects`.
+        """
+        return _longest(self.enforce, code) >= 0
 
     def severity_for(self, code: str, default: Severity) -> Severity:
         """The severity the policy gives rule ``code``."""

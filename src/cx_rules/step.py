@@ -42,10 +42,12 @@ class Step:
 
     __slots__ = (
         "_code",
+        "_deadlines",
         "_findings",
         "_missing_as_violation",
         "_obligations",
         "_severity",
+        "_shared",
         "calendar",
         "case",
         "event",
@@ -73,6 +75,11 @@ class Step:
         self._findings = findings
         self._missing_as_violation = missing_as_violation
         self._obligations: list[Obligation] | None = None
+        # True while ``_obligations`` is the engine's snapshot from before the running rule:
+        # the first change copies it, so a rule that fails can be undone without a copy per
+        # rule (see ``Engine._run``).
+        self._shared = False
+        self._deadlines: dict[tuple[bool, int], datetime] | None = None
         self._code = ""
         self._severity = Severity.INFO
 
@@ -136,20 +143,42 @@ class Step:
 
     def business_days(self, days: int, start: datetime | None = None) -> datetime:
         """``days`` business days after ``start`` (default: the event's time)."""
-        return self.calendar.add_business_days(start or self.event.timestamp, days)
+        if start is not None:
+            return self.calendar.add_business_days(start, days)
+        return self._deadline(True, days)
 
     def days(self, days: int, start: datetime | None = None) -> datetime:
         """``days`` calendar days after ``start`` (default: the event's time)."""
-        return self.calendar.add_days(start or self.event.timestamp, days)
+        if start is not None:
+            return self.calendar.add_days(start, days)
+        return self._deadline(False, days)
+
+    def _deadline(self, business: bool, days: int) -> datetime:
+        # Several rules often count the same days from the same event (a rejection opens
+        # feedback and talent-network deadlines alike): count once per step.
+        deadlines = self._deadlines
+        if deadlines is None:
+            deadlines = self._deadlines = {}
+        due = deadlines.get((business, days))
+        if due is None:
+            calendar = self.calendar
+            count = calendar.add_business_days if business else calendar.add_days
+            due = deadlines[business, days] = count(self.event.timestamp, days)
+        return due
 
     # -- obligations ------------------------------------------------------------------------
 
     @property
     def obligations(self) -> list[Obligation]:
         """The case's obligations as they stand during this step (all rules)."""
-        if self._obligations is None:
-            self._obligations = list(self.case.obligations)
-        return self._obligations
+        current = self._obligations
+        if current is None:
+            current = self._obligations = list(self.case.obligations)
+            self._shared = False
+        elif self._shared:
+            current = self._obligations = list(current)
+            self._shared = False
+        return current
 
     def obligation(self, key: str) -> Obligation | None:
         """This rule's obligation ``key``, open or overdue, or ``None``."""
@@ -222,10 +251,10 @@ class Step:
 
     def cancel(self, key: str) -> Obligation | None:
         """Withdraw obligation ``key`` without an outcome (it no longer applies)."""
-        obligations = self.obligations
         code = self._code
-        for i, o in enumerate(obligations):
+        current = self._obligations if self._obligations is not None else self.case.obligations
+        for i, o in enumerate(current):
             if o.code == code and o.key == key:
-                del obligations[i]
+                del self.obligations[i]
                 return o
         return None
