@@ -135,6 +135,10 @@ def _by_due(o: Obligation) -> tuple[datetime, str, str]:
     return (o.due, o.code, o.key)
 
 
+def _finding_due(f: Finding) -> tuple[datetime, str]:
+    return (f.at, f.code)
+
+
 def _timestamp(e: Event) -> datetime:
     return e.timestamp
 
@@ -444,6 +448,7 @@ class Engine:
         findings: list[Finding] = []
         illegal = self._illegal
         events = case.events
+        dropped: list[Obligation] | None = None
         if target is None:
             if self.strict:
                 raise TransitionNotAllowed(event, state, self.model.allowed(state))
@@ -493,8 +498,10 @@ class Engine:
                 obligations = (
                     case.obligations if changed is None else tuple(sorted(changed, key=_by_due))
                 )
+                dropped = step._dropped
             else:
                 obligations = case.obligations
+                dropped = None
             events = (*events, event)
             new_state = target
         timestamp = event.timestamp
@@ -504,6 +511,15 @@ class Engine:
             if not o.expired and o.due < timestamp:
                 obligations, expired = self._expire(case.case_id, obligations, timestamp)
                 break
+        if dropped:
+            # Overdue obligations a rule withdrew are reported as their expiry would have been.
+            gone = tuple(sorted(dropped, key=_by_due))
+            expired = tuple(
+                sorted(
+                    expired + self._expire(case.case_id, gone, timestamp)[1],
+                    key=_finding_due,
+                )
+            )
         clock = case.clock
         if clock is None or timestamp > clock:
             clock = timestamp

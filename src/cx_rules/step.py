@@ -43,6 +43,7 @@ class Step:
     __slots__ = (
         "_code",
         "_deadlines",
+        "_dropped",
         "_findings",
         "_missing_as_violation",
         "_obligations",
@@ -80,6 +81,8 @@ class Step:
         # rule (see ``Engine._run``).
         self._shared = False
         self._deadlines: dict[tuple[bool, int], datetime] | None = None
+        # Overdue obligations a rule withdrew: the engine reports them as expired.
+        self._dropped: list[Obligation] | None = None
         self._code = ""
         self._severity = Severity.INFO
 
@@ -225,7 +228,7 @@ class Step:
         Already expired: the violation was reported when it expired, so nothing new.  Returns
         the obligation, or ``None`` when there was none.
         """
-        obligation = self.cancel(key)
+        obligation = self._take(key)
         if obligation is None or obligation.expired:
             return obligation
         event = self.event
@@ -250,7 +253,33 @@ class Step:
         return obligation
 
     def cancel(self, key: str) -> Obligation | None:
-        """Withdraw obligation ``key`` without an outcome (it no longer applies)."""
+        """Withdraw obligation ``key``: it no longer applies (the candidate withdrew, the case
+        closed).  Returns it, or ``None`` when there was none.
+
+        A withdrawn obligation has no outcome, unless it was already overdue: a miss never
+        disappears, so it is reported exactly as its expiry would have been (violated, or
+        unknown when it waited for missing evidence, at its due time).
+        """
+        obligation = self._take(key)
+        if (
+            obligation is not None
+            and not obligation.expired
+            and obligation.due < self.event.timestamp
+        ):
+            if self._dropped is None:
+                self._dropped = []
+            self._dropped.append(obligation)
+        return obligation
+
+    def discharge(self, key: str) -> Obligation | None:
+        """Take obligation ``key`` off the case without any outcome: the rule reports one itself.
+
+        For a rule that judges the discharging event in its own terms (feedback that came but
+        is not specific); :meth:`fulfil` is the usual way.  Returns the obligation or ``None``.
+        """
+        return self._take(key)
+
+    def _take(self, key: str) -> Obligation | None:
         code = self._code
         current = self._obligations if self._obligations is not None else self.case.obligations
         for i, o in enumerate(current):

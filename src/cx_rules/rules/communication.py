@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from ..events import ACTIVITIES, PERSONAL_CHANNELS, Channel, Event
+from ..events import ACTIVITIES, Event
 from ..events import Activity as A
 from ..findings import Severity
 from ..obligations import Obligation
 from ..rule import Option, Rule
-from ..step import Step, format_delta
+from ..step import Step
+from ._common import PERSONAL as _PERSONAL
+from ._common import day as _day
+from ._common import either as _either
+from ._common import plural as _plural
 
 __all__ = [
     "RULES",
@@ -21,53 +23,6 @@ __all__ = [
 ]
 
 _TERMINAL_STATES = ("hired", "rejected", "withdrawn", "declined")
-# The personal channels in the order messages name them.
-_PERSONAL = tuple(c.value for c in Channel if c in PERSONAL_CHANNELS)
-
-
-def _day(step: Step, event: Event) -> str:
-    """The event's date in the policy's time zone, as messages print it."""
-    return event.timestamp.astimezone(step.calendar.timezone).date().isoformat()
-
-
-def _either(words: Iterable[str]) -> str:
-    items = list(words)
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} or {items[-1]}"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def _settle(step: Step, key: str) -> None:
-    """Withdraw this rule's obligation ``key`` because the case no longer owes it.
-
-    An obligation already overdue when the case stops owing it is reported first, as its
-    expiry would have been: the engine expires obligations only after the rules of a step
-    have run, so a plain cancel would hide the miss.  The violation carries ``late`` (how long
-    overdue), so that, like an expiry, it never makes an enforcing guard refuse the event.
-    """
-    obligation = step.cancel(key)
-    if obligation is None or obligation.expired or step.event.timestamp <= obligation.due:
-        return
-    event = step.event
-    late = event.timestamp - obligation.due
-    message = (
-        f"{obligation.message}: not done by {obligation.due.isoformat()}; still owed when "
-        f"{event.activity} {format_delta(late)} later ended it"
-    )
-    evidence = (obligation.opened_by, event)
-    if obligation.missing is not None:
-        step.unknown(
-            f"{message} ({obligation.missing} not recorded)",
-            missing=obligation.missing,
-            evidence=evidence,
-        )
-    else:
-        # ``late`` set: like an expiry, a miss found at closing never blocks the closing event.
-        step.violated(message, evidence=evidence, due=obligation.due, late=late)
 
 
 class RejectionReason(Rule):
@@ -235,7 +190,7 @@ class QuestionsAnswered(Rule):
                 step.fulfil(key)
         else:
             for obligation in self._open(step):
-                _settle(step, obligation.key)
+                step.cancel(obligation.key)
 
     def _open(self, step: Step) -> list[Obligation]:
         # Oldest question first; the list order breaks ties between questions of one moment.
@@ -312,7 +267,7 @@ class NoGhosting(Rule):
         if contact:
             step.fulfil("contact")
         if step.state in self.closed_states:
-            _settle(step, "contact")
+            step.cancel("contact")
         elif contact or activity == A.APPLICATION_RECEIVED:
             days = self.days
             step.open(

@@ -9,7 +9,8 @@ from ..events import is_missing
 from ..findings import Severity
 from ..rule import Option, Rule
 from ..step import Step, format_delta
-from .communication import _day, _plural, _settle
+from ._common import day as _day
+from ._common import plural as _plural
 
 __all__ = ["RULES", "FeedbackOnRequest", "SpecificFeedback"]
 
@@ -99,7 +100,7 @@ class SpecificFeedback(Rule):
         elif activity == A.FEEDBACK_GIVEN:
             self._judge(step)
         else:
-            _settle(step, "feedback")
+            step.cancel("feedback")
 
     def _judge(self, step: Step) -> None:
         obligation = step.obligation("feedback")
@@ -112,7 +113,7 @@ class SpecificFeedback(Rule):
         if specific:
             step.fulfil("feedback")
             return
-        step.cancel("feedback")
+        step.discharge("feedback")
         event = step.event
         evidence = (obligation.opened_by, event)
         late = event.timestamp - obligation.due if event.timestamp > obligation.due else None
@@ -200,7 +201,7 @@ class FeedbackOnRequest(Rule):
         elif activity == A.FEEDBACK_GIVEN:
             step.fulfil("request")
         else:
-            _settle(step, "request")
+            step.cancel("request")
 
 
 #: The rules this module contributes, registered by :mod:`cx_rules.rules.builtin`.

@@ -8,7 +8,9 @@ from ..events import Activity as A
 from ..findings import Severity
 from ..rule import Option, Rule
 from ..step import Step, format_delta
-from .communication import _PERSONAL, _day, _plural, _settle
+from ._common import PERSONAL as _PERSONAL
+from ._common import day as _day
+from ._common import plural as _plural
 
 __all__ = ["RULES", "PersonalThanks", "ThanksOnRejection"]
 
@@ -106,7 +108,7 @@ class ThanksOnRejection(Rule):
         elif activity == A.THANK_YOU_SENT:
             self._thank(step)
         else:
-            _settle(step, "thanks")
+            step.cancel("thanks")
 
     def _thank(self, step: Step) -> None:
         obligation = step.obligation("thanks")
@@ -118,7 +120,7 @@ class ThanksOnRejection(Rule):
             and event.timestamp > obligation.due
         ):
             # The rejection may have thanked already; a late thank-you proves nothing.
-            step.cancel("thanks")
+            step.discharge("thanks")
             late = event.timestamp - obligation.due
             step.unknown(
                 f"{obligation.message}: the thank-you came {format_delta(late)} late (due "
