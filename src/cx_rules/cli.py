@@ -1,20 +1,34 @@
-"""The ``cx-rules`` command line."""
+"""The ``cx-rules`` command line.
+
+Modules beyond the standard library are imported inside the commands, so ``--version`` and
+``--help`` answer at once.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, Final, TextIO
 
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from .report import Report
 
 __all__ = ["main"]
 
 # Exit statuses, documented in the CLI reference.
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_ERROR = 2
+EXIT_OK: Final = 0
+EXIT_FINDINGS: Final = 1
+EXIT_ERROR: Final = 2
+
+_FORMATS: Final = ("text", "json", "csv", "html")
+_GROUP_BY: Final = ("job_id", "actor", "month")
+_SEVERITIES: Final = ("error", "warning", "info")
+_SALT_ENV: Final = "CX_RULES_SALT"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,6 +44,41 @@ def _parser() -> argparse.ArgumentParser:
 
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("code", help="the rule's code, such as CX401")
+
+    audit = commands.add_parser(
+        "audit",
+        help="audit an event log and report a score and findings",
+        description=(
+            "Replay every case of an event log through the rules and report a score and the "
+            "findings to act on. Exit status: 0 done, 1 a violation at or above --fail-on, "
+            "2 the audit could not complete."
+        ),
+    )
+    audit.add_argument("paths", nargs="+", metavar="PATH", help="event log files, read in order")
+    audit.add_argument("--format", choices=_FORMATS, default="text", help="report format")
+    audit.add_argument("--output", "-o", metavar="FILE", help="write the report here, not stdout")
+    audit.add_argument("--policy", metavar="FILE", help="a policy TOML file (or pyproject.toml)")
+    audit.add_argument("--map", metavar="FILE", help="a mapping TOML file for the log's names")
+    audit.add_argument(
+        "--as-of",
+        metavar="TIMESTAMP",
+        help="the cut-off, with a zone (2026-06-01T00:00:00+02:00); default: the latest event",
+    )
+    audit.add_argument("--group-by", choices=_GROUP_BY, help="also score per job, actor or month")
+    audit.add_argument(
+        "--fail-on",
+        choices=_SEVERITIES,
+        help="exit 1 when a violation of this severity or higher is found",
+    )
+    audit.add_argument(
+        "--strict", action="store_true", help="stop at the first record that is not an event"
+    )
+    audit.add_argument(
+        "--redact",
+        action="store_true",
+        help=f"replace case ids, actors and event ids by salted hashes (salt: --salt or {_SALT_ENV})",
+    )
+    audit.add_argument("--salt", metavar="SALT", help=f"the salt for --redact (else ${_SALT_ENV})")
     return parser
 
 
@@ -45,11 +94,17 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
             return _rules(args, out)
         if args.command == "rule":
             return _rule(args, out)
+        if args.command == "audit":
+            return _audit(args, out)
     except CxRulesError as exc:
-        print(f"cx-rules: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return _fail(str(exc))
     parser.print_help(out)
     return EXIT_OK
+
+
+def _fail(message: str) -> int:
+    print(f"cx-rules: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
 
 
 def _rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -87,14 +142,99 @@ def _rule(args: argparse.Namespace, out: TextIO) -> int:
     infos = collect_rules(plugin_manager())
     info = infos.get(args.code.upper())
     if info is None:
-        print(
-            f"cx-rules: error: no rule {args.code!r}; `cx-rules rules` lists them",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
+        return _fail(f"no rule {args.code!r}; `cx-rules rules` lists them")
     print(rule_markdown(info), file=out, end="")
     return EXIT_OK
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+def _audit(args: argparse.Namespace, out: TextIO) -> int:
+    from .audit import audit
+    from .events import parse_timestamp
+    from .exceptions import NaiveTimestamp
+    from .findings import Severity
+    from .io import LogMapping
+    from .policy import Policy
+    from .report import redact, render
+
+    salt = None
+    if args.redact:
+        salt = args.salt if args.salt is not None else os.environ.get(_SALT_ENV, "")
+        if not salt:
+            return _fail(f"--redact needs a salt: give --salt or set {_SALT_ENV}")
+    as_of = None
+    if args.as_of is not None:
+        try:
+            as_of = parse_timestamp(args.as_of, where="--as-of")
+        except NaiveTimestamp:
+            return _fail(
+                f"--as-of: {args.as_of!r} has no time zone; give an offset, "
+                "e.g. 2026-06-01T00:00:00+02:00"
+            )
+    policy = Policy.load(args.policy) if args.policy else None
+    mapping = LogMapping.load(args.map) if args.map else None
+    progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        report: Report = audit(
+            args.paths,
+            policy=policy,
+            as_of=as_of,
+            mapping=mapping,
+            strict=args.strict,
+            group_by=args.group_by,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.clear()
+    if salt is not None:
+        report = redact(report, salt)
+    if args.output is not None:
+        text = render(report, args.format)
+        try:
+            with open(args.output, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        except OSError as exc:
+            return _fail(f"{args.output}: cannot write the report: {exc.strerror}")
+    else:
+        color = args.format == "text" and _isatty(out) and not os.environ.get("NO_COLOR")
+        out.write(render(report, args.format, color=color))
+        out.flush()
+    if args.fail_on is not None and report.violations(Severity(args.fail_on)):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _isatty(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty()) if isatty is not None else False
+
+
+class _Progress:
+    """A one-line progress report on a terminal, rewritten in place at most every 0.2 s.
+
+    It measures elapsed time with a monotonic clock for the rate it shows; nothing it reads
+    reaches the report.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._start = time.monotonic()
+        self._shown = 0.0
+        self._phase = ""
+
+    def __call__(self, phase: str, records: int, cases: int) -> None:
+        now = time.monotonic()
+        if phase != self._phase:
+            self._phase, self._start = phase, now
+        elif now - self._shown < 0.2:
+            return
+        self._shown = now
+        elapsed = now - self._start
+        rate = f", {records / elapsed:,.0f} records/s" if elapsed > 0 and records else ""
+        done = f", {cases:,} cases done" if phase == "checking" else ""
+        self._stream.write(f"\r\033[Kcx-rules: {phase} {records:,} records{done}{rate}")
+        self._stream.flush()
+
+    def clear(self) -> None:
+        self._stream.write("\r\033[K")
+        self._stream.flush()

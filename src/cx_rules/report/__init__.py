@@ -1,0 +1,73 @@
+"""Audit reports: the model, the score, and the JSON, text, CSV and HTML renderings.
+
+:func:`cx_rules.audit` returns a :class:`Report`; :func:`render` turns it into one of
+:data:`FORMATS`.  The score is documented in :mod:`cx_rules.report.scoring`.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .as_csv import to_csv
+from .as_html import to_html
+from .as_json import SCHEMA, json_schema, report_dict, to_json
+from .as_text import to_text
+from .collect import MAX_ERRORS, Collector
+from .model import (
+    GROUP_BY,
+    CaseScore,
+    Evidence,
+    GroupScore,
+    InputSummary,
+    PracticeScore,
+    Report,
+    ReportFinding,
+    RuleScore,
+    Tally,
+)
+from .redact import SALT_ENV, pseudonym, redact
+from .scoring import score
+
+__all__ = [
+    "FORMATS",
+    "GROUP_BY",
+    "MAX_ERRORS",
+    "SALT_ENV",
+    "SCHEMA",
+    "CaseScore",
+    "Collector",
+    "Evidence",
+    "GroupScore",
+    "InputSummary",
+    "PracticeScore",
+    "Report",
+    "ReportFinding",
+    "RuleScore",
+    "Tally",
+    "json_schema",
+    "pseudonym",
+    "redact",
+    "render",
+    "report_dict",
+    "score",
+    "to_csv",
+    "to_html",
+    "to_json",
+    "to_text",
+]
+
+#: The formats :func:`render` writes.
+FORMATS: Final = ("text", "json", "csv", "html")
+
+
+def render(report: Report, format: str = "text", *, color: bool = False) -> str:
+    """The report in ``format`` (one of :data:`FORMATS`); ``color`` only affects text."""
+    if format == "text":
+        return to_text(report, color=color)
+    if format == "json":
+        return to_json(report)
+    if format == "csv":
+        return to_csv(report)
+    if format == "html":
+        return to_html(report)
+    raise ValueError(f"format: expected one of {', '.join(FORMATS)}, got {format!r}")

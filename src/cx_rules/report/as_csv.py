@@ -1,0 +1,76 @@
+"""The report as CSV: one listed finding (violated or unknown) per row."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Final
+
+from .model import Report, ReportFinding
+
+__all__ = ["COLUMNS", "to_csv"]
+
+#: The header row.
+COLUMNS: Final = (
+    "case_id",
+    "job_id",
+    "actor",
+    "code",
+    "name",
+    "practice",
+    "severity",
+    "outcome",
+    "at",
+    "due",
+    "missing",
+    "waived_by",
+    "message",
+    "evidence",
+)
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); the
+# quote makes it text.  Tab and carriage return are on OWASP's list for the same reason.
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def to_csv(report: Report) -> str:
+    """The findings as CSV (RFC 4180: ``\\r\\n`` line ends) with a header row.
+
+    A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading ``'`` so a spreadsheet shows it as text instead of running it.  ``evidence`` lists
+    the events as ``activity@timestamp#event_id`` separated by ``; ``.
+    """
+    buffer = io.StringIO()
+    # RFC 4180 line ends: with them the writer also quotes a cell holding a bare "\r".
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for f in report.findings:
+        writer.writerow([_safe(cell) for cell in _row(f)])
+    return buffer.getvalue()
+
+
+def _row(f: ReportFinding) -> tuple[str, ...]:
+    evidence = "; ".join(
+        f"{e.activity}@{e.timestamp.isoformat()}" + (f"#{e.event_id}" if e.event_id else "")
+        for e in f.evidence
+    )
+    return (
+        f.case_id,
+        f.job_id or "",
+        f.actor or "",
+        f.code,
+        f.name,
+        f.practice,
+        f.severity.value,
+        f.outcome.value,
+        f.at.isoformat(),
+        f.due.isoformat() if f.due is not None else "",
+        f.missing or "",
+        f.waived_by or "",
+        f.message,
+        evidence,
+    )
+
+
+def _safe(cell: str) -> str:
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell

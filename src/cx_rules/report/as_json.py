@@ -1,0 +1,159 @@
+"""The JSON report, described by ``report-1.schema.json`` in this package."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from importlib import resources
+from typing import Any, Final
+
+from ..io.records import InputError
+from .model import (
+    CaseScore,
+    Evidence,
+    GroupScore,
+    InputSummary,
+    PracticeScore,
+    Report,
+    ReportFinding,
+    RuleScore,
+    Tally,
+)
+
+__all__ = ["SCHEMA", "json_schema", "report_dict", "to_json"]
+
+#: The value of the report's ``schema`` key; the number changes when a key changes meaning.
+SCHEMA: Final = "cx-rules.report/1"
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) that every JSON report validates against."""
+    text = resources.files(__package__).joinpath("report-1.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def to_json(report: Report) -> str:
+    """The report as JSON text: keys in a fixed order, two-space indent, ending in a newline.
+
+    The same report always gives the same bytes.
+    """
+    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    """The report as plain data, exactly as :func:`to_json` writes it."""
+    return {
+        "schema": SCHEMA,
+        "as_of": _time(report.as_of),
+        "redacted": report.redacted,
+        "input": _input(report.input),
+        "score": _percent(report.score),
+        **_tally(report.tally),
+        "practices": [_practice(p) for p in report.practices],
+        "rules": [_rule(r) for r in report.rules],
+        "cases": [_case(c) for c in report.cases],
+        "group_by": report.group_by,
+        "groups": [_group(g) for g in report.groups],
+        "findings": [_finding(f) for f in report.findings],
+        "errors": [_error(e) for e in report.errors],
+    }
+
+
+def _time(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _tally(t: Tally) -> dict[str, int]:
+    return {
+        "passed": t.passed,
+        "violated": t.violated,
+        "unknown": t.unknown,
+        "pending": t.pending,
+        "waived": t.waived,
+    }
+
+
+def _input(i: InputSummary) -> dict[str, Any]:
+    return {
+        "files": list(i.files),
+        "lines": i.lines,
+        "events": i.events,
+        "cases": i.cases,
+        "rejected": i.rejected,
+        "unmapped": i.unmapped,
+        "unmapped_activities": dict(i.unmapped_activities),
+        "after_as_of": i.after_as_of,
+        "skipped": dict(i.skipped),
+    }
+
+
+def _practice(p: PracticeScore) -> dict[str, Any]:
+    return {"practice": p.practice, **_tally(p.tally), "score": _percent(p.score)}
+
+
+def _rule(r: RuleScore) -> dict[str, Any]:
+    return {
+        "code": r.code,
+        "name": r.name,
+        "practice": r.practice,
+        "severity": r.severity.value,
+        **_tally(r.tally),
+        "compliance": _percent(r.compliance),
+    }
+
+
+def _case(c: CaseScore) -> dict[str, Any]:
+    return {
+        "case_id": c.case_id,
+        "job_id": c.job_id,
+        "state": c.state,
+        **_tally(c.tally),
+        "score": _percent(c.score),
+    }
+
+
+def _group(g: GroupScore) -> dict[str, Any]:
+    return {
+        "key": g.key,
+        **_tally(g.tally),
+        "score": _percent(g.score),
+        "rules": [_rule(r) for r in g.rules],
+    }
+
+
+def _evidence(e: Evidence) -> dict[str, Any]:
+    return {
+        "activity": e.activity,
+        "timestamp": e.timestamp.isoformat(),
+        "event_id": e.event_id,
+        "actor": e.actor,
+        "channel": e.channel,
+    }
+
+
+def _finding(f: ReportFinding) -> dict[str, Any]:
+    return {
+        "case_id": f.case_id,
+        "code": f.code,
+        "name": f.name,
+        "practice": f.practice,
+        "severity": f.severity.value,
+        "outcome": f.outcome.value,
+        "message": f.message,
+        "at": f.at.isoformat(),
+        "due": _time(f.due),
+        "missing": f.missing,
+        "job_id": f.job_id,
+        "actor": f.actor,
+        "waived_by": f.waived_by,
+        "evidence": [_evidence(e) for e in f.evidence],
+    }
+
+
+def _error(e: InputError) -> dict[str, Any]:
+    return {"file": e.file, "line": e.line, "element": e.element, "message": e.message}

@@ -1,0 +1,234 @@
+"""The report for a terminal: the score, rules by compliance, worst cases, findings by case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import groupby
+from typing import Final
+
+from ..findings import Outcome, Severity
+from .model import Report, ReportFinding, Tally
+
+__all__ = ["to_text"]
+
+_RESET: Final = "\033[0m"
+_BOLD: Final = "\033[1m"
+_RED: Final = "\033[31m"
+_GREEN: Final = "\033[32m"
+_YELLOW: Final = "\033[33m"
+_CYAN: Final = "\033[36m"
+_DIM: Final = "\033[2m"
+_SEVERITY_STYLE: Final = {Severity.ERROR: _RED, Severity.WARNING: _YELLOW, Severity.INFO: _CYAN}
+_OUTCOME_STYLE: Final = {Outcome.VIOLATED: _RED, Outcome.UNKNOWN: _YELLOW, Outcome.WAIVED: _DIM}
+_WORST: Final = 10
+
+# A cell of a table: its text and an ANSI style ("" for none).
+_Cell = tuple[str, str]
+
+
+def to_text(report: Report, *, color: bool = False) -> str:
+    """The report as plain text; ``color`` adds ANSI colours (for a terminal)."""
+    paint = _Painter(color)
+    out: list[str] = []
+    as_of = report.as_of.isoformat() if report.as_of is not None else "n/a (no events)"
+    out.append(paint(f"cx-rules audit as of {as_of}", _BOLD))
+    out.append(_input_line(report))
+    out.append("")
+    t = report.tally
+    out.append(
+        f"Score: {paint(_score(report.score), _score_style(report.score))} / 100  "
+        f"(passed {t.passed}, violated {t.violated}; not scored: unknown {t.unknown}, "
+        f"pending {t.pending}, waived {t.waived})"
+    )
+    out.append("")
+    out.append(paint("Practices", _BOLD))
+    out.extend(
+        _table(
+            ("practice", "score", *_TALLY_HEADS),
+            [
+                ((p.practice, ""), (_score(p.score), _score_style(p.score)), *_tally(p.tally))
+                for p in report.practices
+            ],
+            paint,
+        )
+    )
+    out.append("")
+    out.append(paint("Rules by compliance", _BOLD))
+    # Worst first; rules that checked nothing are named on one line after the table.
+    ranked = sorted(
+        (r for r in report.rules if r.tally != Tally()),
+        key=lambda r: (r.compliance is None, r.compliance or 0.0, r.code),
+    )
+    idle = [r.code for r in report.rules if r.tally == Tally()]
+    out.extend(
+        _table(
+            ("code", "name", "practice", "severity", "compliance", *_TALLY_HEADS),
+            [
+                (
+                    (r.code, ""),
+                    (r.name, ""),
+                    (r.practice, ""),
+                    (r.severity.value, _SEVERITY_STYLE[r.severity]),
+                    (_percent(r.compliance), _score_style(r.compliance)),
+                    *_tally(r.tally),
+                )
+                for r in ranked
+            ],
+            paint,
+        )
+    )
+    if idle:
+        out.append(f"  Rules with nothing to check: {', '.join(idle)}")
+    if report.group_by is not None:
+        out.append("")
+        out.append(paint(f"By {report.group_by}", _BOLD))
+        out.extend(
+            _table(
+                (report.group_by, "score", *_TALLY_HEADS),
+                [
+                    (
+                        (g.key if g.key is not None else "(none)", ""),
+                        (_score(g.score), _score_style(g.score)),
+                        *_tally(g.tally),
+                    )
+                    for g in report.groups
+                ],
+                paint,
+            )
+        )
+    worst = report.worst_cases(_WORST)
+    if worst:
+        out.append("")
+        out.append(paint("Worst cases", _BOLD))
+        out.extend(
+            _table(
+                ("case", "job", "state", "score", *_TALLY_HEADS),
+                [
+                    (
+                        (c.case_id, ""),
+                        (c.job_id or "-", ""),
+                        (c.state, ""),
+                        (_score(c.score), _score_style(c.score)),
+                        *_tally(c.tally),
+                    )
+                    for c in worst
+                ],
+                paint,
+            )
+        )
+    if report.findings:
+        out.append("")
+        out.append(paint(f"Findings by case ({len(report.findings)})", _BOLD))
+        for case_id, found in groupby(report.findings, key=lambda f: f.case_id):
+            out.extend(_case_findings(case_id, list(found), paint))
+    if report.errors:
+        out.append("")
+        out.append(paint(f"Input errors ({report.input.rejected})", _BOLD))
+        out.extend(f"  {e}" for e in report.errors)
+        more = report.input.rejected - len(report.errors)
+        if more > 0:
+            out.append(f"  ... and {more} more")
+    return "\n".join(out) + "\n"
+
+
+class _Painter:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, style: str) -> str:
+        if not self.enabled or not style:
+            return text
+        return f"{style}{text}{_RESET}"
+
+
+_TALLY_HEADS: Final = ("passed", "violated", "unknown", "pending", "waived")
+
+
+def _tally(t: Tally) -> tuple[_Cell, ...]:
+    return (
+        (str(t.passed), ""),
+        (str(t.violated), _RED if t.violated else ""),
+        (str(t.unknown), _YELLOW if t.unknown else ""),
+        (str(t.pending), ""),
+        (str(t.waived), ""),
+    )
+
+
+def _score(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}%"
+
+
+def _score_style(value: float | None) -> str:
+    if value is None:
+        return _DIM
+    if value >= 90:
+        return _GREEN
+    return _YELLOW if value >= 70 else _RED
+
+
+def _input_line(report: Report) -> str:
+    i = report.input
+    files = len(i.files)
+    parts = [
+        f"Read {files} file{'s' if files != 1 else ''}: {i.lines} lines, "
+        f"{i.events} events in {i.cases} cases",
+        f"{i.rejected} rejected",
+        f"{i.unmapped} unmapped"
+        + (f" ({', '.join(i.unmapped_activities)})" if i.unmapped_activities else ""),
+    ]
+    if i.after_as_of:
+        parts.append(f"{i.after_as_of} after as_of")
+    if i.skipped:
+        parts.append(f"{sum(i.skipped.values())} skipped by the reader")
+    return "; ".join(parts)
+
+
+def _table(head: Sequence[str], rows: Iterable[Sequence[_Cell]], paint: _Painter) -> list[str]:
+    body = [list(r) for r in rows]
+    widths = [len(h) for h in head]
+    for row in body:
+        for i, (text, _) in enumerate(row):
+            widths[i] = max(widths[i], len(text))
+    # Counts and scores line up on the right; names on the left.
+    right = [i for i, row in enumerate(zip(*body, strict=True)) if all(_numeric(t) for t, _ in row)]
+
+    def line(cells: Sequence[_Cell]) -> str:
+        parts = []
+        for i, (text, style) in enumerate(cells):
+            padded = text.rjust(widths[i]) if i in right else text.ljust(widths[i])
+            parts.append(paint(padded, style))
+        return ("  " + "  ".join(parts)).rstrip()
+
+    return [line([(h, _DIM) for h in head]), *(line(r) for r in body)]
+
+
+def _numeric(text: str) -> bool:
+    return text == "n/a" or text.rstrip("%").replace(".", "", 1).isdigit()
+
+
+def _case_findings(case_id: str, found: list[ReportFinding], paint: _Painter) -> list[str]:
+    first = found[0]
+    label = case_id
+    if first.job_id is not None:
+        label += f"  job {first.job_id}"
+    lines = [f"  {paint(label, _BOLD)}"]
+    for f in found:
+        lines.append(
+            f"    {f.at.isoformat(timespec='minutes')}  {f.code}  "
+            f"{paint(f.severity.value, _SEVERITY_STYLE[f.severity])}  "
+            f"{paint(f.outcome.value, _OUTCOME_STYLE.get(f.outcome, ''))}  {f.message}"
+        )
+        evidence = ", ".join(
+            f"{e.activity} {e.timestamp.isoformat(timespec='minutes')}"
+            + (f" ({e.event_id})" if e.event_id else "")
+            for e in f.evidence
+        )
+        if evidence:
+            lines.append(paint(f"      evidence: {evidence}", _DIM))
+        if f.waived_by:
+            lines.append(paint(f"      waived by {f.waived_by}", _DIM))
+    return lines

@@ -1,0 +1,227 @@
+"""Collecting a report case by case, so an audit never holds the findings it only counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Final
+
+from ..case import Case
+from ..engine import Engine
+from ..events import Activity, Event
+from ..findings import Finding, Outcome, Severity
+from ..io.records import InputError
+from .model import (
+    GROUP_BY,
+    CaseScore,
+    Evidence,
+    GroupScore,
+    InputSummary,
+    PracticeScore,
+    Report,
+    ReportFinding,
+    RuleScore,
+    Tally,
+)
+from .scoring import score
+
+__all__ = ["MAX_ERRORS", "Collector", "evidence_of", "finding_sort_key"]
+
+#: How many rejected records a report lists; ``input.rejected`` counts every one.
+MAX_ERRORS: Final = 1000
+
+_LISTED: Final = frozenset({Outcome.VIOLATED, Outcome.UNKNOWN, Outcome.WAIVED})
+_Counts = Counter[tuple[str, Outcome]]
+
+
+def evidence_of(event: Event) -> Evidence:
+    """What a report shows of ``event``: activity, time and ids, never its attributes."""
+    return Evidence(event.activity, event.timestamp, event.event_id, event.actor, event.channel)
+
+
+def finding_sort_key(f: ReportFinding) -> tuple[str, datetime, str, str, datetime, str]:
+    """The order of findings in a report: case, time, code, outcome, due time, message."""
+    return (f.case_id, f.at, f.code, f.outcome.value, f.due or f.at, f.message)
+
+
+class Collector:
+    """Builds a :class:`~cx_rules.report.Report` from finished cases, one at a time.
+
+    Only the violated, unknown and waived findings are kept (they are listed); every other
+    finding just adds to the tallies of its rule, its case and (with ``group_by``) its group.
+    """
+
+    def __init__(self, engine: Engine, *, group_by: str | None = None) -> None:
+        if group_by is not None and group_by not in GROUP_BY:
+            raise ValueError(f"group_by: expected one of {', '.join(GROUP_BY)}, got {group_by!r}")
+        self._engine = engine
+        self._group_by = group_by
+        self._zone = engine.calendar.timezone
+        self._severity: dict[str, Severity] = {code: engine.severity(code) for code in engine.rules}
+        self._rules: _Counts = Counter()
+        self._groups: dict[str | None, _Counts] = {}
+        self._cases: list[CaseScore] = []
+        self._findings: list[ReportFinding] = []
+
+    def add_case(self, case: Case, events: Sequence[Event], findings: Iterable[Finding]) -> None:
+        """Count the findings of a finished ``case``; ``events`` are all its events."""
+        found = findings if isinstance(findings, Sequence) else tuple(findings)
+        # Most findings are passes that only count: tally them without a Python-level loop.
+        counts: _Counts = Counter((f.code, f.outcome) for f in found)
+        severity = self._severity
+        for code, _ in counts:
+            if code not in severity:  # a rule the engine does not list: keep its severity
+                severity[code] = next(f.severity for f in found if f.code == code)
+        job_id = _job_of(events)
+        case_actor = _last_actor(events)
+        group_by = self._group_by
+        for f in found:
+            listed = f.outcome in _LISTED
+            # Only listed findings and actor groups need the recruiter: spare the passes.
+            actor = (
+                (_last_actor(f.evidence) or case_actor) if listed or group_by == "actor" else None
+            )
+            if group_by is not None:
+                group = self._group_key(f, job_id, actor)
+                self._groups.setdefault(group, Counter())[f.code, f.outcome] += 1
+            if listed:
+                self._findings.append(self._listed(f, job_id, actor))
+        self._rules.update(counts)
+        tallies = _tallies(counts)
+        self._cases.append(
+            CaseScore(case.case_id, job_id, case.state, _overall(counts), self._score(tallies))
+        )
+
+    def report(
+        self,
+        *,
+        as_of: datetime | None,
+        input: InputSummary,
+        errors: Sequence[InputError] = (),
+    ) -> Report:
+        """The report of every case added so far."""
+        tallies = _tallies(self._rules)
+        rules = self._rule_scores(tallies, every_rule=True)
+        by_practice: dict[str, list[RuleScore]] = {}
+        for rule in rules:
+            by_practice.setdefault(rule.practice, []).append(rule)
+        practices = tuple(
+            PracticeScore(
+                practice,
+                _total(r.tally for r in members),
+                score((r.severity, r.tally) for r in members),
+            )
+            # rules come sorted by code, so practices come in the order of their first code
+            for practice, members in by_practice.items()
+        )
+        groups = []
+        for key, counts in sorted(
+            self._groups.items(), key=lambda kv: (kv[0] is None, kv[0] or "")
+        ):
+            group_tallies = _tallies(counts)
+            groups.append(
+                GroupScore(
+                    key,
+                    _overall(counts),
+                    self._score(group_tallies),
+                    self._rule_scores(group_tallies, every_rule=False),
+                )
+            )
+        return Report(
+            as_of=as_of,
+            input=input,
+            score=self._score(tallies),
+            tally=_overall(self._rules),
+            rules=rules,
+            practices=practices,
+            cases=tuple(sorted(self._cases, key=lambda c: c.case_id)),
+            findings=tuple(sorted(self._findings, key=finding_sort_key)),
+            errors=tuple(errors[:MAX_ERRORS]),
+            group_by=self._group_by,
+            groups=tuple(groups),
+        )
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _meta(self, code: str) -> tuple[str, str]:
+        info = self._engine.available.get(code)
+        if info is None:  # a finding of a rule the engine does not list: keep it visible
+            return "", ""
+        return info.rule.name, info.rule.practice
+
+    def _score(self, tallies: Mapping[str, Tally]) -> float | None:
+        return score((self._severity[code], t) for code, t in tallies.items())
+
+    def _rule_scores(
+        self, tallies: Mapping[str, Tally], *, every_rule: bool
+    ) -> tuple[RuleScore, ...]:
+        codes = set(tallies)
+        if every_rule:
+            codes.update(self._engine.rules)
+        rows = []
+        for code in sorted(codes):
+            name, practice = self._meta(code)
+            rows.append(
+                RuleScore(code, name, practice, self._severity[code], tallies.get(code, Tally()))
+            )
+        return tuple(rows)
+
+    def _group_key(self, f: Finding, job_id: str | None, actor: str | None) -> str | None:
+        if self._group_by == "job_id":
+            return job_id
+        if self._group_by == "actor":
+            return actor
+        return f.at.astimezone(self._zone).strftime("%Y-%m")
+
+    def _listed(self, f: Finding, job_id: str | None, actor: str | None) -> ReportFinding:
+        name, practice = self._meta(f.code)
+        return ReportFinding(
+            case_id=f.case_id,
+            code=f.code,
+            name=name,
+            practice=practice,
+            severity=f.severity,
+            outcome=f.outcome,
+            message=f.message,
+            at=f.at,
+            due=f.due,
+            missing=f.missing,
+            evidence=tuple(evidence_of(e) for e in f.evidence),
+            job_id=job_id,
+            actor=actor,
+            waived_by=f.waived_by,
+        )
+
+
+def _tallies(counts: _Counts) -> dict[str, Tally]:
+    by_code: dict[str, dict[Outcome, int]] = {}
+    for (code, outcome), n in counts.items():
+        by_code.setdefault(code, {})[outcome] = n
+    return {code: Tally.of(c) for code, c in sorted(by_code.items())}
+
+
+def _overall(counts: _Counts) -> Tally:
+    outcomes: Counter[Outcome] = Counter()
+    for (_, outcome), n in counts.items():
+        outcomes[outcome] += n
+    return Tally.of(outcomes)
+
+
+def _total(tallies: Iterable[Tally]) -> Tally:
+    return sum(tallies, Tally())
+
+
+def _job_of(events: Sequence[Event]) -> str | None:
+    for e in events:
+        if e.activity == Activity.APPLICATION_RECEIVED:
+            value = e.get("job_id")
+            return None if value is None else str(value)
+    return None
+
+
+def _last_actor(events: Sequence[Event]) -> str | None:
+    for e in reversed(events):
+        if e.actor:
+            return e.actor
+    return None

@@ -1,0 +1,224 @@
+"""The audit report as values: input counts, scores per rule, practice, case and group, and
+the findings to act on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from types import MappingProxyType
+from typing import Final
+
+import attrs
+
+from ..findings import Outcome, Severity
+from ..io.records import InputError
+
+__all__ = [
+    "GROUP_BY",
+    "CaseScore",
+    "Evidence",
+    "GroupScore",
+    "InputSummary",
+    "PracticeScore",
+    "Report",
+    "ReportFinding",
+    "RuleScore",
+    "Tally",
+]
+
+#: What ``group_by`` accepts: the case's job, the recruiter, or the month of the finding.
+GROUP_BY: Final = ("job_id", "actor", "month")
+
+
+def _counts(value: Mapping[str, int]) -> Mapping[str, int]:
+    return MappingProxyType(dict(sorted(value.items())))
+
+
+@attrs.frozen
+class Tally:
+    """How many checks passed, were violated, could not be judged, are not due yet, or were
+    waived by the policy."""
+
+    passed: int = 0
+    violated: int = 0
+    unknown: int = 0
+    pending: int = 0
+    waived: int = 0
+
+    @property
+    def judged(self) -> int:
+        """Checks with a verdict: ``passed + violated`` (the denominator of compliance)."""
+        return self.passed + self.violated
+
+    @property
+    def compliance(self) -> float | None:
+        """``100 * passed / (passed + violated)``, or ``None`` when nothing was judged."""
+        judged = self.judged
+        return None if judged == 0 else 100.0 * self.passed / judged
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            self.passed + other.passed,
+            self.violated + other.violated,
+            self.unknown + other.unknown,
+            self.pending + other.pending,
+            self.waived + other.waived,
+        )
+
+    @classmethod
+    def of(cls, counts: Mapping[Outcome, int]) -> Tally:
+        """A tally from counts by outcome (missing outcomes count 0)."""
+        return cls(
+            counts.get(Outcome.PASSED, 0),
+            counts.get(Outcome.VIOLATED, 0),
+            counts.get(Outcome.UNKNOWN, 0),
+            counts.get(Outcome.PENDING, 0),
+            counts.get(Outcome.WAIVED, 0),
+        )
+
+
+@attrs.frozen
+class RuleScore:
+    """One rule's checks in the audit; ``severity`` is the one the policy gives it."""
+
+    code: str
+    name: str
+    practice: str
+    severity: Severity
+    tally: Tally
+
+    @property
+    def compliance(self) -> float | None:
+        """The rule's compliance in percent (see :attr:`Tally.compliance`)."""
+        return self.tally.compliance
+
+
+@attrs.frozen
+class PracticeScore:
+    """The checks of every rule of one practice, and the practice's score."""
+
+    practice: str
+    tally: Tally
+    score: float | None
+
+
+@attrs.frozen
+class CaseScore:
+    """One case: its job, the state it ended in, its checks and its score."""
+
+    case_id: str
+    job_id: str | None
+    state: str
+    tally: Tally
+    score: float | None
+
+
+@attrs.frozen
+class GroupScore:
+    """One group of ``--group-by`` (a job, a recruiter or a month): its checks per rule."""
+
+    key: str | None
+    tally: Tally
+    score: float | None
+    rules: tuple[RuleScore, ...]
+
+
+@attrs.frozen
+class Evidence:
+    """An event a finding rests on, as a report shows it: never its free text."""
+
+    activity: str
+    timestamp: datetime
+    event_id: str | None = None
+    actor: str | None = None
+    channel: str | None = None
+
+
+@attrs.frozen
+class ReportFinding:
+    """A violated, unknown or waived check, listed in the report for someone to act on.
+
+    ``actor`` is the recruiter the finding is grouped under (the last evidence event that
+    names one, else the case's last actor); ``job_id`` is the case's job; ``waived_by`` names
+    the policy waiver and its justification when the outcome is ``waived``.
+    """
+
+    case_id: str
+    code: str
+    name: str
+    practice: str
+    severity: Severity
+    outcome: Outcome
+    message: str
+    at: datetime
+    due: datetime | None
+    missing: str | None
+    evidence: tuple[Evidence, ...]
+    job_id: str | None = None
+    actor: str | None = None
+    waived_by: str | None = None
+
+
+@attrs.frozen
+class InputSummary:
+    """What the audit read.
+
+    ``lines`` counts the records the readers yielded (a non-blank line of JSONL or CSV, an
+    event of XES or OCEL): ``lines == events + rejected + unmapped + after_as_of``.
+    ``unmapped_activities`` counts, per activity, the events whose activity the process
+    model does not know; ``skipped`` counts, per reason, source events the readers passed
+    over by design (they are not records).
+    """
+
+    files: tuple[str, ...] = ()
+    lines: int = 0
+    events: int = 0
+    cases: int = 0
+    rejected: int = 0
+    unmapped_activities: Mapping[str, int] = attrs.field(factory=dict, converter=_counts)
+    after_as_of: int = 0
+    skipped: Mapping[str, int] = attrs.field(factory=dict, converter=_counts)
+
+    @property
+    def unmapped(self) -> int:
+        """Events not recorded because their activity is unknown to the process model."""
+        return sum(self.unmapped_activities.values())
+
+
+@attrs.frozen
+class Report:
+    """The outcome of an audit; render it with :func:`cx_rules.report.render`.
+
+    ``as_of`` is the cut-off (``None`` only when there were no events).  ``findings`` holds
+    the violated, unknown and waived checks, sorted by case, time and code; passed and
+    pending checks are counted in the tallies.  ``errors`` are the rejected records (the first
+    :data:`~cx_rules.report.collect.MAX_ERRORS`; ``input.rejected`` counts them all).
+    ``groups`` is empty unless ``group_by`` is set.
+    """
+
+    as_of: datetime | None
+    input: InputSummary
+    score: float | None
+    tally: Tally
+    rules: tuple[RuleScore, ...]
+    practices: tuple[PracticeScore, ...]
+    cases: tuple[CaseScore, ...]
+    findings: tuple[ReportFinding, ...]
+    errors: tuple[InputError, ...] = ()
+    group_by: str | None = None
+    groups: tuple[GroupScore, ...] = ()
+    redacted: bool = False
+
+    def violations(self, at_least: Severity = Severity.INFO) -> int:
+        """How many violated findings have ``at_least`` this severity (for ``--fail-on``)."""
+        return sum(
+            1
+            for f in self.findings
+            if f.outcome is Outcome.VIOLATED and f.severity.rank >= at_least.rank
+        )
+
+    def worst_cases(self, limit: int = 10) -> tuple[CaseScore, ...]:
+        """The cases with violations, lowest score first (then most violations, then id)."""
+        hurt = [c for c in self.cases if c.tally.violated]
+        hurt.sort(key=lambda c: (c.score if c.score is not None else 101.0, -c.tally.violated))
+        return tuple(hurt[:limit])
