@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cx_rules import Engine, Event, InvalidEvent, NaiveTimestamp, Outcome, Policy
-from cx_rules.audit import SourceChanged, audit
+from cx_rules.auditing import SourceChanged, audit
 from cx_rules.io.records import InputError
 from cx_rules.report import Tally, to_json
 from cx_rules.rules.experience import AcknowledgeApplication

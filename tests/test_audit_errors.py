@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cx_rules import Policy
-from cx_rules.audit import audit
+from cx_rules.auditing import audit
 from cx_rules.io.records import LogError
 from cx_rules.report import MAX_ERRORS
 

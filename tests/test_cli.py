@@ -229,4 +229,4 @@ def test_help_does_not_import_the_report_machinery() -> None:
 
     loaded = result.stdout.splitlines()[-1]
     assert "cx_rules.report" not in loaded
-    assert "cx_rules.audit" not in loaded
+    assert "cx_rules.auditing" not in loaded

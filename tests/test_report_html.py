@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cx_rules import Outcome, Severity
-from cx_rules.audit import audit
+from cx_rules.auditing import audit
 from cx_rules.report import (
     CaseScore,
     Evidence,

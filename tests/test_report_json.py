@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from cx_rules import Engine, Outcome, Severity
-from cx_rules.audit import audit
+from cx_rules.auditing import audit
 from cx_rules.io.records import InputError
 from cx_rules.report import (
     SCHEMA,

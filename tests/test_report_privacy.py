@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cx_rules.audit import audit
+from cx_rules.auditing import audit
 from cx_rules.report import render
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sample.jsonl"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cx_rules import Engine
-from cx_rules.audit import audit
+from cx_rules.auditing import audit
 from cx_rules.report import pseudonym, redact, render, to_json
 from cx_rules.rules.experience import AcknowledgeApplication
 from cx_rules.rules.process import IllegalTransition, RuleError

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cx_rules import Outcome, Severity
-from cx_rules.audit import audit
+from cx_rules.auditing import audit
 from cx_rules.io.records import InputError
 from cx_rules.report import (
     CaseScore,

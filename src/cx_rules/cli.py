@@ -148,7 +148,7 @@ def _rule(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _audit(args: argparse.Namespace, out: TextIO) -> int:
-    from .audit import audit
+    from .auditing import audit
     from .events import parse_timestamp
     from .exceptions import NaiveTimestamp
     from .findings import Severity
