@@ -86,3 +86,26 @@ def test_an_allow_list_naming_a_missing_plugin_is_an_error():
 def test_engine_with_an_explicit_model_ignores_nothing_else():
     engine = Engine(Policy(), model=default_model(), plugins=manager(AssessmentStage()))
     assert engine.model is default_model()
+
+
+def test_the_engine_uses_the_model_and_calendar_hooks():
+    from cx_rules.testing import event, run
+
+    engine = Engine(Policy(), plugins=manager(AssessmentStage(), ClosedBetweenYears()))
+    assert engine.model.name == "with-assessment"
+    assert not engine.calendar.is_business_day(date(2026, 12, 28))
+    found = run(
+        engine,
+        [
+            event("c1", "application_received", "2026-03-02T09:00+00:00"),
+            event("c1", "screening_started", "2026-03-03T09:00+00:00"),
+            event("c1", "assessment_started", "2026-03-04T09:00+00:00"),
+        ],
+    )
+    assert [f.outcome.value for f in found if f.code == "CX001"] == ["passed"] * 3
+
+
+def test_policy_plugins_key_is_the_allow_list():
+    policy = Policy.from_mapping({"plugins": ["not_installed_cx"]}, source="p.toml")
+    with pytest.raises(PluginError, match="the policy allows plugin\\(s\\) not_installed_cx"):
+        Engine(policy)

@@ -31,7 +31,8 @@ def test_violating_example_violates(code):
     assert any(f.outcome is Outcome.VIOLATED for f in found)
 
 
-@pytest.mark.parametrize("code", [c for c in INFOS if c not in ("CX000",)])
+# CX000 and CX002 judge the engine and the policy, not events: they have no event examples.
+@pytest.mark.parametrize("code", [c for c in INFOS if c not in ("CX000", "CX002")])
 def test_every_rule_has_documentation(code):
     rule = INFOS[code].rule
     assert rule.summary

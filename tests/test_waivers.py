@@ -71,7 +71,7 @@ def test_passed_and_pending_are_never_waived():
 def test_unused_and_expired_waivers_are_reported():
     waivers = Waivers(WAIVERS, COPENHAGEN)
     applied = waivers.apply((finding(),))
-    notes = waivers.unused(applied, datetime(2026, 3, 1, tzinfo=UTC))
+    notes = waivers.unused((f.waived_by for f in applied), datetime(2026, 3, 1, tzinfo=UTC))
     assert [(n.code, n.outcome, n.message) for n in notes] == [
         (
             "CX002",
@@ -113,3 +113,54 @@ def test_bad_waivers_name_the_waiver_and_key(table, message):
     with pytest.raises(PolicyError) as info:
         parse_waivers([table], "policy.toml")
     assert str(info.value) == f"policy.toml: {message}"
+
+
+POLICY = """
+timezone = "Europe/Copenhagen"
+
+[[waivers]]
+rule = "CX401"
+cases = ["late-*"]
+justification = "the ATS was down for a week; acknowledgements went out by hand"
+expires = 2026-03-31
+
+[[waivers]]
+rule = "CX5"
+cases = ["nobody"]
+justification = "legal hold"
+expires = 2026-01-31
+"""
+
+
+def test_engine_and_audit_apply_the_policy_waivers(tmp_path):
+    from cx_rules import Engine, Policy, audit
+    from cx_rules.testing import event, outcomes, run
+
+    path = tmp_path / "policy.toml"
+    path.write_text(POLICY, encoding="utf-8")
+    policy = Policy.load(path)
+    late = [
+        event("late-1", "application_received", "2026-03-02T09:00+01:00"),
+        event("late-1", "application_acknowledged", "2026-03-09T09:00+01:00"),
+    ]
+    other = [event("c-2", e.activity, e.timestamp) for e in late]
+    engine = Engine(policy)
+    assert outcomes(run(engine, late), "CX401") == ["waived"]
+    assert outcomes(run(engine, other), "CX401") == ["violated"]
+
+    report = audit([*late, *other], policy=policy)
+    listed = [
+        (f.case_id, f.code, f.outcome.value)
+        for f in report.findings
+        if f.code in ("CX401", "CX002")
+    ]
+    assert listed == [
+        ("", "CX002", "violated"),
+        ("c-2", "CX401", "violated"),
+        ("late-1", "CX401", "waived"),
+    ]
+    (note,) = [f for f in report.findings if f.code == "CX002"]
+    assert note.message == (
+        "waiver 2 (CX5 for nobody, until 2026-01-31) covered no finding and expired on "
+        "2026-01-31; remove or renew it"
+    )

@@ -248,6 +248,8 @@ def _check(
         raise SourceChanged(_changed(log))
     if progress is not None:
         progress("checking", lines, cases)
+    if plan.cut is not None:
+        collector.add_policy_findings(engine.unused_waivers(collector.waived_by(), plan.cut))
     summary = InputSummary(
         files=log.files,
         lines=lines,

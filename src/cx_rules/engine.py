@@ -27,11 +27,19 @@ from .exceptions import (
 from .findings import Finding, Outcome, Severity
 from .model import ProcessModel, default_model
 from .obligations import Due, Obligation
-from .plugins import RuleInfo, collect_analysers, collect_rules, plugin_manager
+from .plugins import (
+    RuleInfo,
+    collect_analysers,
+    collect_rules,
+    plugin_manager,
+    resolve_calendar,
+    resolve_model,
+)
 from .policy import Policy
 from .rule import Rule
 from .step import Step
 from .text import TextReader
+from .waivers import Waivers
 
 __all__ = ["Engine", "Recorded"]
 
@@ -178,10 +186,14 @@ class Engine:
         guard: bool = True,
     ) -> None:
         self.policy = policy if policy is not None else Policy()
-        self.model = model if model is not None else default_model()
         self.strict = strict
-        self.calendar: BusinessCalendar = self.policy.calendar()
-        pm = plugins if plugins is not None else plugin_manager()
+        pm = plugins if plugins is not None else plugin_manager(allow=self.policy.plugins)
+        # Plugins may extend the process model and supply the calendar; a model given here
+        # is taken as it is.
+        self.model = model if model is not None else resolve_model(pm, default_model())
+        self.calendar: BusinessCalendar = resolve_calendar(pm, self.policy, self.policy.calendar())
+        #: The policy's waivers, applied to every finding the engine returns.
+        self.waivers = Waivers(self.policy.waivers, self.calendar.timezone)
         #: What rules use to read free message text (see :mod:`cx_rules.text`).
         self.text = TextReader(collect_analysers(pm))
         if rules is None:
@@ -332,6 +344,7 @@ class Engine:
         """Move the case's clock to ``now``: obligations due before ``now`` become violations."""
         _require_aware(now, "now")
         obligations, findings = self._expire(case.case_id, case.obligations, now)
+        findings = self.waivers.apply(findings)
         clock = now if case.clock is None or now > case.clock else case.clock
         if obligations is case.obligations and clock is case.clock:
             return Recorded(case, ())
@@ -360,6 +373,17 @@ class Engine:
         )
         return Recorded(case, findings + pending)
 
+    def unused_waivers(self, waived_by: Iterable[str | None], as_of: datetime) -> list[Finding]:
+        """``CX002`` findings for the policy's waivers that covered nothing or have expired.
+
+        ``waived_by`` are the ``waived_by`` texts of an audit's findings; ``as_of`` its
+        cut-off.  Empty when the policy has no waivers or does not select ``CX002``.
+        """
+        entry = self._entries.get("CX002")
+        if entry is None or not self.waivers:
+            return []
+        return self.waivers.unused(waived_by, as_of, entry.severity)
+
     def due(self, case: Case, now: datetime) -> list[Due]:
         """What the case owes the candidate, soonest first; ``overdue`` marks what is late.
 
@@ -386,6 +410,9 @@ class Engine:
                 )
             return self._reinsert(case, event)
         new_case, expired, found = self._apply(case, event)
+        if self.waivers:
+            expired = self.waivers.apply(expired)
+            found = list(self.waivers.apply(tuple(found)))
         findings = expired + tuple(found) if expired else tuple(found)
         if self._enforced:
             blocked = self._blocking(found)
@@ -423,6 +450,9 @@ class Engine:
         blocking: list[Finding] = []
         for event in events:
             rebuilt, expired, found = self._apply(rebuilt, event)
+            if self.waivers:
+                expired = self.waivers.apply(expired)
+                found = list(self.waivers.apply(tuple(found)))
             findings += expired
             findings += found
             if self._enforced:

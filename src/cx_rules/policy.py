@@ -15,6 +15,7 @@ import attrs
 from .calendar import WEEKDAYS, BusinessCalendar
 from .exceptions import PolicyError
 from .findings import Severity
+from .waivers import Waiver, parse_waivers
 
 __all__ = ["Policy"]
 
@@ -63,6 +64,11 @@ class Policy:
     recording an event older than the case's last one does: ``"refuse"`` (the default) raises
     :class:`~cx_rules.EventOutOfOrder`; ``"insert"`` puts it in its place and re-evaluates
     the case from its first event.
+
+    ``plugins`` is an allow-list: when given, only the installed plugins (entry-point names)
+    it names are loaded, and naming one that is not installed is an error; the built-in rules
+    always load.  ``waivers`` (``[[waivers]]`` tables) are documented exceptions to a rule for
+    some cases until a date (see :mod:`cx_rules.waivers`).
     """
 
     select: tuple[str, ...] = ("ALL",)
@@ -78,6 +84,8 @@ class Policy:
     holiday_country: str | None = None
     enforce: tuple[str, ...] = ()
     out_of_order: str = "refuse"
+    plugins: tuple[str, ...] | None = None
+    waivers: tuple[Waiver, ...] = ()
     #: The ``[mapping]`` table, read by :mod:`cx_rules.io.mapping` (kept raw here).
     mapping: Mapping[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
     source: str = attrs.field(default="<policy>", eq=False)
@@ -148,6 +156,8 @@ class Policy:
             "mapping",
             "enforce",
             "out_of_order",
+            "plugins",
+            "waivers",
         }
         for key in data:
             if key not in known:
@@ -155,9 +165,11 @@ class Policy:
                     f"{source}: unknown key {key!r} (expected one of {', '.join(sorted(known))})"
                 )
         kwargs: dict[str, Any] = {"source": source}
-        for key in ("select", "ignore", "workdays", "enforce"):
+        for key in ("select", "ignore", "workdays", "enforce", "plugins"):
             if key in data:
                 kwargs[key] = _strings(data[key], f"{source}: {key}")
+        if "waivers" in data:
+            kwargs["waivers"] = parse_waivers(data["waivers"], source)
         for key in (
             "timezone",
             "missing_evidence",

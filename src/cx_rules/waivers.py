@@ -139,10 +139,16 @@ class Waivers:
         return tuple(out)
 
     def unused(
-        self, findings: Iterable[Finding], as_of: datetime, severity: Severity = Severity.WARNING
+        self,
+        waived_by: Iterable[str | None],
+        as_of: datetime,
+        severity: Severity = Severity.WARNING,
     ) -> list[Finding]:
-        """``CX002`` findings for waivers that covered none of ``findings`` or have expired."""
-        used = {f.waived_by.split(":", 1)[0] for f in findings if f.waived_by}
+        """``CX002`` findings for waivers that covered nothing or have expired by ``as_of``.
+
+        ``waived_by`` are the ``waived_by`` texts of the audit's findings (``None`` ignored).
+        """
+        used = {text.split(":", 1)[0] for text in waived_by if text}
         today = as_of.astimezone(self._zone).date()
         notes = []
         for waiver in self.waivers:

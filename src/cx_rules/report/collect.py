@@ -93,6 +93,19 @@ class Collector:
             CaseScore(case.case_id, job_id, case.state, _overall(counts), self._score(tallies))
         )
 
+    def add_policy_findings(self, findings: Iterable[Finding]) -> None:
+        """Count findings that belong to the policy rather than a case (``CX002``)."""
+        found = tuple(findings)
+        for f in found:
+            self._severity.setdefault(f.code, f.severity)
+            if f.outcome in _LISTED:
+                self._findings.append(self._listed(f, None, None))
+        self._rules.update(Counter((f.code, f.outcome) for f in found))
+
+    def waived_by(self) -> list[str | None]:
+        """The waiver texts of the waived findings collected so far."""
+        return [f.waived_by for f in self._findings if f.waived_by]
+
     def report(
         self,
         *,

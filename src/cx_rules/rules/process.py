@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..findings import Severity
 from ..rule import Rule
 
-__all__ = ["RULES", "IllegalTransition", "RuleError"]
+__all__ = ["RULES", "IllegalTransition", "RuleError", "UnusedWaiver"]
 
 
 class RuleError(Rule):
@@ -52,8 +52,22 @@ class IllegalTransition(Rule):
     )
 
 
+class UnusedWaiver(Rule):
+    code = "CX002"
+    name = "unused-waiver"
+    practice = "process"
+    severity = Severity.WARNING
+    summary = (
+        "Every waiver in the policy covers at least one finding in an audit and has not "
+        "expired by the audit's cut-off. The finding names the waiver, its rule, its cases and "
+        "its expiry date; it belongs to the policy, not to a case."
+    )
+    why = (
+        "An exception without an end outlives its reason: like ruff's unused-noqa check, "
+        "reporting waivers that no longer match anything keeps a policy's exceptions few, "
+        "current and justified."
+    )
+
+
 #: The rules this module contributes, registered by :mod:`cx_rules.rules.builtin`.
-RULES: tuple[type[Rule], ...] = (
-    RuleError,
-    IllegalTransition,
-)
+RULES: tuple[type[Rule], ...] = (RuleError, IllegalTransition, UnusedWaiver)
