@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -77,3 +78,46 @@ def test_the_plugin_own_tests_pass(installed):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "5 passed" in result.stdout
+
+
+def test_an_audit_applies_the_plugin_rules(installed, tmp_path):
+    log = tmp_path / "acme.jsonl"
+    log.write_text(
+        "\n".join(
+            [
+                '{"case_id": "m1", "activity": "application_received", '
+                '"timestamp": "2026-03-06T10:00:00+01:00", "mobility": true}',
+                '{"case_id": "m1", "activity": "interview_scheduled", '
+                '"timestamp": "2026-03-13T10:00:00+01:00", "round": "final"}',
+                '{"case_id": "m1", "activity": "rejected", '
+                '"timestamp": "2026-03-20T16:00:00+01:00", "actor_role": "recruiter", '
+                '"channel": "phone", "reason": "experience"}',
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    policy = tmp_path / "policy.toml"
+    policy.write_text('timezone = "Europe/Copenhagen"\n', encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cx_rules",
+            "audit",
+            str(log),
+            "--policy",
+            str(policy),
+            "--format",
+            "json",
+        ],
+        env=installed,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(result.stdout)
+    acme = sorted(
+        (f["code"], f["outcome"]) for f in report["findings"] if f["code"].startswith("ACME")
+    )
+    assert acme == [("ACME101", "violated"), ("ACME102", "violated"), ("ACME103", "violated")]

@@ -70,3 +70,28 @@ def test_each_case_is_in_time_order_in_the_file(read):
         last[record.case_id] = record.timestamp
     first = Counter(r.case_id for r in records if r.activity == "application_received")
     assert {1} == set(first.values())
+
+
+def test_the_log_audits_end_to_end():
+    from cx_rules import audit
+
+    report = audit(LOG, mapping=LogMapping.load(MAPPING))
+    summary = report.input
+    assert (summary.lines, summary.events, summary.cases, summary.rejected) == (6607, 3775, 916, 0)
+    assert dict(summary.unmapped_activities) == {
+        "assign recruiter": 916,
+        "assign vacancy": 458,
+        "check references": 729,
+        "consult manager": 729,
+    }
+    assert summary.lines == summary.events + summary.rejected + sum(
+        summary.unmapped_activities.values()
+    )
+    tallies = {r.code: r.tally for r in report.rules}
+    # The simulated process never breaks the state machine...
+    assert (tallies["CX001"].passed, tallies["CX001"].violated) == (3775, 0)
+    # ...but it records no reasons, no channels and no acknowledgements: exactly what an
+    # auditor of this export should be told.
+    assert tallies["CX101"].violated == 781
+    assert tallies["CX102"].unknown == 311
+    assert (tallies["CX401"].passed, tallies["CX401"].violated) == (4, 912)

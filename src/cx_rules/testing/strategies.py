@@ -83,7 +83,7 @@ _KEYS = (
 
 #: Free attributes with the names the built-in rules read, and values of any JSON type.
 attributes: st.SearchStrategy[dict[str, Any]] = st.dictionaries(
-    st.sampled_from(_KEYS), json_values, max_size=3
+    st.sampled_from(_KEYS), json_values, max_size=2
 )
 
 
@@ -102,7 +102,7 @@ def event_sequences(
     *,
     case_id: str = "c1",
     valid: bool | None = None,
-    max_size: int = 15,
+    max_size: int = 12,
     start: datetime = START,
 ) -> list[Event]:
     """Time-ordered events of one case.

@@ -1,7 +1,7 @@
 """ACME's rules, tested with the tools cx-rules gives plugin authors."""
 
 from acme_cx.rules import ManagerCallsFinalRound, MobilityMeeting, NoFridayAfternoonRejections
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 
 from cx_rules import Engine, Outcome, Policy
 from cx_rules.testing import event, events, findings_of, outcomes, run
@@ -55,6 +55,8 @@ def test_mobility_meeting_deadline(cx_engine_factory):
     assert outcomes(found, "ACME103") == ["pending"]
 
 
+# Generating whole sequences is slower than Hypothesis' default budget for one input.
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(event_sequences(valid=None))
 def test_no_sequence_breaks_the_rules(sequence):
     engine = Engine(
