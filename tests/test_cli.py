@@ -210,7 +210,9 @@ def test_usage_errors_exit_2() -> None:
     result = _cli("audit", str(SAMPLE), "--format", "pdf")
 
     assert result.returncode == 2
-    assert "invalid choice: 'pdf'" in result.stderr
+    assert result.stderr.startswith(
+        "cx-rules: error: --format: unknown format 'pdf' (expected one of text, json, csv, html"
+    )
 
 
 def test_help_does_not_import_the_report_machinery() -> None:

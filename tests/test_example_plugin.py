@@ -117,6 +117,25 @@ def test_an_audit_applies_the_plugin_rules(installed, tmp_path):
         check=True,
     )
     report = json.loads(result.stdout)
+    digest = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cx_rules",
+            "audit",
+            str(log),
+            "--policy",
+            str(policy),
+            "--format",
+            "acme-digest",
+        ],
+        env=installed,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert digest.stdout.splitlines()[0] == "ACME candidate-experience digest, as of 2026-03-20"
+    assert "ACME103 mobility-meeting: 1 violated of 1" in digest.stdout.splitlines()
     acme = sorted(
         (f["code"], f["outcome"]) for f in report["findings"] if f["code"].startswith("ACME")
     )

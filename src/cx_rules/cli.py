@@ -55,7 +55,12 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     audit.add_argument("paths", nargs="+", metavar="PATH", help="event log files, read in order")
-    audit.add_argument("--format", choices=_FORMATS, default="text", help="report format")
+    audit.add_argument(
+        "--format",
+        default="text",
+        metavar="FORMAT",
+        help=f"report format: {', '.join(_FORMATS)}, or one a plugin adds (default: text)",
+    )
     audit.add_argument("--output", "-o", metavar="FILE", help="write the report here, not stdout")
     audit.add_argument("--policy", metavar="FILE", help="a policy TOML file (or pyproject.toml)")
     audit.add_argument("--map", metavar="FILE", help="a mapping TOML file for the log's names")
@@ -171,6 +176,17 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
                 "e.g. 2026-06-01T00:00:00+02:00"
             )
     policy = Policy.load(args.policy) if args.policy else None
+    render_plugin = None
+    if args.format not in _FORMATS:
+        from .plugins import collect_report_formats, plugin_manager
+
+        plugin_formats = collect_report_formats(
+            plugin_manager(allow=policy.plugins if policy is not None else None), _FORMATS
+        )
+        render_plugin = plugin_formats.get(args.format)
+        if render_plugin is None:
+            known = ", ".join((*_FORMATS, *plugin_formats))
+            return _fail(f"--format: unknown format {args.format!r} (expected one of {known})")
     mapping = LogMapping.load(args.map) if args.map else None
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
     try:
@@ -188,16 +204,20 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
             progress.clear()
     if salt is not None:
         report = redact(report, salt)
+    if render_plugin is not None:
+        text = render_plugin(report)
+    else:
+        to_terminal = args.output is None and _isatty(out)
+        color = args.format == "text" and to_terminal and not os.environ.get("NO_COLOR")
+        text = render(report, args.format, color=color)
     if args.output is not None:
-        text = render(report, args.format)
         try:
             with open(args.output, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
         except OSError as exc:
             return _fail(f"{args.output}: cannot write the report: {exc.strerror}")
     else:
-        color = args.format == "text" and _isatty(out) and not os.environ.get("NO_COLOR")
-        out.write(render(report, args.format, color=color))
+        out.write(text)
         out.flush()
     if args.fail_on is not None and report.violations(Severity(args.fail_on)):
         return EXIT_FINDINGS

@@ -11,7 +11,7 @@ group ``cx_rules``::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pluggy
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .calendar import BusinessCalendar
     from .model import ProcessModel
     from .policy import Policy
+    from .report import Report
     from .rule import Rule
     from .text import TextAnalyser
 
@@ -27,6 +28,7 @@ __all__ = [
     "PROJECT",
     "cx_rules_calendar",
     "cx_rules_process_model",
+    "cx_rules_report_formats",
     "cx_rules_rules",
     "cx_rules_text_analysers",
     "hookimpl",
@@ -80,4 +82,15 @@ def cx_rules_calendar(policy: Policy, calendar: BusinessCalendar) -> BusinessCal
     the policy describes (or the one returned by a plugin called before).  Return a new
     :class:`~cx_rules.BusinessCalendar` (other workdays, a company's closing days,
     ``extra_holidays`` from a holiday service) or ``None`` to keep it.
+    """
+
+
+@hookspec
+def cx_rules_report_formats() -> Mapping[str, Callable[[Report], str]]:  # type: ignore[empty-body]
+    """Return report formats: a name (``--format NAME``) and a function from a
+    :class:`~cx_rules.Report` to the text of the report.
+
+    Called when ``cx-rules audit`` is asked for a format it does not know itself (``text``,
+    ``json``, ``csv`` and ``html`` are built in and cannot be replaced).  The function must
+    not print message text from the log: a report carries ids, activities, times and codes.
     """

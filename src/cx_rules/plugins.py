@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from importlib.metadata import entry_points
-from typing import Final, cast
+from typing import Any, Final, cast
 
 import attrs
 import pluggy
@@ -24,6 +24,7 @@ __all__ = [
     "AUTOLOAD_ENV",
     "RuleInfo",
     "collect_analysers",
+    "collect_report_formats",
     "collect_rules",
     "plugin_manager",
     "resolve_calendar",
@@ -187,6 +188,38 @@ def collect_analysers(pm: pluggy.PluginManager) -> list[TextAnalyser]:
                 )
             found.append(analyser)
     return found
+
+
+def collect_report_formats(
+    pm: pluggy.PluginManager, builtin: Collection[str] = ()
+) -> dict[str, Callable[[Any], str]]:
+    """Every report format the plugins provide, by name; a name that is built in
+    (``builtin``) or claimed twice is a :class:`~cx_rules.PluginError` naming the plugins."""
+    found: dict[str, tuple[Callable[[Any], str], str]] = {}
+    for impl in pm.hook.cx_rules_report_formats.get_hookimpls():
+        try:
+            formats = cast("Mapping[str, Callable[[Any], str]] | None", impl.function())
+        except Exception as exc:
+            raise PluginError(
+                f"plugin {impl.plugin_name!r} failed to list its report formats: {exc!r}"
+            ) from exc
+        for name, render in (formats or {}).items():
+            if name in builtin:
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r} offers report format {name!r}, which is built in"
+                )
+            if name in found:
+                raise PluginError(
+                    f"report format {name!r} is offered twice: by plugin {found[name][1]!r} "
+                    f"and by plugin {impl.plugin_name!r}"
+                )
+            if not callable(render):
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r} offers report format {name!r}, "
+                    f"but {render!r} is not a function"
+                )
+            found[name] = (render, impl.plugin_name)
+    return {name: render for name, (render, _) in sorted(found.items())}
 
 
 def _check_metadata(rule: object, plugin: str) -> None:
