@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from importlib.metadata import entry_points
-from typing import Any, Final, cast
+from typing import Any, Final, TypeVar, cast
 
 import attrs
 import pluggy
@@ -104,44 +104,41 @@ def _call(impl: pluggy.HookImpl, **kwargs: object) -> object:
 
 def resolve_model(pm: pluggy.PluginManager, model: ProcessModel) -> ProcessModel:
     """The process model after every plugin's ``cx_rules_process_model`` had its say."""
-    for impl in pm.hook.cx_rules_process_model.get_hookimpls():
-        try:
-            changed = _call(impl, model=model)
-        except CxRulesError:
-            raise
-        except Exception as exc:
-            raise PluginError(
-                f"plugin {impl.plugin_name!r} failed to build the process model: {exc!r}"
-            ) from exc
-        if changed is not None:
-            if not isinstance(changed, ProcessModel):
-                raise PluginError(
-                    f"plugin {impl.plugin_name!r} returned {changed!r} as the process model"
-                )
-            model = changed
-    return model
+    return _chain(pm.hook.cx_rules_process_model, "the process model", "model", model, {})
 
 
 def resolve_calendar(
     pm: pluggy.PluginManager, policy: Policy, calendar: BusinessCalendar
 ) -> BusinessCalendar:
     """The calendar after every plugin's ``cx_rules_calendar`` had its say."""
-    for impl in pm.hook.cx_rules_calendar.get_hookimpls():
+    return _chain(
+        pm.hook.cx_rules_calendar, "the calendar", "calendar", calendar, {"policy": policy}
+    )
+
+
+_T = TypeVar("_T")
+
+
+def _chain(
+    hook: pluggy.HookCaller, what: str, name: str, value: _T, context: Mapping[str, object]
+) -> _T:
+    # Each implementation, in registration order, may replace ``value`` (passed as argument
+    # ``name``) or return None to keep it.
+    kind = type(value)
+    for impl in hook.get_hookimpls():
         try:
-            changed = _call(impl, policy=policy, calendar=calendar)
+            changed = _call(impl, **context, **{name: value})
         except CxRulesError:
             raise
         except Exception as exc:
             raise PluginError(
-                f"plugin {impl.plugin_name!r} failed to supply a calendar: {exc!r}"
+                f"plugin {impl.plugin_name!r} failed to supply {what}: {exc!r}"
             ) from exc
         if changed is not None:
-            if not isinstance(changed, BusinessCalendar):
-                raise PluginError(
-                    f"plugin {impl.plugin_name!r} returned {changed!r} as the calendar"
-                )
-            calendar = changed
-    return calendar
+            if not isinstance(changed, kind):
+                raise PluginError(f"plugin {impl.plugin_name!r} returned {changed!r} as {what}")
+            value = changed
+    return value
 
 
 def collect_rules(pm: pluggy.PluginManager) -> Mapping[str, RuleInfo]:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import pytest
 
 from cx_rules import Engine, Policy
 from cx_rules.events import Event
-from cx_rules.findings import Finding
-from cx_rules.model import ProcessModel, default_model
+from cx_rules.model import default_model
 from cx_rules.rule import Rule
 from cx_rules.rules.communication import (
     RULES,
@@ -21,36 +19,8 @@ from cx_rules.rules.communication import (
     SingleRejection,
 )
 from cx_rules.rules.process import IllegalTransition
-from cx_rules.testing import event, events, findings_of, outcomes, run
-
-CPH = "Europe/Copenhagen"
-
-
-def engine(
-    *rules: type[Rule],
-    holidays: tuple[date, ...] = (),
-    model: ProcessModel | None = None,
-    missing_evidence: str = "unknown",
-    **options: Any,
-) -> Engine:
-    """An engine with only ``rules``; ``options`` go to the first one."""
-    policy = Policy(
-        timezone=CPH,
-        holidays=holidays,
-        missing_evidence=missing_evidence,
-        rules={rules[0].code: options} if options else {},
-    )
-    return Engine(policy, rules=rules, model=model)
-
-
-def ev(activity: str, timestamp: str, **attributes: object) -> Event:
-    return event("c1", activity, timestamp, **attributes)
-
-
-def only(found: list[Finding], code: str) -> Finding:
-    [finding] = findings_of(found, code)
-    return finding
-
+from cx_rules.testing import events, findings_of, outcomes, run
+from rulekit import CPH, engine, ev, only
 
 APPLIED = ev("application_received", "2026-02-16T09:00:00+01:00")
 INTERVIEWS = [

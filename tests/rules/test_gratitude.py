@@ -7,40 +7,14 @@ from typing import Any
 
 import pytest
 
-from cx_rules import Engine, Policy
 from cx_rules.events import Event
 from cx_rules.findings import Finding
 from cx_rules.rule import Rule
 from cx_rules.rules.gratitude import RULES, PersonalThanks, ThanksOnRejection
-from cx_rules.testing import event, events, findings_of, outcomes, run
+from cx_rules.testing import events, findings_of, outcomes, run
+from rulekit import engine, ev, only
 
-CPH = "Europe/Copenhagen"
 LATER = "2026-06-01T00:00:00+02:00"
-
-
-def engine(
-    rule: type[Rule],
-    *,
-    holidays: tuple[date, ...] = (),
-    missing_evidence: str = "unknown",
-    **options: Any,
-) -> Engine:
-    policy = Policy(
-        timezone=CPH,
-        holidays=holidays,
-        missing_evidence=missing_evidence,
-        rules={rule.code: options} if options else {},
-    )
-    return Engine(policy, rules=[rule])
-
-
-def ev(activity: str, timestamp: str, **attributes: object) -> Event:
-    return event("c1", activity, timestamp, **attributes)
-
-
-def only(found: list[Finding], code: str) -> Finding:
-    [finding] = findings_of(found, code)
-    return finding
 
 
 APPLIED = ev("application_received", "2026-02-16T09:00:00+01:00")
