@@ -40,8 +40,14 @@ def test_page_examples_run(page, tmp_path, monkeypatch):
         if line.startswith("# ") and not line.startswith("# ...")
     ]
     printed = out.getvalue().splitlines()
-    # A comment line right after a print shows what it prints ("..." abbreviates a tail).
-    for shown in expected:
-        head = shown.split("(...)")[0].rstrip()
-        assert any(line.startswith(head) for line in printed), (shown, printed)
+    # Comment lines show what the page's code prints, in order; "(...)" abbreviates a tail.
+    matched = [
+        line
+        for line in printed
+        if any(line.startswith(shown.split("(...)")[0].rstrip()) for shown in expected)
+    ]
+    assert len(matched) == len(expected), (expected, printed)
+    for shown, line in zip(expected, matched, strict=True):
+        head, abbreviated, _ = shown.partition("(...)")
+        assert line.startswith(head.rstrip()) if abbreviated else line == shown, (shown, line)
     assert os.getcwd() == str(tmp_path)

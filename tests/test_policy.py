@@ -140,3 +140,14 @@ def test_holiday_country_needs_a_known_country():
     pytest.importorskip("holidays")
     with pytest.raises(PolicyError, match="'XX' is not a country"):
         Policy(holiday_country="XX").calendar()
+
+
+def test_python_built_policies_are_checked_like_toml():
+    assert Policy(select="CX102").select == ("CX102",)
+    assert Policy(enforce="CX102").enforce == ("CX102",)
+    assert Policy(workdays="mon").workdays == ("mon",)
+    assert Policy(holidays=("2026-03-30",)).holidays == (date(2026, 3, 30),)
+    with pytest.raises(PolicyError, match=r"holidays: 5 is not a date \(expected YYYY-MM-DD\)"):
+        Policy(holidays=(5,))
+    with pytest.raises(PolicyError, match="select: expected a list of strings"):
+        Policy(select=(1,))

@@ -164,3 +164,16 @@ def test_engine_and_audit_apply_the_policy_waivers(tmp_path):
         "waiver 2 (CX5 for nobody, until 2026-01-31) covered no finding and expired on "
         "2026-01-31; remove or renew it"
     )
+
+
+def test_a_case_id_with_a_colon_is_still_recognised_as_used():
+    waivers = Waivers(
+        parse_waivers(
+            [{"rule": "CX101", "cases": ["app:1"], "justification": "x", "expires": "2026-12-31"}],
+            "p.toml",
+        ),
+        COPENHAGEN,
+    )
+    applied = waivers.apply((finding(code="CX101", case_id="app:1"),))
+    assert applied[0].outcome is Outcome.WAIVED
+    assert waivers.unused((f.waived_by for f in applied), datetime(2026, 3, 1, tzinfo=UTC)) == []

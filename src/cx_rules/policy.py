@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Container, Iterable, Mapping
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
@@ -92,6 +92,13 @@ class Policy:
 
     def __attrs_post_init__(self) -> None:
         where = self.source
+        # Built from Python as well as from TOML: normalise and check what TOML checks, so a
+        # bare string is one code (not its characters) and a holiday is a real date.
+        for key in ("select", "ignore", "workdays", "enforce"):
+            object.__setattr__(self, key, _strings(getattr(self, key), f"{where}: {key}"))
+        if self.plugins is not None:
+            object.__setattr__(self, "plugins", _strings(self.plugins, f"{where}: plugins"))
+        object.__setattr__(self, "holidays", _dates(self.holidays, f"{where}: holidays"))
         _zone(self.timezone, f"{where}: timezone")
         if self.assume_timezone is not None:
             _zone(self.assume_timezone, f"{where}: assume_timezone")
@@ -271,11 +278,13 @@ def _longest(prefixes: Iterable[str], code: str) -> int:
 
 
 def _dates(value: object, where: str) -> tuple[date, ...]:
-    if not isinstance(value, list):
+    if not isinstance(value, list | tuple):
         raise PolicyError(f"{where}: expected a list of dates (2026-12-24), got {value!r}")
     days = []
     for item in value:
-        if isinstance(item, date):
+        if isinstance(item, datetime):
+            days.append(item.date())
+        elif isinstance(item, date):
             days.append(item)
         elif isinstance(item, str):
             try:

@@ -148,12 +148,15 @@ class Waivers:
 
         ``waived_by`` are the ``waived_by`` texts of the audit's findings (``None`` ignored).
         """
-        used = {text.split(":", 1)[0] for text in waived_by if text}
+        texts = [text for text in waived_by if text]
         today = as_of.astimezone(self._zone).date()
         notes = []
         for waiver in self.waivers:
             reasons = []
-            if waiver.describe() not in used:
+            # ``waived_by`` starts with the waiver's whole description (patterns may hold
+            # colons, so it is matched as a prefix, never split).
+            mark = f"{waiver.describe()}: "
+            if not any(text.startswith(mark) for text in texts):
                 reasons.append("covered no finding")
             if waiver.expires < today:
                 reasons.append(f"expired on {waiver.expires.isoformat()}")
