@@ -91,7 +91,7 @@ def test_a_log_of_nothing_but_errors() -> None:
 
 
 def test_a_file_that_is_not_utf8_cannot_be_audited() -> None:
-    with pytest.raises(LogError, match=r"not-utf8\.jsonl: not UTF-8 text"):
+    with pytest.raises(LogError, match=r"not-utf8\.jsonl:2: not UTF-8 text"):
         audit(DATA / "not-utf8.jsonl")
 
 

@@ -235,7 +235,7 @@ def test_the_stored_form_is_documented_json():
             }
         ],
     }
-    assert (FORMAT, FORMAT_VERSION) == ("cx-rules.case", 1)
+    assert (FORMAT, FORMAT_VERSION) == ("cx-rules.case", 2)
 
 
 # Stored data of format version 1 as written by the first release: it must stay readable.
@@ -301,8 +301,8 @@ def _case_with(**attributes: Any) -> Case:
             "value (expected a string, number, boolean, null, list or dict with string keys)",
         ),
         (
-            {"sent": datetime(2026, 3, 2, tzinfo=UTC)},
-            "case 'c1': events[0].attributes.sent: a datetime would not read back as the same "
+            {"sent": [datetime(2026, 3, 2, tzinfo=UTC)]},
+            "case 'c1': events[0].attributes.sent[0]: a datetime would not read back as the same "
             "value (expected a string, number, boolean, null, list or dict with string keys)",
         ),
         (
@@ -364,9 +364,9 @@ def _stored(**changes: Any) -> dict[str, Any]:
             "stored case: format: expected 'cx-rules.case'; this is not a case cx-rules stored",
         ),
         (
-            _stored(version=2),
-            "stored case: format version 2 was written by a newer cx-rules; this one reads "
-            "versions 1 to 1 (upgrade cx-rules to read it)",
+            _stored(version=3),
+            "stored case: format version 3 was written by a newer cx-rules; this one reads "
+            "versions 1 to 2 (upgrade cx-rules to read it)",
         ),
         (_stored(version="1"), "stored case: version: expected a positive integer"),
         (_stored(version=0), "stored case: version: expected a positive integer"),

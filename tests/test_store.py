@@ -152,7 +152,7 @@ def test_unreadable_stored_data_names_the_file_table_and_field(tmp_path):
         store.load("c1")
     assert str(info.value) == (
         f"{path}, table cx_cases: stored case: format version 9 was written by a newer "
-        "cx-rules; this one reads versions 1 to 1 (upgrade cx-rules to read it)"
+        "cx-rules; this one reads versions 1 to 2 (upgrade cx-rules to read it)"
     )
 
 

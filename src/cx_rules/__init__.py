@@ -8,11 +8,14 @@ documentation says otherwise.  Names are imported on first use, so ``import cx_r
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 
+# typing itself takes longer to import than the rest of this module: checkers know the name.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .auditing import audit
     from .calendar import BusinessCalendar
     from .case import Case

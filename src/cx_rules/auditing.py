@@ -15,14 +15,26 @@ the current position: for a time-ordered log, the cases open at that moment; for
 sorted by case, one case; for a shuffled log, up to every event.  Files are read twice;
 an iterable that is not a file is held in memory whole.  Because every case is replayed in
 time order and findings are sorted, the order of the input never changes the report.
+
+With ``jobs`` above 1 the cases are shared out among that many processes by a hash of the
+case id (see :class:`~cx_rules.io.stream.Part`).  Each process reads the whole log, both
+passes, but checks only the records of its own share (the JSONL and CSV readers do not even
+build the others); the processes agree on the cut-off between the passes, and their tallies,
+findings and input errors are merged in the order one process would have produced them, so
+the report is the same, byte for byte, whatever the number of processes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
+import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from multiprocessing.connection import Connection
+from operator import attrgetter, itemgetter
 from typing import Any, Final, TypeAlias
 
 import attrs
@@ -35,6 +47,7 @@ from .findings import Finding
 from .io import LogMapping, read_path
 from .io.native import event_from_dict
 from .io.records import InputError, Record
+from .io.stream import FOREIGN, OUTLINES, PARTITION, Part
 from .policy import Policy
 from .report.collect import MAX_ERRORS, Collector
 from .report.model import InputSummary, Report
@@ -50,6 +63,7 @@ Progress: TypeAlias = Callable[[str, int, int], None]
 
 _PROGRESS_EVERY: Final = 8192
 _ITERABLE: Final = "<input>"
+_timestamp: Final = attrgetter("timestamp")
 
 
 class SourceChanged(CxRulesError, RuntimeError):
@@ -66,6 +80,7 @@ def audit(
     engine: Engine | None = None,
     group_by: str | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> Report:
     """Audit an event log: every case replayed through the engine, then a scored report.
 
@@ -84,9 +99,15 @@ def audit(
     instead of counting it.  ``group_by`` (``job_id``, ``actor`` or ``month``) adds a score
     table per group.  ``progress`` is called now and then while reading.
 
+    ``jobs`` shares the cases of log files out among that many processes, forked from this
+    one.  The report is the same whatever ``jobs`` is.  A source that is not files, and a
+    platform that cannot fork, are audited in this process; with more than one process,
+    ``progress`` counts the cases of this process's share.
+
     Raises :class:`~cx_rules.io.records.LogError` for a file that cannot be read as a log,
     :class:`SourceChanged` when a file changes between the two passes, and
-    :class:`~cx_rules.PolicyError` for a bad policy or mapping.
+    :class:`~cx_rules.PolicyError` for a bad policy or mapping.  With several processes the
+    error raised is the one a single process would have met first.
     """
     if engine is None:
         engine = Engine(policy, guard=False)
@@ -94,12 +115,20 @@ def audit(
         raise ValueError("give audit() a policy or an engine, not both")
     if engine.strict:
         raise ValueError("an audit needs an engine built with strict=False (it reports CX001)")
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs: expected a whole number of processes, at least 1, got {jobs!r}")
     policy = engine.policy
-    cut = parse_timestamp(as_of, where="as_of") if as_of is not None else None
-    collector = Collector(engine, group_by=group_by)
+    as_of = parse_timestamp(as_of, where="as_of") if as_of is not None else None
+    Collector(engine, group_by=group_by)  # refuses a bad group_by before any work
     log = _open(source, policy, mapping)
-    plan = _plan(log, engine, cut, strict, progress)
-    return _check(log, engine, plan, collector, progress)
+    if jobs > 1 and log.files and "fork" in multiprocessing.get_all_start_methods():
+        cut, partials = _in_processes(log, engine, as_of, strict, group_by, progress, jobs)
+    else:
+        share = _Share(log, engine, as_of, strict, group_by, None, progress)
+        latest = share.plan()
+        cut = as_of if as_of is not None else latest
+        partials = [share.check(cut)]
+    return _report(log, engine, group_by, cut, partials)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -121,19 +150,35 @@ class _Log:
         self._zone = policy.default_zone()
         #: Source events the readers skipped on the last full pass, by reason.
         self.skipped: Counter[str] = Counter()
+        #: The file being read: input errors found while checking a case name it.
+        self.name = self.files[0] if self.files else _ITERABLE
 
-    def read(self) -> Iterator[tuple[str, Record]]:
-        """Every record with the name of the file it came from."""
+    def read(self, part: Part | None = None, *, outline: bool = False) -> Iterator[Record]:
+        """Every record, in order; with ``part``, those of other shares as :data:`FOREIGN`;
+        with ``outline``, events may come as their :class:`~cx_rules.io.stream.Outline`."""
         if self._records is not None:
-            for record in self._records:
-                yield _ITERABLE, record
+            yield from self._records
             return
         self.skipped = Counter()
         for name in self.files:
-            stream = read_path(name, mapping=self._mapping, default_tz=self._zone)
+            self.name = name
+            shared, outlined = PARTITION.set(part), OUTLINES.set(outline)
             try:
-                for record in stream:
-                    yield name, record
+                stream = read_path(name, mapping=self._mapping, default_tz=self._zone)
+            finally:
+                OUTLINES.reset(outlined)
+                PARTITION.reset(shared)
+            try:
+                if part is None or stream.partitioned:
+                    yield from stream
+                else:
+                    # A reader that cannot tell shares apart: decide once a record is built.
+                    for position, record in enumerate(stream):
+                        if isinstance(record, InputError):
+                            owned = part.owns_position(position)
+                        else:
+                            owned = part.owns_case(record.case_id)
+                        yield record if owned else FOREIGN
             finally:
                 stream.close()
             self.skipped.update(stream.skipped)
@@ -172,95 +217,211 @@ def _open(source: Source, policy: Policy, mapping: LogMapping | None) -> _Log:
 
 
 @attrs.frozen
-class _Plan:
-    """What the first pass learnt: the position of each case's last event, and the cut-off
-    (``as_of``, else the latest timestamp)."""
+class _Partial:
+    """What one share of an audit found, ready to be merged with the other shares'.
 
-    last: dict[str, int]
-    cut: datetime | None
-    as_of: datetime | None
+    ``errors`` holds the share's first input errors with their place in the stream (the
+    record's position, then their order there), so that merged errors come in the order one
+    process would have met them.  ``collected`` is the share's :meth:`Collector.partial`.
+    """
 
-
-def _plan(
-    log: _Log, engine: Engine, as_of: datetime | None, strict: bool, progress: Progress | None
-) -> _Plan:
-    known = engine.model.activities
-    last: dict[str, int] = {}
-    latest: datetime | None = None
-    index = -1
-    for index, (_, record) in enumerate(log.read()):
-        if progress is not None and index % _PROGRESS_EVERY == 0:
-            progress("reading", index, 0)
-        if isinstance(record, InputError):
-            if strict:
-                raise InvalidEvent(str(record))
-            continue
-        moment = record.timestamp
-        if record.activity not in known or (as_of is not None and moment > as_of):
-            continue
-        last[record.case_id] = index
-        if latest is None or moment > latest:
-            latest = moment
-    if progress is not None:
-        progress("reading", index + 1, 0)
-    return _Plan(last, as_of if as_of is not None else latest, as_of)
+    lines: int
+    events: int
+    cases: int
+    rejected: int
+    after: int
+    unmapped: Counter[str]
+    skipped: Counter[str]
+    errors: list[tuple[int, int, InputError]]
+    collected: object
 
 
-def _check(
-    log: _Log, engine: Engine, plan: _Plan, collector: Collector, progress: Progress | None
-) -> Report:
-    known = engine.model.activities
-    last = plan.last
-    held: dict[str, list[tuple[Event, str]]] = {}
-    errors: list[InputError] = []
-    unmapped: Counter[str] = Counter()
-    events = rejected = after = cases = 0
-    index = -1
-    for index, (name, record) in enumerate(log.read()):
-        if progress is not None and index % _PROGRESS_EVERY == 0:
-            progress("checking", index, cases)
-        if isinstance(record, InputError):
-            rejected += 1
-            if len(errors) < MAX_ERRORS:
-                errors.append(record)
-            continue
-        if record.activity not in known:
-            unmapped[record.activity] += 1
-            continue
-        if plan.as_of is not None and record.timestamp > plan.as_of:
-            after += 1
-            continue
-        events += 1
-        case_id = record.case_id
-        end = last.get(case_id)
-        if end is None or index > end:
+class _Share:
+    """Both passes over the log for one share of the cases (``part``; every case when it is
+    ``None``).  When a pass raises, :attr:`position` says where in the stream it stopped."""
+
+    def __init__(
+        self,
+        log: _Log,
+        engine: Engine,
+        as_of: datetime | None,
+        strict: bool,
+        group_by: str | None,
+        part: Part | None,
+        progress: Progress | None,
+    ) -> None:
+        self.log = log
+        self.engine = engine
+        self.as_of = as_of
+        self.strict = strict
+        self.part = part
+        self.progress = progress
+        self.collector = Collector(engine, group_by=group_by)
+        self.last: dict[str, int] = {}
+        self.position = -1
+
+    def plan(self) -> datetime | None:
+        """The first pass: the position of each case's last event, noted; returns the latest
+        timestamp of the share's events (``None`` when it has none)."""
+        known = self.engine.model.activities
+        as_of = self.as_of
+        strict = self.strict
+        progress = self.progress
+        last = self.last
+        latest: datetime | None = None
+        index = -1
+        self.position = -1
+        try:
+            # Events come as outlines: checked in full, not built (only three fields count).
+            for index, record in enumerate(self.log.read(self.part, outline=True)):
+                if progress is not None and index % _PROGRESS_EVERY == 0:
+                    progress("reading", index, 0)
+                if record is FOREIGN:
+                    continue
+                if isinstance(record, InputError):
+                    if strict:
+                        self.position = index
+                        raise InvalidEvent(str(record))
+                    continue
+                moment = record.timestamp
+                if record.activity not in known or (as_of is not None and moment > as_of):
+                    continue
+                last[record.case_id] = index
+                if latest is None or moment > latest:
+                    latest = moment
+        except BaseException:
+            if self.position < 0:  # raised while reading the next record
+                self.position = index + 1
+            raise
+        if progress is not None:
+            progress("reading", index + 1, 0)
+        return latest
+
+    def check(self, cut: datetime | None) -> _Partial:
+        """The second pass, to the cut-off ``cut`` (``as_of``, else the latest timestamp of
+        every share)."""
+        log = self.log
+        known = self.engine.model.activities
+        last = self.last
+        as_of = self.as_of
+        progress = self.progress
+        held: dict[str, list[Event]] = {}
+        # Where each held event came from, when there are files to tell apart.
+        names: dict[str, list[str]] | None = {} if len(log.files) > 1 else None
+        errors: list[tuple[int, int, InputError]] = []
+        unmapped: Counter[str] = Counter()
+        events = rejected = after = cases = 0
+        index = -1
+        self.position = -1
+        try:
+            for index, record in enumerate(log.read(self.part)):
+                if progress is not None and index % _PROGRESS_EVERY == 0:
+                    progress("checking", index, cases)
+                if record is FOREIGN:
+                    continue
+                if isinstance(record, InputError):
+                    rejected += 1
+                    if len(errors) < MAX_ERRORS:
+                        errors.append((index, 0, record))
+                    continue
+                activity = record.activity
+                if activity not in known:
+                    unmapped[activity] += 1
+                    continue
+                if as_of is not None and record.timestamp > as_of:
+                    after += 1
+                    continue
+                events += 1
+                case_id = record.case_id
+                end = last.get(case_id)
+                if end is None or index > end:
+                    self.position = index
+                    raise SourceChanged(_changed(log))
+                if names is not None:
+                    names.setdefault(case_id, []).append(log.name)
+                if index != end:
+                    pending = held.get(case_id)
+                    if pending is None:
+                        held[case_id] = [record]
+                    else:
+                        pending.append(record)
+                    continue
+                del last[case_id]  # frees its int; a later event of the case means a change
+                pending = held.pop(case_id, None)
+                if pending is None:
+                    pending = [record]
+                else:
+                    pending.append(record)
+                assert cut is not None  # a case exists, so the first pass saw an event
+                origins = names.pop(case_id) if names is not None else None
+                conflicts = self._finish(case_id, pending, origins, cut)
+                cases += 1
+                if conflicts:
+                    events -= len(conflicts)
+                    rejected += len(conflicts)
+                    for order, conflict in enumerate(conflicts, start=1):
+                        if len(errors) < MAX_ERRORS:
+                            errors.append((index, order, conflict))
+        except BaseException:
+            if self.position < 0:  # raised while reading the next record
+                self.position = index + 1
+            raise
+        lines = index + 1
+        if held or last:
+            self.position = lines
             raise SourceChanged(_changed(log))
-        held.setdefault(case_id, []).append((record, name))
-        if index == end:
-            assert plan.cut is not None  # a case exists, so the first pass saw an event
-            conflicts = _finish(engine, case_id, held.pop(case_id), plan.cut, collector)
-            cases += 1
-            events -= len(conflicts)
-            rejected += len(conflicts)
-            errors.extend(conflicts[: max(0, MAX_ERRORS - len(errors))])
-    lines = index + 1
-    if held or cases != len(last):
-        raise SourceChanged(_changed(log))
-    if progress is not None:
-        progress("checking", lines, cases)
-    if plan.cut is not None:
-        collector.add_policy_findings(engine.unused_waivers(collector.waived_by(), plan.cut))
-    summary = InputSummary(
-        files=log.files,
-        lines=lines,
-        events=events,
-        cases=cases,
-        rejected=rejected,
-        unmapped_activities=unmapped,
-        after_as_of=after,
-        skipped=log.skipped,
-    )
-    return collector.report(as_of=plan.cut, input=summary, errors=errors)
+        if progress is not None:
+            progress("checking", lines, cases)
+        return _Partial(
+            lines,
+            events,
+            cases,
+            rejected,
+            after,
+            unmapped,
+            log.skipped,
+            errors,
+            self.collector.partial(),
+        )
+
+    def _finish(
+        self, case_id: str, events: list[Event], origins: list[str] | None, cut: datetime
+    ) -> list[InputError]:
+        """Replay one case in time order, finish it at ``cut`` and count its findings.
+
+        Returns the events left out because their ``event_id`` names a different event of
+        the same case, as input errors (the rest of the case is still judged).
+        """
+        engine = self.engine
+        collector = self.collector
+        if origins is not None:
+            # Sorted stably, as the events are, so that each keeps the file it came from.
+            order = sorted(range(len(events)), key=lambda i: events[i].timestamp)
+            events = [events[i] for i in order]
+            origins = [origins[i] for i in order]
+        elif len(events) > 1:
+            events.sort(key=_timestamp)
+        if collector.counts_only:
+            # The same checks as below, with passes and pending checks counted, not built.
+            try:
+                case, findings, tallied = engine._audit_case(events, cut)
+            except EventConflict:
+                pass
+            else:
+                collector.add_case(case, events, findings, tallied)
+                return []
+        conflicts: list[InputError] = []
+        try:
+            case, found = engine.replay(events)
+            findings = list(found)
+        except EventConflict:
+            sources = origins if origins is not None else [self.log.name] * len(events)
+            held = zip(events, sources, strict=True)
+            case, findings, conflicts, events = _replay_each(engine, case_id, held)
+        case, tail = engine.finish(case, cut)
+        findings.extend(tail)
+        collector.add_case(case, events, findings)
+        return conflicts
 
 
 def _changed(log: _Log) -> str:
@@ -270,34 +431,151 @@ def _changed(log: _Log) -> str:
     )
 
 
-def _by_time(item: tuple[Event, str]) -> datetime:
-    return item[0].timestamp
-
-
-def _finish(
+def _report(
+    log: _Log,
     engine: Engine,
-    case_id: str,
-    held: list[tuple[Event, str]],
-    cut: datetime,
-    collector: Collector,
-) -> list[InputError]:
-    """Replay one case in time order, finish it at ``cut`` and count its findings.
+    group_by: str | None,
+    cut: datetime | None,
+    partials: Sequence[_Partial],
+) -> Report:
+    """The report of every share's findings, as one process would have made it."""
+    collector = Collector(engine, group_by=group_by)
+    for partial in partials:
+        collector.absorb(partial.collected)
+    if cut is not None:
+        collector.add_policy_findings(engine.unused_waivers(collector.waived_by(), cut))
+    errors = sorted((e for p in partials for e in p.errors), key=itemgetter(0, 1))
+    unmapped: Counter[str] = Counter()
+    for partial in partials:
+        unmapped.update(partial.unmapped)
+    first = partials[0]
+    summary = InputSummary(
+        files=log.files,
+        lines=first.lines,
+        events=sum(p.events for p in partials),
+        cases=sum(p.cases for p in partials),
+        rejected=sum(p.rejected for p in partials),
+        unmapped_activities=unmapped,
+        after_as_of=sum(p.after for p in partials),
+        # Every share reads every record, and a skipped source event belongs to no case.
+        skipped=first.skipped,
+    )
+    return collector.report(
+        as_of=cut, input=summary, errors=[error for _, _, error in errors[:MAX_ERRORS]]
+    )
 
-    Returns the events left out because their ``event_id`` names a different event of the
-    same case, as input errors (the rest of the case is still judged).
-    """
-    held.sort(key=_by_time)
-    events = [event for event, _ in held]
-    conflicts: list[InputError] = []
+
+# -- several processes -----------------------------------------------------------------------
+
+# What a share sends its parent after each pass: ("ok", result) or ("failed", position, error).
+_Outcome: TypeAlias = tuple[Any, ...]
+_STOP: Final = "stop"
+
+
+def _in_processes(
+    log: _Log,
+    engine: Engine,
+    as_of: datetime | None,
+    strict: bool,
+    group_by: str | None,
+    progress: Progress | None,
+    jobs: int,
+) -> tuple[datetime | None, list[_Partial]]:
+    """Both passes in ``jobs`` shares: this process checks the first, forked children the
+    others.  Returns the cut-off and every share's partial result, first share first."""
+    context = multiprocessing.get_context("fork")
+    links: list[Connection] = []
+    children: list[Any] = []  # the context's Process type, which typeshed does not name
     try:
-        case, found = engine.replay(events)
-        findings = list(found)
-    except EventConflict:
-        case, findings, conflicts, events = _replay_each(engine, case_id, held)
-    case, tail = engine.finish(case, cut)
-    findings.extend(tail)
-    collector.add_case(case, events, findings)
-    return conflicts
+        for index in range(1, jobs):
+            mine, theirs = context.Pipe()
+            child = context.Process(
+                target=_child,
+                args=(theirs, log, engine, as_of, strict, group_by, Part(index, jobs)),
+                name=f"cx-rules audit share {index + 1} of {jobs}",
+                daemon=True,
+            )
+            child.start()
+            theirs.close()
+            links.append(mine)
+            children.append(child)
+        share = _Share(log, engine, as_of, strict, group_by, Part(0, jobs), progress)
+        planned = [_attempt(share, share.plan), *map(_receive, links, children)]
+        _raise_first(planned)
+        latests = [latest for _, latest in planned if latest is not None]
+        cut = as_of if as_of is not None else (max(latests) if latests else None)
+        for link in links:
+            link.send(cut)
+        checked = [_attempt(share, lambda: share.check(cut)), *map(_receive, links, children)]
+        _raise_first(checked)
+        return cut, [partial for _, partial in checked]
+    finally:
+        for link in links:
+            with contextlib.suppress(OSError):  # a child that is done has closed its end
+                link.send(_STOP)
+            link.close()
+        for child in children:
+            child.join(timeout=5)
+            if child.is_alive():
+                child.terminate()
+                child.join()
+
+
+def _child(
+    link: Connection,
+    log: _Log,
+    engine: Engine,
+    as_of: datetime | None,
+    strict: bool,
+    group_by: str | None,
+    part: Part,
+) -> None:
+    """A forked child: one share, both passes, each outcome sent to the parent."""
+    share = _Share(log, engine, as_of, strict, group_by, part, None)
+    outcome = _attempt(share, share.plan)
+    link.send(outcome)
+    if outcome[0] != "ok":
+        return
+    cut = link.recv()
+    if cut == _STOP:
+        return
+    link.send(_attempt(share, lambda: share.check(cut)))
+
+
+def _receive(link: Connection, child: multiprocessing.process.BaseProcess) -> _Outcome:
+    try:
+        outcome: _Outcome = link.recv()
+    except EOFError:
+        child.join(timeout=5)
+        raise RuntimeError(
+            f"{child.name} stopped without a result (exit code {child.exitcode})"
+        ) from None
+    return outcome
+
+
+def _attempt(share: _Share, run: Callable[[], object]) -> _Outcome:
+    try:
+        return ("ok", run())
+    except Exception as exc:
+        return ("failed", share.position, _portable(exc))
+
+
+def _portable(exc: Exception) -> Exception:
+    # The error as it can cross to the parent: itself when it pickles, else a stand-in that
+    # keeps its type's name and message.
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
+def _raise_first(outcomes: Sequence[_Outcome]) -> None:
+    """Raise the error of the share that stopped first in the stream, if any stopped."""
+    failed = [outcome for outcome in outcomes if outcome[0] == "failed"]
+    if failed:
+        _, _, error = min(failed, key=itemgetter(1))
+        raise error
 
 
 def _replay_each(

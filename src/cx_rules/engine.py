@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from operator import attrgetter
 from typing import Final, NamedTuple
 
 import attrs
@@ -48,6 +49,7 @@ _ILLEGAL: Final = "CX001"
 _CHANNELS: Final = frozenset(Channel)
 _VIOLATED: Final = Outcome.VIOLATED
 _PASSED: Final = Outcome.PASSED
+_PENDING: Final = Outcome.PENDING
 
 
 class _Pair(NamedTuple):
@@ -137,10 +139,19 @@ class _Entry:
     code: str
     severity: Severity
     plugin: str
+    #: What an audit counts for a pass of this rule (see ``Step._passes``).
+    passed: tuple[str, Outcome] = attrs.field(init=False)
+
+    @passed.default
+    def _passed(self) -> tuple[str, Outcome]:
+        return (self.code, _PASSED)
 
 
-def _by_due(o: Obligation) -> tuple[datetime, str, str]:
-    return (o.due, o.code, o.key)
+# A rule as the step loop calls it: its entry, its bound on_event, and what the step needs.
+_Dispatched = tuple[_Entry, Callable[[Step], None], str, Severity, tuple[str, Outcome]]
+
+#: The order of a case's obligations: soonest first, then by rule and key.
+_by_due: Final = attrgetter("due", "code", "key")
 
 
 def _finding_due(f: Finding) -> tuple[datetime, str]:
@@ -224,13 +235,13 @@ class Engine:
         for entry in entries.values():
             for activity in sorted(entry.rule.subscriptions()):
                 dispatch.setdefault(activity, []).append(entry)
-        self._dispatch: dict[str, tuple[tuple[_Entry, Callable[[Step], None]], ...]] = {
-            a: tuple((e, e.rule.on_event) for e in entries) for a, entries in dispatch.items()
+        self._dispatch: dict[str, tuple[_Dispatched, ...]] = {
+            a: tuple((e, e.rule.on_event, e.code, e.severity, e.passed) for e in entries)
+            for a, entries in dispatch.items()
         }
-        self._moves: dict[tuple[str, str], str] = {
-            (state, activity): target
-            for state, targets in self.model.transitions.items()
-            for activity, target in targets.items()
+        self._comparable = self.calendar._comparable
+        self._moves: dict[str, dict[str, str]] = {
+            state: dict(targets) for state, targets in self.model.transitions.items()
         }
         self._illegal = entries.get(_ILLEGAL)
         self._missing_as_violation = self.policy.missing_evidence == "violation"
@@ -373,6 +384,53 @@ class Engine:
         )
         return Recorded(case, findings + pending)
 
+    def _audit_case(
+        self, events: Sequence[Event], as_of: datetime
+    ) -> tuple[Case, list[Finding], list[tuple[str, Outcome]]]:
+        """:meth:`replay` then :meth:`finish` of one case's ``events`` (in time order), for an
+        audit that only counts passed and pending checks.
+
+        Returns the finished case, every other finding in the order replay and finish give
+        them, and one ``(code, outcome)`` pair per passed or pending check.  Raises
+        :class:`~cx_rules.EventConflict` as :meth:`replay` does.
+        """
+        passes: list[tuple[str, Outcome]] = []
+        findings: list[Finding] = []
+        case = self.start(events[0].case_id)
+        waivers = self.waivers
+        for event in events:
+            known = case.events
+            if known:
+                if event.event_id is not None and _seen(case, event):
+                    continue
+                if event.timestamp < known[-1].timestamp:
+                    return self._audit_in_full(events, as_of)
+            case, expired, found = self._apply(case, event, passes)
+            if waivers:
+                expired = waivers.apply(expired)
+                found = list(waivers.apply(tuple(found)))
+            findings += expired
+            findings += found
+        case, tail = self.advance(case, as_of)
+        findings += tail
+        passes.extend((o.code, _PENDING) for o in case.obligations if not o.expired)
+        return case, findings, passes
+
+    def _audit_in_full(
+        self, events: Sequence[Event], as_of: datetime
+    ) -> tuple[Case, list[Finding], list[tuple[str, Outcome]]]:
+        # What _audit_case returns, by way of the public replay: for events out of time order.
+        case, found = self.replay(events)
+        case, tail = self.finish(case, as_of)
+        findings: list[Finding] = []
+        passes: list[tuple[str, Outcome]] = []
+        for f in (*found, *tail):
+            if f.outcome is _PASSED or f.outcome is _PENDING:
+                passes.append((f.code, f.outcome))
+            else:
+                findings.append(f)
+        return case, findings, passes
+
     def unused_waivers(self, waived_by: Iterable[str | None], as_of: datetime) -> list[Finding]:
         """``CX002`` findings for the policy's waivers that covered nothing or have expired.
 
@@ -466,18 +524,28 @@ class Engine:
 
     # -- the step ---------------------------------------------------------------------------
 
-    def _apply(self, case: Case, event: Event) -> tuple[Case, tuple[Finding, ...], list[Finding]]:
-        """One step: the new case, the obligations that expired, the findings of the step."""
+    def _apply(
+        self, case: Case, event: Event, passes: list[tuple[str, Outcome]] | None = None
+    ) -> tuple[Case, tuple[Finding, ...], list[Finding]]:
+        """One step: the new case, the obligations that expired, the findings of the step.
+
+        With ``passes`` (an audit that only counts passes), each passed check is noted there as
+        ``(code, "passed")`` instead of being returned as a finding.
+        """
         if self.strict and event.channel is not None and event.channel not in _CHANNELS:
             raise InvalidEvent(
                 f"case {case.case_id!r}, {event.activity} at {event.timestamp.isoformat()}: "
                 f"unknown channel {event.channel!r} (expected one of {', '.join(Channel)})"
             )
         state = case.state
-        target = self._moves.get((state, event.activity))
+        moves = self._moves.get(state)
+        target = None if moves is None else moves.get(event.activity)
         findings: list[Finding] = []
         illegal = self._illegal
         events = case.events
+        timestamp = event.timestamp
+        # The event's moment as it compares fastest with the calendar's deadlines.
+        at = self._comparable(timestamp)
         dropped: list[Obligation] | None = None
         if target is None:
             if self.strict:
@@ -488,17 +556,20 @@ class Engine:
             new_state = state
         else:
             if illegal is not None:
-                findings.append(
-                    Finding(
-                        case.case_id,
-                        _ILLEGAL,
-                        _PASSED,
-                        illegal.severity,
-                        "",
-                        event.timestamp,
-                        (event,),
+                if passes is not None:
+                    passes.append(illegal.passed)
+                else:
+                    findings.append(
+                        Finding(
+                            case.case_id,
+                            _ILLEGAL,
+                            _PASSED,
+                            illegal.severity,
+                            "",
+                            event.timestamp,
+                            (event,),
+                        )
                     )
-                )
             entries = self._dispatch.get(event.activity)
             if entries:
                 step = Step(
@@ -509,13 +580,17 @@ class Engine:
                     self.text,
                     findings,
                     self._missing_as_violation,
+                    passes,
+                    at,
                 )
                 # The loop runs for every rule of every event: kept inline, with the rule's
                 # bound method looked up once when the engine was built.
-                for entry, on_event in entries:
-                    step._code = entry.code
-                    step._severity = entry.severity
+                for entry, on_event, code, severity, passed_key in entries:
+                    step._code = code
+                    step._severity = severity
+                    step._passed = passed_key
                     mark = len(findings)
+                    passed = 0 if passes is None else len(passes)
                     saved = step._obligations
                     # The step copies the list before the rule's first change, so ``saved``
                     # stays as it is now and a failing rule can be undone.
@@ -523,6 +598,8 @@ class Engine:
                     try:
                         on_event(step)
                     except Exception as exc:
+                        if passes is not None:
+                            del passes[passed:]
                         self._failed(entry, step, findings, mark, saved, exc)
                 changed = step._obligations
                 obligations = (
@@ -534,13 +611,17 @@ class Engine:
                 dropped = None
             events = (*events, event)
             new_state = target
-        timestamp = event.timestamp
         expired: tuple[Finding, ...] = ()
         for o in obligations:
             # Rarely true: checked inline so that the common step does not pay for a call.
-            if not o.expired and o.due < timestamp:
-                obligations, expired = self._expire(case.case_id, obligations, timestamp)
-                break
+            if not o.expired:
+                if o.due < at:
+                    obligations, expired = self._expire(case.case_id, obligations, timestamp)
+                    break
+                if passes is not None:
+                    # An audit's cases come from this engine, their obligations soonest first:
+                    # if the first open one is not due, none is.
+                    break
         if dropped:
             # Overdue obligations a rule withdrew are reported as their expiry would have been.
             gone = tuple(sorted(dropped, key=_by_due))

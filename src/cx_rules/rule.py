@@ -172,6 +172,9 @@ class Rule:
                 )
             values[key] = spec.validate(value, f"rules.{self.code}.{key}")
         self._values: dict[str, Any] = values
+        # An Option only defines __get__, so a value in the instance's own dict wins over it:
+        # the rules read their options on every event, and this spares them a call each time.
+        vars(self).update(values)
 
     @classmethod
     def option_specs(cls) -> Mapping[str, Option[Any]]:

@@ -14,15 +14,24 @@ A stored case is one JSON object::
 
 ``version`` is the format version (:data:`FORMAT_VERSION`).  A later cx-rules reads every
 earlier version; data of a version newer than this one is refused with
-:class:`~cx_rules.CaseFormatError`, never half-read.
+:class:`~cx_rules.CaseFormatError`, never half-read.  Each case is written in the oldest
+version that holds it, so data stays readable by older releases where it can:
+
+- version 1 has everything above;
+- version 2 adds ``"times"`` to an event: the names of its attributes whose values are times
+  (readers type ``scheduled_for`` and ``started_at`` so), written as text like every other
+  time and read back as the same aware datetimes.  Only a case with such an attribute is
+  written as version 2.
 
 Times keep their zone: a time in a named IANA zone (:class:`zoneinfo.ZoneInfo`) is written as
 ISO 8601 with the offset and the zone's name in brackets (RFC 9557); a time with a fixed offset
 (:class:`datetime.timezone`) as plain ISO 8601.  Other ``tzinfo`` classes (pytz, dateutil)
 cannot be written: convert to zoneinfo first.  Event attributes must be JSON values (strings,
-numbers, booleans, ``None``, lists and dicts with string keys); a tuple, a set, a date or a
-non-finite float is an error that names the attribute, since reading it back would not give
-the same event.  ``opened_by`` is the index of the event in ``events`` when it is one of them.
+numbers, booleans, ``None``, lists and dicts with string keys) or, at the top level, aware
+datetimes; a tuple, a set, a date, a datetime inside a list or a non-finite float is an error
+that names the attribute, since reading it back would not give the same event.  Attributes
+nested deeper than :data:`MAX_DEPTH` levels are refused too.  ``opened_by`` is the index of
+the event in ``events`` when it is one of them.
 """
 
 from __future__ import annotations
@@ -43,6 +52,7 @@ from .obligations import Obligation
 __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
+    "MAX_DEPTH",
     "case_from_dict",
     "case_from_json",
     "case_to_dict",
@@ -51,10 +61,17 @@ __all__ = [
 
 #: The value of the ``format`` key of every stored case.
 FORMAT: Final = "cx-rules.case"
-#: The format version this cx-rules writes, and the newest it reads.
-FORMAT_VERSION: Final = 1
+#: The newest format version this cx-rules writes and reads.
+FORMAT_VERSION: Final = 2
+#: How deeply lists and dicts may nest in an attribute value that is stored (and read).
+MAX_DEPTH: Final = 100
+
+_TIMES_VERSION: Final = 2
 
 _EVENT_FIELDS: Final = ("event_id", "actor", "channel")
+_SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
+# Python writes and reads integers of at most 4300 digits (CVE-2020-10735); stay below.
+_INT_BITS: Final = 14_000
 _OFFSET: Final = re.compile(r"([+-])(\d\d):(\d\d)(?::(\d\d)(?:\.(\d{6}))?)?$")
 _JSON_TYPES: Final = "a string, number, boolean, null, list or dict with string keys"
 
@@ -70,33 +87,46 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     cannot hold without loss.
     """
     where = f"case {case.case_id!r}"
-    events = case.events
+    events = [
+        _event_dict(e, case.case_id, f"{where}: events[{i}]") for i, e in enumerate(case.events)
+    ]
+    obligations = [
+        _obligation_dict(o, case, f"{where}: obligations[{i}]")
+        for i, o in enumerate(case.obligations)
+    ]
+    embedded = [o["opened_by"] for o in obligations if isinstance(o["opened_by"], dict)]
+    timed = any("times" in e for e in [*events, *embedded])
     return {
         "format": FORMAT,
-        "version": FORMAT_VERSION,
+        "version": _TIMES_VERSION if timed else 1,
         "case_id": case.case_id,
         "state": case.state,
         "clock": None if case.clock is None else _time_text(case.clock, f"{where}: clock"),
-        "events": [
-            _event_dict(e, case.case_id, f"{where}: events[{i}]") for i, e in enumerate(events)
-        ],
-        "obligations": [
-            _obligation_dict(o, case, f"{where}: obligations[{i}]")
-            for i, o in enumerate(case.obligations)
-        ],
+        "events": events,
+        "obligations": obligations,
     }
 
 
 def case_to_json(case: Case, *, indent: int | None = None) -> str:
-    """``case`` as JSON text (see :func:`case_to_dict`); compact unless ``indent`` is given."""
+    """``case`` as JSON text (see :func:`case_to_dict`); compact unless ``indent`` is given.
+
+    The text always encodes as UTF-8: a lone surrogate in a string (JSON logs may carry one
+    as a ``\\ud800`` escape) is written as that escape, which reads back as the same string.
+    """
     separators = (",", ":") if indent is None else None
-    return json.dumps(
+    text = json.dumps(
         case_to_dict(case),
         ensure_ascii=False,
         allow_nan=False,
         indent=indent,
         separators=separators,
     )
+    # Surrogates can only stand inside strings here, where the escape means the same thing.
+    return _SURROGATE.sub(_escape_surrogate, text)
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def _time_text(moment: datetime, where: str) -> str:
@@ -129,22 +159,41 @@ def _event_dict(event: Event, case_id: str, where: str) -> dict[str, Any]:
         if value is not None:
             data[key] = value
     if event.attributes:
+        attributes: dict[str, Any] = {}
+        times: list[str] = []
         for key, value in event.attributes.items():
-            _check_json(value, f"{where}.attributes.{key}")
-        data["attributes"] = dict(event.attributes)
+            if isinstance(value, datetime):
+                attributes[key] = _time_text(value, f"{where}.attributes.{key}")
+                times.append(key)
+            else:
+                _check_json(value, f"{where}.attributes.{key}", 0)
+                attributes[key] = value
+        data["attributes"] = attributes
+        if times:
+            data["times"] = sorted(times)
     return data
 
 
-def _check_json(value: object, where: str) -> None:
-    if value is None or isinstance(value, str | bool | int):
+def _check_json(value: object, where: str, depth: int, top: str = "") -> None:
+    # ``top`` is the attribute's own place: a message about depth names it, not the path.
+    top = top or where
+    if value is None or isinstance(value, str | bool):
         return
+    if isinstance(value, int):
+        if value.bit_length() > _INT_BITS:
+            raise CaseFormatError(f"{where}: an integer of more than 4000 digits")
+        return
+    if depth >= MAX_DEPTH and isinstance(value, list | dict):
+        raise CaseFormatError(
+            f"{top}: nested deeper than {MAX_DEPTH} levels (expected a flatter value)"
+        )
     if isinstance(value, float):
         if not math.isfinite(value):
             raise CaseFormatError(f"{where}: a non-finite number cannot be stored in JSON")
         return
     if isinstance(value, list):
         for i, item in enumerate(value):
-            _check_json(item, f"{where}[{i}]")
+            _check_json(item, f"{where}[{i}]", depth + 1, top)
         return
     if isinstance(value, dict):
         for key, item in value.items():
@@ -153,7 +202,7 @@ def _check_json(value: object, where: str) -> None:
                     f"{where}: a key of type {type(key).__name__} cannot be stored in JSON "
                     "(expected string keys)"
                 )
-            _check_json(item, f"{where}.{key}")
+            _check_json(item, f"{where}.{key}", depth + 1, top)
         return
     # The value itself is never quoted: attributes may hold message text.
     raise CaseFormatError(
@@ -180,10 +229,13 @@ def _event_ref(event: Event, case: Case, where: str) -> int | dict[str, Any]:
     for i, known in enumerate(events):
         if known is event:
             return i
+    stored = _event_dict(event, case.case_id, where)
     for i, known in enumerate(events):
-        if known == event:
+        # Equal events may differ in how their times are zoned (the same instant in UTC and
+        # in Europe/London): only an event that is stored alike may stand in for this one.
+        if known == event and _event_dict(known, case.case_id, where) == stored:
             return i
-    return _event_dict(event, case.case_id, where)
+    return stored
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -198,11 +250,21 @@ def case_from_json(text: str | bytes) -> Case:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
+        # Some of json's messages end in "at" ("Unterminated string starting at").
         raise CaseFormatError(
-            f"stored case: not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            f"stored case: not JSON: {exc.msg.removesuffix(' at')} at line {exc.lineno}, "
+            f"column {exc.colno}"
         ) from None
     except UnicodeDecodeError:
         raise CaseFormatError("stored case: not JSON: the bytes are not UTF-8") from None
+    except RecursionError:
+        raise CaseFormatError(
+            f"stored case: not a stored case: nested deeper than Python can read "
+            f"(a stored case nests at most {MAX_DEPTH} levels in an attribute)"
+        ) from None
+    except ValueError as exc:
+        # Python refuses integers of more than 4300 digits (CVE-2020-10735).
+        raise CaseFormatError(f"stored case: not JSON: {exc}") from None
     return case_from_dict(data)
 
 
@@ -361,6 +423,20 @@ def _event(value: object, case_id: str, where: str) -> Event:
         raise CaseFormatError(
             f"{where}: attributes: expected an object, got {_json_kind(attributes)}"
         )
+    for key, value in attributes.items():
+        _check_json(value, f"{where}.attributes.{key}", 0)
+    times = data.get("times", [])
+    if not isinstance(times, list) or not all(isinstance(t, str) for t in times):
+        raise CaseFormatError(f"{where}: times: expected a list of attribute names")
+    if times:
+        attributes = dict(attributes)
+        for key in times:
+            if key not in attributes:
+                raise CaseFormatError(
+                    f"{where}: times: {key!r} names no attribute of the event "
+                    f"(expected names of attributes that hold times)"
+                )
+            attributes[key] = _time(attributes[key], f"{where}.attributes.{key}")
     event_case = _optional_string(data, "case_id", where) or case_id
     try:
         return Event(

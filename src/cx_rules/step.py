@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from .calendar import BusinessCalendar
 from .case import Case
@@ -14,6 +14,10 @@ from .obligations import Obligation
 from .text import TextReader
 
 __all__ = ["Step", "format_delta"]
+
+_PASSED: Final = Outcome.PASSED
+_VIOLATED: Final = Outcome.VIOLATED
+_UNKNOWN: Final = Outcome.UNKNOWN
 
 
 def format_delta(delta: timedelta) -> str:
@@ -41,12 +45,15 @@ class Step:
     """
 
     __slots__ = (
+        "_at",
         "_code",
         "_deadlines",
         "_dropped",
         "_findings",
         "_missing_as_violation",
         "_obligations",
+        "_passed",
+        "_passes",
         "_severity",
         "_shared",
         "calendar",
@@ -66,6 +73,8 @@ class Step:
         text: TextReader,
         findings: list[Finding],
         missing_as_violation: bool,
+        passes: list[tuple[str, Outcome]] | None = None,
+        at: datetime | None = None,
     ) -> None:
         self.case = case
         self.event = event
@@ -85,12 +94,24 @@ class Step:
         self._dropped: list[Obligation] | None = None
         self._code = ""
         self._severity = Severity.INFO
+        # When the engine only counts passes (an audit), a pass is noted here as
+        # ``_passed``, the running rule's ``(code, "passed")``, instead of becoming a Finding.
+        self._passes = passes
+        self._passed: tuple[str, Outcome] = ("", Outcome.PASSED)
+        # The event's moment as it compares fastest with deadlines (the calendar's choice).
+        self._at = event.timestamp if at is None else at
 
     # -- reporting ------------------------------------------------------------------------
 
     def passed(self, message: str = "", *, evidence: Sequence[Event] = ()) -> None:
         """Report that the rule's check passed on this event."""
-        self._add(Outcome.PASSED, message, evidence)
+        passes = self._passes
+        if passes is None:
+            self._add(_PASSED, message, evidence)
+            return
+        if evidence:
+            tuple(evidence)  # fails as building the finding would, so the rule fails alike
+        passes.append(self._passed)
 
     def violated(
         self,
@@ -101,38 +122,38 @@ class Step:
         late: timedelta | None = None,
     ) -> None:
         """Report a violation; ``message`` should stand on its own in a report."""
-        self._add(Outcome.VIOLATED, message, evidence, due=due, late=late)
+        self._add(_VIOLATED, message, evidence, due, late)
 
     def unknown(self, message: str, *, missing: str, evidence: Sequence[Event] = ()) -> None:
         """Report that the rule cannot judge because attribute ``missing`` is absent.
 
         Under a policy with ``missing_evidence = "violation"`` this counts as a violation.
         """
-        outcome = Outcome.VIOLATED if self._missing_as_violation else Outcome.UNKNOWN
-        self._add(outcome, message, evidence, missing=missing)
+        outcome = _VIOLATED if self._missing_as_violation else _UNKNOWN
+        self._add(outcome, message, evidence, None, None, missing)
 
     def _add(
         self,
         outcome: Outcome,
         message: str,
         evidence: Sequence[Event],
-        *,
         due: datetime | None = None,
         late: timedelta | None = None,
         missing: str | None = None,
     ) -> None:
+        event = self.event
         self._findings.append(
             Finding(
-                case_id=self.case.case_id,
-                code=self._code,
-                outcome=outcome,
-                severity=self._severity,
-                message=message,
-                at=self.event.timestamp,
-                evidence=tuple(evidence) if evidence else (self.event,),
-                due=due,
-                late=late,
-                missing=missing,
+                event.case_id,
+                self._code,
+                outcome,
+                self._severity,
+                message,
+                event.timestamp,
+                tuple(evidence) if evidence else (event,),
+                due,
+                late,
+                missing,
             )
         )
 
@@ -210,13 +231,7 @@ class Step:
         """
         self.cancel(key)
         obligation = Obligation(
-            code=self._code,
-            key=key,
-            due=due,
-            opened_by=opened_by or self.event,
-            message=message,
-            action=action,
-            missing=missing,
+            self._code, key, due, opened_by or self.event, message, action, False, missing
         )
         self.obligations.append(obligation)
         return obligation
@@ -232,23 +247,27 @@ class Step:
         if obligation is None or obligation.expired:
             return obligation
         event = self.event
-        evidence = (obligation.opened_by, event)
-        if event.timestamp <= obligation.due:
-            self._add(
-                Outcome.PASSED,
-                f"{obligation.message}: done at {event.timestamp.isoformat()}",
-                evidence,
-                due=obligation.due,
-            )
+        due = obligation.due
+        if self._at <= due:
+            passes = self._passes
+            if passes is not None:
+                passes.append(self._passed)
+            else:
+                self._add(
+                    _PASSED,
+                    f"{obligation.message}: done at {event.timestamp.isoformat()}",
+                    (obligation.opened_by, event),
+                    due,
+                )
         else:
-            late = event.timestamp - obligation.due
+            late = event.timestamp - due
             self._add(
-                Outcome.VIOLATED,
+                _VIOLATED,
                 f"{obligation.message}: done {format_delta(late)} late "
-                f"(due {obligation.due.isoformat()}, done {event.timestamp.isoformat()})",
-                evidence,
-                due=obligation.due,
-                late=late,
+                f"(due {due.isoformat()}, done {event.timestamp.isoformat()})",
+                (obligation.opened_by, event),
+                due,
+                late,
             )
         return obligation
 
@@ -261,11 +280,7 @@ class Step:
         unknown when it waited for missing evidence, at its due time).
         """
         obligation = self._take(key)
-        if (
-            obligation is not None
-            and not obligation.expired
-            and obligation.due < self.event.timestamp
-        ):
+        if obligation is not None and not obligation.expired and obligation.due < self._at:
             if self._dropped is None:
                 self._dropped = []
             self._dropped.append(obligation)
@@ -281,7 +296,9 @@ class Step:
 
     def _take(self, key: str) -> Obligation | None:
         code = self._code
-        current = self._obligations if self._obligations is not None else self.case.obligations
+        current: Sequence[Obligation] | None = self._obligations
+        if current is None:
+            current = self.case.obligations
         for i, o in enumerate(current):
             if o.code == code and o.key == key:
                 del self.obligations[i]

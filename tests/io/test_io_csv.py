@@ -178,6 +178,6 @@ def test_a_file_that_is_not_utf8_raises(tmp_path):
     with pytest.raises(LogError) as info:
         list(read_csv(path))
     assert (
-        f"{path}: not UTF-8 text (invalid continuation byte); expected a UTF-8 encoded log"
+        f"{path}:2: not UTF-8 text (byte 32: invalid continuation byte); expected a UTF-8 encoded log"
         == str(info.value)
     )

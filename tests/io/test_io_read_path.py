@@ -30,7 +30,7 @@ def test_an_unknown_extension_raises_naming_the_file():
         format_for("export.xlsx")
     assert str(info.value) == (
         "export.xlsx: unknown log extension '.xlsx' (expected one of .csv, .json, .jsonl, "
-        ".jsonocel, .ndjson, .xes, .xes.gz, or pass format=)"
+        ".jsonocel, .ndjson, .xes, each also as .gz, or pass format=)"
     )
     assert isinstance(info.value, CxRulesError)
     assert isinstance(info.value, ValueError)
@@ -110,5 +110,5 @@ def test_a_directory_or_undecodable_file_raises_while_reading(tmp_path):
     with pytest.raises(LogError) as info:
         list(read_path(path))
     assert str(info.value) == (
-        f"{path}: not UTF-8 text (invalid start byte); expected a UTF-8 encoded log"
+        f"{path}:1: not UTF-8 text (byte 14: invalid start byte); expected a UTF-8 encoded log"
     )

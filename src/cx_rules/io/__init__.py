@@ -4,6 +4,12 @@
 returns a :class:`~cx_rules.io.stream.LogStream` of records, one per source record: an
 :class:`~cx_rules.Event` or an :class:`~cx_rules.io.records.InputError`.  A file that cannot
 be read as a log at all raises :class:`~cx_rules.io.records.LogError`.
+
+Reading is bounded whatever a file holds: a line of JSONL or CSV is at most :data:`MAX_LINE`
+characters, an XES tag at most :data:`MAX_TAG` bytes, an OCEL document at most
+:data:`MAX_DOCUMENT` characters, and a value nests lists and objects at most
+:data:`MAX_NESTING` levels deep.  Files whose name ends in ``.gz`` are decompressed as they
+are read.
 """
 
 from __future__ import annotations
@@ -12,20 +18,25 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Final
 
+from ._files import COMPRESSED, MAX_DOCUMENT, MAX_LINE
 from .csvfile import read_csv
 from .dataframe import read_dataframe
 from .jsonl import read_jsonl
 from .kinds import KINDS, Kind
-from .mapping import STANDARD_COLUMNS, LogMapping
+from .mapping import MAX_NESTING, STANDARD_COLUMNS, LogMapping
 from .ocel import read_ocel
 from .records import InputError, LogError, Record
 from .stream import LogStream
 from .writers import write_csv, write_jsonl, write_ocel, write_xes
-from .xes import read_xes
+from .xes import MAX_TAG, read_xes
 
 __all__ = [
     "FORMATS",
     "KINDS",
+    "MAX_DOCUMENT",
+    "MAX_LINE",
+    "MAX_NESTING",
+    "MAX_TAG",
     "STANDARD_COLUMNS",
     "InputError",
     "Kind",
@@ -54,7 +65,6 @@ _EXTENSIONS: Final = {
     ".ndjson": "jsonl",
     ".csv": "csv",
     ".xes": "xes",
-    ".xes.gz": "xes",
     ".jsonocel": "ocel",
     ".json": "ocel",
 }
@@ -63,16 +73,20 @@ _EXTENSIONS: Final = {
 def format_for(path: str | Path) -> str:
     """The format :func:`read_path` reads ``path`` as, from its extension.
 
-    Raises :class:`LogError` naming the file and the known extensions when there is none.
+    A last suffix ``.gz`` means a gzip-compressed file: the suffix before it decides
+    (``log.jsonl.gz`` is JSONL).  Raises :class:`LogError` naming the file and the known
+    extensions when there is none.
     """
     suffixes = [s.lower() for s in Path(path).suffixes]
-    suffix = "".join(suffixes[-2:]) if suffixes[-1:] == [".gz"] else "".join(suffixes[-1:])
-    found = _EXTENSIONS.get(suffix)
+    shown = "".join(suffixes[-2:] if suffixes[-1:] == [COMPRESSED] else suffixes[-1:])
+    if suffixes[-1:] == [COMPRESSED]:
+        suffixes.pop()
+    found = _EXTENSIONS.get(suffixes[-1] if suffixes else "")
     if found is None:
         known = ", ".join(sorted(_EXTENSIONS))
         raise LogError(
-            f"{path}: unknown log extension {suffix or '(none)'!r} "
-            f"(expected one of {known}, or pass format=)"
+            f"{path}: unknown log extension {shown or '(none)'!r} "
+            f"(expected one of {known}, each also as {COMPRESSED}, or pass format=)"
         )
     return found
 
@@ -87,8 +101,9 @@ def read_path(
     """Stream the records of the log at ``path``: events and input errors, one per record.
 
     The reader is chosen by ``format`` (one of :data:`FORMATS`) or else by the extension:
-    ``.jsonl`` and ``.ndjson`` (native JSONL), ``.csv``, ``.xes`` and ``.xes.gz``,
-    ``.jsonocel`` and ``.json`` (OCEL 1.0 or 2.0, told apart by the content).
+    ``.jsonl`` and ``.ndjson`` (native JSONL), ``.csv``, ``.xes``, ``.jsonocel`` and
+    ``.json`` (OCEL 1.0 or 2.0, told apart by the content).  A file whose name ends in
+    ``.gz`` is decompressed as it is read, whatever the format (``log.csv.gz``).
     ``mapping`` renames columns, activities and values; ``default_tz`` is given to timestamps
     without a zone (else they are input errors).  Raises :class:`LogError` naming the file for
     an unknown format or extension, a missing file, or a file that is not what it claims to be.

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import IO, Final
 
 from ..exceptions import InvalidEvent
-from ._build import build_event
+from ._build import build_event, build_plain, build_share, plain
 from ._files import open_text
-from .mapping import LogMapping
+from .mapping import STANDARD_COLUMNS, LogMapping
 from .records import InputError, LogError, Record
-from .stream import LogStream, Skip
+from .stream import FOREIGN, OUTLINES, PARTITION, LogStream, Part, Skip
 
 __all__ = ["DELIMITERS", "read_csv"]
 
@@ -49,40 +49,87 @@ def read_csv(
     Rows whose ``lifecycle:transition`` is set and is not ``complete`` are skipped and
     counted in :attr:`~cx_rules.io.stream.LogStream.skipped`.  Rows are read one at a time.
     """
+    # What an audit asks of the readers it creates (see PARTITION and OUTLINES).
+    part, outline = PARTITION.get(), OUTLINES.get()
     if isinstance(source, str | Path):
         label = name or str(source)
-        return LogStream(_from_path(Path(source), label, mapping, default_tz), label)
-    label = name or str(getattr(source, "name", "<stream>"))
-    return LogStream(_read(source, label, mapping, default_tz), label)
+        items = _from_path(Path(source), label, mapping, default_tz, part, outline)
+    else:
+        label = name or str(getattr(source, "name", "<stream>"))
+        items = _read(source, label, mapping, default_tz, part, outline)
+    stream = LogStream(items, label)
+    stream.partitioned = part is not None
+    return stream
 
 
 def _from_path(
-    path: Path, name: str, mapping: LogMapping | None, default_tz: tzinfo | None
+    path: Path,
+    name: str,
+    mapping: LogMapping | None,
+    default_tz: tzinfo | None,
+    part: Part | None = None,
+    outline: bool = False,
 ) -> Iterator[Record | Skip]:
     with open_text(path, name) as handle:
-        yield from _read(handle, name, mapping, default_tz)
+        yield from _read(handle, name, mapping, default_tz, part, outline)
 
 
 def _read(
-    handle: IO[str], name: str, mapping: LogMapping | None, default_tz: tzinfo | None
+    handle: IO[str],
+    name: str,
+    mapping: LogMapping | None,
+    default_tz: tzinfo | None,
+    part: Part | None = None,
+    outline: bool = False,
 ) -> Iterator[Record | Skip]:
+    # outline: yield an Outline of each event instead (typed as records: they read alike).
     first = handle.readline().removeprefix("\ufeff")
     delimiter, header = _header(first, name, mapping or _IDENTITY)
+    mapping = plain(mapping)
+    # Without a mapping, and with no process-mining names in the header, no row needs one.
+    simple = mapping is None and STANDARD_COLUMNS.keys().isdisjoint(header)
+    width = len(header)
+    # With a share of an audit (see Part): the position of the next record in the stream.
+    position = 0
     for start, row in _rows(handle, delimiter, name):
         if isinstance(row, InputError):
-            yield row
+            problem: Record = row
         elif not row:
             continue
-        elif len(row) != len(header):
-            yield InputError(
+        elif len(row) != width:
+            problem = InputError(
                 name, start, f"expected {len(header)} cells as in the header, got {len(row)}"
             )
         else:
             record = {key: cell for key, cell in zip(header, row, strict=True) if cell.strip()}
+            if part is not None:
+                built = build_share(
+                    record, mapping, default_tz, part, position, parsed=True, outline=outline
+                )
+                if isinstance(built, Skip):
+                    yield built
+                    continue
+                position += 1
+                if built is None:
+                    yield FOREIGN
+                elif isinstance(built, str):
+                    yield InputError(name, start, built)
+                else:
+                    yield built  # type: ignore[misc]
+                continue
             try:
-                yield build_event(record, mapping, default_tz)
+                if simple:
+                    yield build_plain(record, default_tz, parsed=True, outline=outline)  # type: ignore[misc]
+                else:
+                    yield build_event(record, mapping, default_tz)
             except InvalidEvent as exc:
                 yield InputError(name, start, str(exc))
+            continue
+        if part is not None:
+            position += 1
+            if not part.owns_position(position - 1):
+                problem = FOREIGN
+        yield problem
 
 
 def _rows(

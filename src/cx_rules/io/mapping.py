@@ -16,7 +16,7 @@ from ..exceptions import InvalidEvent, PolicyError
 if TYPE_CHECKING:
     from ..policy import Policy
 
-__all__ = ["STANDARD_COLUMNS", "LogMapping"]
+__all__ = ["MAX_NESTING", "STANDARD_COLUMNS", "LogMapping", "check_nesting"]
 
 #: The process-mining (XES / pm4py) names every reader understands without a mapping.
 STANDARD_COLUMNS: Final[Mapping[str, str]] = MappingProxyType(
@@ -30,6 +30,10 @@ STANDARD_COLUMNS: Final[Mapping[str, str]] = MappingProxyType(
 )
 
 _KEYS: Final = ("object_type", "columns", "activities", "values", "attributes")
+
+#: How deeply lists and objects may nest in one value of a record.  Deeper values are input
+#: errors: comparing or storing them would exhaust Python's stack, and no log needs them.
+MAX_NESTING: Final = 100
 
 
 def _freeze_flat(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -107,6 +111,14 @@ class LogMapping:
             raise PolicyError(f"{path}: cannot read the mapping: {exc.strerror}") from None
         except tomllib.TOMLDecodeError as exc:
             raise PolicyError(f"{path}: not valid TOML: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raw = bytes(exc.object)
+            line = raw.count(b"\n", 0, exc.start) + 1
+            byte = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise PolicyError(
+                f"{path}:{line}: not UTF-8 text (byte {byte}: {exc.reason}); expected a "
+                "UTF-8 encoded TOML file"
+            ) from None
         table = data.get("mapping", data)
         return cls.from_dict(table, source=str(path))
 
@@ -137,10 +149,12 @@ class LogMapping:
 
         Keys are renamed, the activity and values are mapped, and the constant attributes of
         the source activity are added where the record has none.  Raises
-        :class:`~cx_rules.InvalidEvent` when two source keys with values land on one name.
+        :class:`~cx_rules.InvalidEvent` when two source keys with values land on one name,
+        and when a value nests lists and objects deeper than :data:`MAX_NESTING` levels.
         """
         result: dict[str, Any] = {}
         origin: dict[str, str] = {}
+        check_nesting(record)
         for key, value in record.items():
             name = self.column(key)
             if name in result and not is_missing(result[name]):
@@ -156,6 +170,38 @@ class LogMapping:
                 if is_missing(result.get(key)):
                     result[key] = value
         return result
+
+
+def check_nesting(record: Mapping[str, Any]) -> None:
+    """Raise :class:`~cx_rules.InvalidEvent`, naming the attribute, when a value of ``record``
+    nests lists and objects deeper than :data:`MAX_NESTING` levels.
+
+    Readers call it on every record (through :meth:`LogMapping.apply` or directly): a value
+    nested thousands deep would exhaust Python's stack when events are compared or stored.
+    """
+    for key, value in record.items():
+        if isinstance(value, list | dict) and _too_deep(value):
+            raise InvalidEvent(
+                f"attribute {key!r}: nested too deeply (expected at most {MAX_NESTING} "
+                "levels of lists and objects)"
+            )
+
+
+def _too_deep(value: list[Any] | dict[Any, Any]) -> bool:
+    # A loop, not recursion: the value may be nested deeper than the stack allows.
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, list):
+            children: Any = item
+        elif isinstance(item, dict):
+            children = item.values()
+        else:
+            continue
+        if depth > MAX_NESTING:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _string_table(value: object, where: str) -> dict[str, str]:

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from datetime import datetime, tzinfo
-from typing import Any, Final
+from sys import intern as _intern
+from typing import Any, Final, Literal, overload
 
-from ..events import Event
+from ..events import Event, _event, parse_timestamp
 from ..exceptions import InvalidEvent
-from .kinds import coerce, parse_moment
+from .kinds import KINDS, _moment, coerce
+from .stream import Outline
 
 __all__ = ["FIELDS", "event_from_dict", "event_to_dict"]
 
 #: The keys the native format gives a meaning; every other key is an attribute.
 FIELDS: Final = ("case_id", "activity", "timestamp", "event_id", "actor", "channel")
+
+_REQUIRED: Final = ("case_id", "activity", "timestamp")
+_OPTIONAL: Final = ("event_id", "actor", "channel")
+_KIND_KEYS: Final = frozenset(KINDS)
+# Recent case ids, so that the events of a case share one string (see _checked).
+_CASE_IDS: Final[dict[str, str]] = {}
+_CASE_IDS_KEPT: Final = 1 << 16
+#: What is not an attribute of an event read by the readers: the fields, and the lifecycle.
+_NOT_ATTRIBUTES: Final = frozenset((*FIELDS, "lifecycle:transition"))
 
 
 def event_from_dict(
@@ -31,23 +42,117 @@ def event_from_dict(
     """
     if not isinstance(data, Mapping):
         raise InvalidEvent(f"expected a JSON object, got {type(data).__name__}")
-    for key in ("case_id", "activity", "timestamp"):
+    return _checked(data, default_tz, typed, FIELDS)
+
+
+@overload
+def _checked(
+    data: Mapping[str, Any],
+    default_tz: tzinfo | None,
+    typed: bool,
+    fields: Container[str],
+    outline: Literal[False] = False,
+) -> Event: ...
+@overload
+def _checked(
+    data: Mapping[str, Any],
+    default_tz: tzinfo | None,
+    typed: bool,
+    fields: Container[str],
+    outline: bool,
+) -> Event | Outline: ...
+def _checked(
+    data: Mapping[str, Any],
+    default_tz: tzinfo | None,
+    typed: bool,
+    fields: Container[str],
+    outline: bool = False,
+) -> Event | Outline:
+    # event_from_dict for a mapping; keys in ``fields`` are not attributes.  Every check the
+    # Event constructor would make is made here, in the order it would make them, so the
+    # event is built without it.  With ``outline``, every check is made and nothing built.
+    for key in _REQUIRED:
         value = data.get(key)
         if value is None or value == "":
             raise InvalidEvent(f"missing required field {key!r}")
-    timestamp = parse_moment(data["timestamp"], "timestamp", default_tz)
-    attributes = {k: v for k, v in data.items() if k not in FIELDS}
+    timestamp = _moment(data["timestamp"], "timestamp", default_tz)
+    if outline:
+        return _outline(data, default_tz, typed, fields, timestamp)
     if typed:
-        attributes = {k: coerce(k, v, default_tz) for k, v in attributes.items()}
-    return Event(
-        _text(data["case_id"], "case_id"),
-        _text(data["activity"], "activity"),
+        attributes = {
+            k: v if v is None or k not in KINDS else coerce(k, v, default_tz)
+            for k, v in data.items()
+            if k not in fields
+        }
+    else:
+        attributes = {k: v for k, v in data.items() if k not in fields}
+    # Strings, as they nearly always are, are taken as they are; the rest is checked.
+    case_id = data["case_id"]
+    if type(case_id) is not str:
+        case_id = _text(case_id, "case_id")
+    activity = data["activity"]
+    if type(activity) is not str:
+        activity = _text(activity, "activity")
+    event_id = data.get("event_id")
+    if type(event_id) is not str or not event_id:
+        event_id = _optional_text(event_id, "event_id")
+    actor = data.get("actor")
+    if type(actor) is not str or not actor:
+        actor = _optional_text(actor, "actor")
+    channel = data.get("channel")
+    if type(channel) is not str or not channel:
+        channel = _optional_text(channel, "channel")
+    if timestamp.utcoffset() is None:
+        parse_timestamp(timestamp)  # raises NaiveTimestamp as the constructor would
+    # One string object for every event that repeats a value (a case's id, an activity, a
+    # recruiter): an audit holds many events at once.  Only plain strings can be interned;
+    # case ids, which do not repeat from case to case, are shared through a bounded table.
+    if type(case_id) is str:
+        shared = _CASE_IDS.get(case_id)
+        if shared is None:
+            if len(_CASE_IDS) >= _CASE_IDS_KEPT:
+                _CASE_IDS.clear()
+            shared = _CASE_IDS[case_id] = case_id
+        case_id = shared
+    return _event(
+        case_id,
+        _intern(activity) if type(activity) is str else activity,
         timestamp,
-        event_id=_optional_text(data.get("event_id"), "event_id"),
-        actor=_optional_text(data.get("actor"), "actor"),
-        channel=_optional_text(data.get("channel"), "channel"),
-        attributes=attributes,
+        event_id,
+        _intern(actor) if type(actor) is str else actor,
+        _intern(channel) if type(channel) is str else channel,
+        attributes,
     )
+
+
+def _outline(
+    data: Mapping[str, Any],
+    default_tz: tzinfo | None,
+    typed: bool,
+    fields: Container[str],
+    timestamp: datetime,
+) -> Outline:
+    # The rest of _checked's checks, in its order, keeping only what an outline holds.
+    if typed:
+        kinds = _KIND_KEYS.intersection(data)  # no kind is a field
+        if len(kinds) == 1:
+            (key,) = kinds
+            value = data[key]
+            if value is not None:
+                coerce(key, value, default_tz)
+        elif kinds:
+            for k, v in data.items():  # in the record's order: the first bad one is named
+                if v is not None and k in kinds:
+                    coerce(k, v, default_tz)
+    case_id = _text(data["case_id"], "case_id")
+    activity = _text(data["activity"], "activity")
+    for key in _OPTIONAL:
+        value = data.get(key)
+        if type(value) is not str:
+            _optional_text(value, key)
+    if timestamp.utcoffset() is None:
+        parse_timestamp(timestamp)
+    return Outline(case_id, activity, timestamp)
 
 
 def _text(value: object, key: str) -> str:
@@ -61,6 +166,8 @@ def _text(value: object, key: str) -> str:
 def _optional_text(value: object, key: str) -> str | None:
     if value is None or value == "":
         return None
+    if type(value) is str:
+        return value
     return _text(value, key)
 
 

@@ -18,7 +18,7 @@ from ..exceptions import InvalidEvent
 from ._build import build_event
 from ._files import open_text
 from .kinds import describe
-from .mapping import LogMapping
+from .mapping import LogMapping, check_nesting
 from .records import InputError, LogError, Record
 from .stream import LogStream, Skip
 
@@ -86,6 +86,12 @@ def _read(
     except ValueError as exc:
         where = f":{exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
         raise LogError(f"{name}{where}: not valid JSON; expected an OCEL log") from None
+    except RecursionError:
+        # The parser recurses once per level of nesting: a hostile file must not crash it.
+        raise LogError(
+            f"{name}: JSON nested deeper than Python can read; expected an OCEL log "
+            "(a few levels deep)"
+        ) from None
     version = detect_version(data)
     if version == "1.0":
         types, events = _events_v1(data, name)
@@ -103,13 +109,20 @@ def _read(
 _Item = tuple[str, tuple[str, dict[str, Any], list[str]] | str]
 
 
-def _events_v1(data: dict[str, Any], name: str) -> tuple[dict[str, object], Iterator[_Item]]:
+def _events_v1(data: dict[str, Any], name: str) -> tuple[dict[str, str | None], Iterator[_Item]]:
     events = data.get("ocel:events")
     objects = data.get("ocel:objects", {})
     if not isinstance(events, dict) or not isinstance(objects, dict):
         raise LogError(f"{name}: 'ocel:events' and 'ocel:objects' must be JSON objects (OCEL 1.0)")
-    types = {oid: obj.get("ocel:type") for oid, obj in objects.items() if isinstance(obj, dict)}
+    types = {
+        oid: _type(obj.get("ocel:type")) for oid, obj in objects.items() if isinstance(obj, dict)
+    }
     return types, _items_v1(events)
+
+
+def _type(value: object) -> str | None:
+    # An object's type is compared and collected in sets: anything but a string is no type.
+    return value if isinstance(value, str) else None
 
 
 def _items_v1(events: dict[str, Any]) -> Iterator[_Item]:
@@ -132,13 +145,13 @@ def _items_v1(events: dict[str, Any]) -> Iterator[_Item]:
         yield element, (eid, record, omap)
 
 
-def _events_v2(data: dict[str, Any], name: str) -> tuple[dict[str, object], Iterator[_Item]]:
+def _events_v2(data: dict[str, Any], name: str) -> tuple[dict[str, str | None], Iterator[_Item]]:
     events = data.get("events")
     objects = data.get("objects")
     if not isinstance(events, list) or not isinstance(objects, list):
         raise LogError(f"{name}: 'events' and 'objects' must be JSON arrays (OCEL 2.0)")
     types = {
-        obj["id"]: obj.get("type")
+        obj["id"]: _type(obj.get("type"))
         for obj in objects
         if isinstance(obj, dict) and isinstance(obj.get("id"), str)
     }
@@ -183,7 +196,7 @@ def _attributes_v2(value: object) -> tuple[str, dict[str, Any]]:
 
 def _flatten(
     items: Iterator[_Item],
-    types: Mapping[str, object],
+    types: Mapping[str, str | None],
     name: str,
     mapping: LogMapping,
     default_tz: tzinfo | None,
@@ -214,6 +227,11 @@ def _flatten(
             related = sorted({oid for oid in omap if types[oid] == column})
             if related:
                 record[column] = related[0] if len(related) == 1 else related
+        try:
+            check_nesting(record)
+        except InvalidEvent as exc:
+            yield InputError(name, None, str(exc), element)
+            continue
         for case in cases:
             try:
                 yield build_event({**record, "case_id": case, "event_id": eid}, mapping, default_tz)

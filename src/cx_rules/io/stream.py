@@ -4,13 +4,76 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from datetime import datetime
 from types import MappingProxyType
+from typing import Any, Final, NamedTuple
 
 import attrs
 
-from .records import Record
+from .records import InputError, Record
 
-__all__ = ["LogStream", "Skip"]
+__all__ = ["FOREIGN", "OUTLINES", "PARTITION", "LogStream", "Outline", "Part", "Skip"]
+
+
+@attrs.frozen
+class Part:
+    """One share of an audit split across processes (``audit --jobs``): share ``index`` of
+    ``count``.
+
+    A record belongs to exactly one share: an event (or a record whose case id can be read
+    before it is checked) to the share its case id hashes to, so that a case is checked whole
+    in one process; any other record to the share its position in the stream falls to.  The
+    hash is Python's own, which is the same in every process forked from one parent.
+    """
+
+    index: int
+    count: int
+
+    def owns_case(self, case_id: str) -> bool:
+        """Whether the events of case ``case_id`` belong to this share."""
+        return hash(case_id) % self.count == self.index
+
+    def owns_position(self, position: int) -> bool:
+        """Whether the record at ``position`` (0-based, records only) belongs to this share
+        when it names no case."""
+        return position % self.count == self.index
+
+    def owns_raw(self, case_id: Any, position: int) -> bool:
+        """Whether a record belongs to this share, given the case id as the source wrote it
+        (before any check): the case's share when it is a string or a whole number (the
+        event's case id would be its text), else the position's (the record can only be an
+        input error)."""
+        if type(case_id) is str:
+            return hash(case_id) % self.count == self.index
+        if type(case_id) is int:
+            return hash(str(case_id)) % self.count == self.index
+        return position % self.count == self.index
+
+
+#: The share of an audit the readers created now work for, or ``None`` for the whole log.
+#: A reader that honours it yields :data:`FOREIGN` for each record of another share, unbuilt,
+#: and says so with :attr:`LogStream.partitioned`.
+PARTITION: Final[ContextVar[Part | None]] = ContextVar("cx_rules_partition", default=None)
+
+#: What a reader working for one share yields in place of a record of another share, so
+#: that positions in the stream stay the same in every process.
+FOREIGN: Final[Record] = InputError("", None, "a record of another share of the audit")
+
+
+class Outline(NamedTuple):
+    """What the first pass of an audit needs of an event: a record checked in full, as the
+    reader would check it, but not built."""
+
+    case_id: str
+    activity: str
+    timestamp: datetime
+
+
+#: Whether the readers created now may yield an :class:`Outline` in place of each event they
+#: check in full (the first pass of an audit); a reader that does not know outlines yields
+#: events, which have the same three fields.
+OUTLINES: Final[ContextVar[bool]] = ContextVar("cx_rules_outlines", default=False)
 
 
 @attrs.frozen
@@ -33,6 +96,10 @@ class LogStream(Iterator[Record]):
     ``source events == records + sum(skipped.values())`` (for OCEL, records are counted per
     related case object).  The counts are final once the stream is exhausted.
     """
+
+    #: Whether the reader honoured :data:`PARTITION`: records of other shares come as
+    #: :data:`FOREIGN` (a reader that does not decides nothing; every record comes whole).
+    partitioned = False
 
     def __init__(self, items: Iterator[Record | Skip], file: str) -> None:
         self._items = items

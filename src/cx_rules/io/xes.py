@@ -1,40 +1,53 @@
 """The XES reader (IEEE 1849): a ``<log>`` of ``<trace>``s of ``<event>``s, parsed safely.
 
 The file is parsed with :mod:`xml.parsers.expat` from the standard library, fed in chunks, so
-memory stays flat however long the log is.  A document type declaration is refused before
-anything in it is read: XES needs none, and refusing it shuts out external entities (nothing
-is ever fetched) and entity-expansion bombs alike.
+memory stays flat however long the log is (one tag may hold at most :data:`MAX_TAG`).  A
+document type declaration is refused before anything in it is read: XES needs none, and
+refusing it shuts out external entities (nothing is ever fetched) and entity-expansion bombs
+alike.
 """
 
 from __future__ import annotations
 
-import gzip
+import codecs
+import zlib
 from collections.abc import Iterator
 from datetime import tzinfo
 from pathlib import Path
-from typing import IO, Any, Final, Protocol
+from typing import IO, Any, Final
 from xml.parsers import expat
 
 import attrs
 
 from ..exceptions import InvalidEvent
 from ._build import LIFECYCLE, build_event, lifecycle_skip
-from ._files import open_binary
+from ._files import Readable, open_binary, read_error
 from .kinds import describe, parse_moment
-from .mapping import LogMapping
+from .mapping import LogMapping, check_nesting
 from .records import InputError, LogError, Record
 from .stream import LogStream, Skip
 
-__all__ = ["CASE_PREFIX", "read_xes"]
+__all__ = ["CASE_PREFIX", "MAX_TAG", "read_xes"]
 
 #: Trace attributes reach each event under this prefix, as in pm4py's flat tables: the
 #: trace's ``concept:name`` becomes ``case:concept:name``, the case id.
 CASE_PREFIX: Final = "case:"
 
+#: The longest XML tag the reader takes, in bytes (8 MiB): an attribute of message text is a
+#: few kilobytes.  Expat holds an unfinished tag whole and scans it again with every chunk, so
+#: without a limit a tag that never ends would cost memory and quadratic time.
+MAX_TAG: Final = 8 * 2**20
+
 _CHUNK: Final = 1 << 16
 _IDENTITY: Final = LogMapping()
 _SCALARS: Final = frozenset({"string", "date", "int", "float", "boolean", "id"})
 _COLLECTIONS: Final = frozenset({"list", "container"})
+# The encodings an XML declaration may name (as codecs names them): expat's own, and the
+# single-byte Western ones older exporters write.  Any other name would hand the bytes to
+# whatever Python codec has it, and some of those are not text codecs at all.
+_ENCODINGS: Final = frozenset(
+    {"utf-8", "utf-16", "utf-16-le", "utf-16-be", "ascii", "iso8859-1", "iso8859-15", "cp1252"}
+)
 
 
 def read_xes(
@@ -59,8 +72,10 @@ def read_xes(
     A bad event is an :class:`~cx_rules.io.records.InputError` whose ``line`` is where the
     event starts and whose ``element`` reads ``trace 3 (case c17), event 7`` (1-based).
     Raises :class:`~cx_rules.io.records.LogError` naming the file and line for a file that is
-    not well-formed XML, whose root is not ``<log>``, or that declares a DOCTYPE.  Events
-    before such a fault have already been yielded.  A path ending in ``.gz`` is decompressed.
+    not well-formed XML, whose root is not ``<log>``, that declares a DOCTYPE or an encoding
+    other than UTF-8, UTF-16, ISO-8859-1, ISO-8859-15, windows-1252 or US-ASCII, or that holds
+    a tag longer than :data:`MAX_TAG`.  Events before such a fault have already been yielded.
+    A path ending in ``.gz`` is decompressed.
     """
     if isinstance(source, str | Path):
         label = name or str(source)
@@ -72,35 +87,36 @@ def read_xes(
 def _from_path(
     path: Path, name: str, mapping: LogMapping | None, default_tz: tzinfo | None
 ) -> Iterator[Record | Skip]:
-    with open_binary(path, name) as raw:
-        if path.suffix.lower() == ".gz":
-            with gzip.open(raw) as handle:
-                yield from _parse(handle, name, mapping, default_tz)
-        else:
-            yield from _parse(raw, name, mapping, default_tz)
-
-
-class _Readable(Protocol):
-    def read(self, size: int = ..., /) -> bytes: ...
+    with open_binary(path, name) as handle:
+        yield from _parse(handle, name, mapping, default_tz)
 
 
 def _parse(
-    handle: _Readable, name: str, mapping: LogMapping | None, default_tz: tzinfo | None
+    handle: Readable, name: str, mapping: LogMapping | None, default_tz: tzinfo | None
 ) -> Iterator[Record | Skip]:
     builder = _Builder(name, mapping, default_tz)
     parser = builder.parser
+    fed = 0
     while True:
         try:
             chunk = handle.read(_CHUNK)
-        except (OSError, EOFError) as exc:
-            raise LogError(f"{name}: cannot read the log ({exc})") from None
+        except (OSError, EOFError, zlib.error) as exc:
+            raise read_error(name, exc) from None
         try:
             parser.Parse(chunk, not chunk)
         except expat.ExpatError as exc:
+            # Some of expat's messages repeat "not well-formed (...)": say it once.
+            reason = expat.errors.messages[exc.code]
+            reason = reason.removeprefix("not well-formed (").removesuffix(")")
             raise LogError(
-                f"{name}:{exc.lineno}: not well-formed XML "
-                f"({expat.errors.messages[exc.code]}); expected an XES log"
+                f"{name}:{exc.lineno}: not well-formed XML ({reason}); expected an XES log"
             ) from None
+        fed += len(chunk)
+        if fed - builder.mark > MAX_TAG:
+            raise LogError(
+                f"{name}:{parser.CurrentLineNumber}: more than {MAX_TAG // 2**20} MiB without "
+                "a complete XML tag; expected an XES log"
+            )
         yield from builder.take()
         if not chunk:
             break
@@ -134,11 +150,14 @@ class _Builder:
     _problem: str | None = attrs.field(init=False, default=None)
     _trace_problem: str | None = attrs.field(init=False, default=None)
     _open: list[_Attribute] = attrs.field(init=False, factory=list)
+    #: The byte offset of the last tag expat finished: how far the parse has got.
+    mark: int = attrs.field(init=False, default=0)
 
     def __attrs_post_init__(self) -> None:
         parser = expat.ParserCreate(namespace_separator=" ")
         # Nothing external is ever read, and any DTD is refused at its first byte.
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.XmlDeclHandler = self._declaration
         parser.StartDoctypeDeclHandler = self._doctype
         parser.EntityDeclHandler = self._entity
         parser.ExternalEntityRefHandler = self._external
@@ -159,6 +178,21 @@ class _Builder:
             "none, and entities could read other files or expand without bound"
         )
 
+    def _declaration(self, version: str, encoding: str | None, standalone: int) -> None:
+        # Called before expat looks the encoding up, so an unreadable one never reaches it.
+        if encoding is None:
+            return
+        try:
+            known = codecs.lookup(encoding).name in _ENCODINGS
+        except LookupError:
+            known = False
+        if not known:
+            raise LogError(
+                f"{self.name}:{self.parser.CurrentLineNumber}: the XML declaration names the "
+                f"encoding {describe(encoding)}, which cannot be read; expected UTF-8 "
+                "(or UTF-16, ISO-8859-1, ISO-8859-15, windows-1252, US-ASCII)"
+            )
+
     def _doctype(self, *_: object) -> None:
         self._refuse("DOCTYPE declaration")
 
@@ -172,6 +206,7 @@ class _Builder:
     # -- elements ----------------------------------------------------------------------------
 
     def _start(self, tag: str, attributes: dict[str, str]) -> None:
+        self.mark = self.parser.CurrentByteIndex
         local = tag.rpartition(" ")[2]
         depth = len(self._path)
         self._path.append(local)
@@ -261,6 +296,7 @@ class _Builder:
         return None
 
     def _end(self, tag: str) -> None:
+        self.mark = self.parser.CurrentByteIndex
         depth = len(self._path) - 1
         local = self._path.pop()
         if self._open and self._open[-1].depth == depth:
@@ -299,6 +335,7 @@ class _Builder:
         record = dict(self._trace or {})
         record.update({k: v for k, v in attributes.items() if v is not None})
         try:
+            check_nesting(record)
             self._done.append(build_event(record, self.mapping, self.default_tz))
         except InvalidEvent as exc:
             self._done.append(InputError(self.name, self._event_line, str(exc), element))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Final
 
 from .model import Report, ReportFinding
@@ -31,14 +32,16 @@ COLUMNS: Final = (
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); the
 # quote makes it text.  Tab and carriage return are on OWASP's list for the same reason.
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+_SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
 
 
 def to_csv(report: Report) -> str:
     """The findings as CSV (RFC 4180: ``\\r\\n`` line ends) with a header row.
 
     A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
-    leading ``'`` so a spreadsheet shows it as text instead of running it.  ``evidence`` lists
-    the events as ``activity@timestamp#event_id`` separated by ``; ``.
+    leading ``'`` so a spreadsheet shows it as text instead of running it.  A lone surrogate
+    (which UTF-8 cannot encode) becomes U+FFFD; every other character is kept as it is.
+    ``evidence`` lists the events as ``activity@timestamp#event_id`` separated by ``; ``.
     """
     buffer = io.StringIO()
     # RFC 4180 line ends: with them the writer also quotes a cell holding a bare "\r".
@@ -73,4 +76,5 @@ def _row(f: ReportFinding) -> tuple[str, ...]:
 
 
 def _safe(cell: str) -> str:
+    cell = _SURROGATE.sub("\ufffd", cell)
     return "'" + cell if cell.startswith(_FORMULA_START) else cell

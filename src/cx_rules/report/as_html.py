@@ -2,7 +2,11 @@
 
 The page makes no network request: styles and the small search script are inline, pinned by
 their hashes in a Content-Security-Policy that forbids everything else, and the charts are
-SVG drawn here.  Every value taken from the log is escaped.
+SVG drawn here.  Every value taken from the log is escaped for HTML after its control,
+bidirectional-control and invisible characters are written as visible escapes
+(:func:`~cx_rules.report.as_text.printable`): markup in a value arrives as text, and a
+right-to-left override cannot reorder the page around it.  Should escaping ever fail, the
+policy still refuses to run any script but the page's own.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from html import escape
 from typing import Final
 
 from ..findings import Outcome
+from .as_text import printable
 from .model import Report, ReportFinding, Tally
 
 __all__ = ["to_html"]
@@ -86,7 +91,11 @@ _JS: Final = """
   }
   box.addEventListener("input", apply);
   if (location.hash.indexOf("#q=") === 0) {
-    box.value = decodeURIComponent(location.hash.slice(3));
+    try {
+      box.value = decodeURIComponent(location.hash.slice(3));
+    } catch (e) {
+      box.value = "";
+    }
   }
   apply();
 })();
@@ -171,7 +180,7 @@ def to_html(report: Report) -> str:
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    return escape(printable(str(value)), quote=True)
 
 
 def _files(files: Sequence[str]) -> str:

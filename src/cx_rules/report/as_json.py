@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from importlib import resources
 from typing import Any, Final
@@ -25,6 +26,8 @@ __all__ = ["SCHEMA", "json_schema", "report_dict", "to_json"]
 #: The value of the report's ``schema`` key; the number changes when a key changes meaning.
 SCHEMA: Final = "cx-rules.report/1"
 
+_SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
+
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) that every JSON report validates against."""
@@ -36,9 +39,18 @@ def json_schema() -> dict[str, Any]:
 def to_json(report: Report) -> str:
     """The report as JSON text: keys in a fixed order, two-space indent, ending in a newline.
 
-    The same report always gives the same bytes.
+    The same report always gives the same bytes.  Every string reads back as it is in the
+    report, whatever characters it holds, and the text always encodes as UTF-8: characters
+    other than ASCII are written as they are, except lone surrogates (a log may carry one as
+    a ``\\ud800`` escape), which are written as that escape.
     """
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+    # Surrogates can only stand inside strings here, where the escape means the same thing.
+    return _SURROGATE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def report_dict(report: Report) -> dict[str, Any]:

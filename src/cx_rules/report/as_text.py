@@ -1,7 +1,12 @@
-"""The report for a terminal: the score, rules by compliance, worst cases, findings by case."""
+"""The report for a terminal: the score, rules by compliance, worst cases, findings by case.
+
+Values from the log are shown through :func:`printable`, so a case id cannot move the cursor,
+clear the screen or reverse the text around it.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from itertools import groupby
 from typing import Final
@@ -9,7 +14,7 @@ from typing import Final
 from ..findings import Outcome, Severity
 from .model import Report, ReportFinding, Tally
 
-__all__ = ["to_text"]
+__all__ = ["printable", "to_text"]
 
 _RESET: Final = "\033[0m"
 _BOLD: Final = "\033[1m"
@@ -24,6 +29,31 @@ _WORST: Final = 10
 
 # A cell of a table: its text and an ANSI style ("" for none).
 _Cell = tuple[str, str]
+
+# Characters a value from a log must not carry into a report as they are: control characters
+# (terminal escapes start with ESC or the C1 CSI), line and paragraph separators, the
+# bidirectional embeddings, overrides, isolates and marks that reorder the text around them,
+# invisible characters that make two ids look alike, and lone surrogates, which no UTF-8
+# encoder accepts.  Joiners (U+200C, U+200D) stay: scripts and emoji need them.
+_UNPRINTABLE: Final = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2069"
+    r"\ufeff\ud800-\udfff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(value: str) -> str:
+    """``value`` with every control, bidirectional-control, invisible or surrogate character
+    written as a visible escape (``\\x1b``, ``\\u202e``); other text is unchanged.
+
+    What a report shows of a value is then exactly one line, in its own reading order, and
+    encodable as UTF-8.
+    """
+    return _UNPRINTABLE.sub(_escape, value)
 
 
 def to_text(report: Report, *, color: bool = False) -> str:
@@ -124,7 +154,7 @@ def to_text(report: Report, *, color: bool = False) -> str:
     if report.errors:
         out.append("")
         out.append(paint(f"Input errors ({report.input.rejected})", _BOLD))
-        out.extend(f"  {e}" for e in report.errors)
+        out.extend(f"  {printable(str(e))}" for e in report.errors)
         more = report.input.rejected - len(report.errors)
         if more > 0:
             out.append(f"  ... and {more} more")
@@ -178,7 +208,7 @@ def _input_line(report: Report) -> str:
         f"{i.events} events in {i.cases} cases",
         f"{i.rejected} rejected",
         f"{i.unmapped} unmapped"
-        + (f" ({', '.join(i.unmapped_activities)})" if i.unmapped_activities else ""),
+        + (f" ({printable(', '.join(i.unmapped_activities))})" if i.unmapped_activities else ""),
     ]
     if i.after_as_of:
         parts.append(f"{i.after_as_of} after as_of")
@@ -188,7 +218,7 @@ def _input_line(report: Report) -> str:
 
 
 def _table(head: Sequence[str], rows: Iterable[Sequence[_Cell]], paint: _Painter) -> list[str]:
-    body = [list(r) for r in rows]
+    body = [[(printable(text), style) for text, style in r] for r in rows]
     widths = [len(h) for h in head]
     for row in body:
         for i, (text, _) in enumerate(row):
@@ -215,12 +245,13 @@ def _case_findings(case_id: str, found: list[ReportFinding], paint: _Painter) ->
     label = case_id
     if first.job_id is not None:
         label += f"  job {first.job_id}"
-    lines = [f"  {paint(label, _BOLD)}"]
+    lines = [f"  {paint(printable(label), _BOLD)}"]
     for f in found:
         lines.append(
-            f"    {f.at.isoformat(timespec='minutes')}  {f.code}  "
+            f"    {f.at.isoformat(timespec='minutes')}  {printable(f.code)}  "
             f"{paint(f.severity.value, _SEVERITY_STYLE[f.severity])}  "
-            f"{paint(f.outcome.value, _OUTCOME_STYLE.get(f.outcome, ''))}  {f.message}"
+            f"{paint(f.outcome.value, _OUTCOME_STYLE.get(f.outcome, ''))}  "
+            f"{printable(f.message)}"
         )
         evidence = ", ".join(
             f"{e.activity} {e.timestamp.isoformat(timespec='minutes')}"
@@ -228,7 +259,7 @@ def _case_findings(case_id: str, found: list[ReportFinding], paint: _Painter) ->
             for e in f.evidence
         )
         if evidence:
-            lines.append(paint(f"      evidence: {evidence}", _DIM))
+            lines.append(paint(f"      evidence: {printable(evidence)}", _DIM))
         if f.waived_by:
-            lines.append(paint(f"      waived by {f.waived_by}", _DIM))
+            lines.append(paint(f"      waived by {printable(f.waived_by)}", _DIM))
     return lines

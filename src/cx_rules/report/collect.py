@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Final
+from operator import attrgetter, itemgetter
+from typing import Any, Final
+
+import attrs
 
 from ..case import Case
 from ..engine import Engine
@@ -32,7 +35,20 @@ __all__ = ["MAX_ERRORS", "Collector", "evidence_of", "finding_sort_key"]
 MAX_ERRORS: Final = 1000
 
 _LISTED: Final = frozenset({Outcome.VIOLATED, Outcome.UNKNOWN, Outcome.WAIVED})
+_PASSED: Final = Outcome.PASSED
+_VIOLATED: Final = Outcome.VIOLATED
 _Counts = Counter[tuple[str, Outcome]]
+#: A finding's place in the tallies.
+_outcome_key: Final = attrgetter("code", "outcome")
+_second: Final = itemgetter(1)
+# The outcomes in the order of Tally's fields.
+_OUTCOMES: Final = (
+    Outcome.PASSED,
+    Outcome.VIOLATED,
+    Outcome.UNKNOWN,
+    Outcome.PENDING,
+    Outcome.WAIVED,
+)
 
 
 def evidence_of(event: Event) -> Evidence:
@@ -43,6 +59,17 @@ def evidence_of(event: Event) -> Evidence:
 def finding_sort_key(f: ReportFinding) -> tuple[str, datetime, str, str, datetime, str]:
     """The order of findings in a report: case, time, code, outcome, due time, message."""
     return (f.case_id, f.at, f.code, f.outcome.value, f.due or f.at, f.message)
+
+
+@attrs.frozen
+class _Collected:
+    """A collector's counts, findings and case scores, as :meth:`Collector.partial` gives them."""
+
+    rules: _Counts
+    groups: dict[str | None, _Counts]
+    cases: list[CaseScore]
+    findings: list[ReportFinding]
+    severity: dict[str, Severity]
 
 
 class Collector:
@@ -63,35 +90,74 @@ class Collector:
         self._groups: dict[str | None, _Counts] = {}
         self._cases: list[CaseScore] = []
         self._findings: list[ReportFinding] = []
+        # Equal tallies and scores recur from case to case: a report of many cases keeps one
+        # object of each (they are immutable values).
+        self._values: dict[object, Any] = {}
 
-    def add_case(self, case: Case, events: Sequence[Event], findings: Iterable[Finding]) -> None:
-        """Count the findings of a finished ``case``; ``events`` are all its events."""
+    @property
+    def counts_only(self) -> bool:
+        """Whether passed and pending checks may be given to :meth:`add_case` as counts
+        (``tallied``) rather than findings: true unless the groups need each finding."""
+        return self._group_by is None or self._group_by == "job_id"
+
+    def add_case(
+        self,
+        case: Case,
+        events: Sequence[Event],
+        findings: Iterable[Finding],
+        tallied: Iterable[tuple[str, Outcome]] = (),
+    ) -> None:
+        """Count the findings of a finished ``case``; ``events`` are all its events.
+
+        ``tallied`` holds more checks of the case as ``(code, outcome)`` pairs, counted like
+        findings without being built as ones; when :attr:`counts_only` is false it must be
+        empty.  Only passed and pending checks belong there: listed outcomes need a finding.
+        """
         found = findings if isinstance(findings, Sequence) else tuple(findings)
-        # Most findings are passes that only count: tally them without a Python-level loop.
-        counts: _Counts = Counter((f.code, f.outcome) for f in found)
+        # Most checks are passes that only count: tally them without a Python-level loop
+        # (Counter counts an iterable in C, but adds a mapping in Python: keep the keys).
+        keys = list(tallied)
+        if found:
+            keys.extend(map(_outcome_key, found))
+        counts: _Counts = Counter(keys)
         severity = self._severity
         for code, _ in counts:
             if code not in severity:  # a rule the engine does not list: keep its severity
                 severity[code] = next(f.severity for f in found if f.code == code)
         job_id = _job_of(events)
-        case_actor = _last_actor(events)
         group_by = self._group_by
-        for f in found:
-            listed = f.outcome in _LISTED
-            # Only listed findings and actor groups need the recruiter: spare the passes.
-            actor = (
-                (_last_actor(f.evidence) or case_actor) if listed or group_by == "actor" else None
-            )
-            if group_by is not None:
-                group = self._group_key(f, job_id, actor)
-                self._groups.setdefault(group, Counter())[f.code, f.outcome] += 1
-            if listed:
-                self._findings.append(self._listed(f, job_id, actor))
-        self._rules.update(counts)
-        tallies = _tallies(counts)
-        self._cases.append(
-            CaseScore(case.case_id, job_id, case.state, _overall(counts), self._score(tallies))
-        )
+        if found:
+            case_actor = _last_actor(events)
+            # One Evidence per event of the case, however many listed findings name it.
+            shown: dict[int, Evidence] = {}
+            for f in found:
+                listed = f.outcome in _LISTED
+                if group_by is None and not listed:
+                    continue
+                # Only listed findings and actor groups need the recruiter: spare the passes.
+                actor = (
+                    (_last_actor(f.evidence) or case_actor)
+                    if listed or group_by == "actor"
+                    else None
+                )
+                if group_by is not None and group_by != "job_id":
+                    group = self._group_key(f, job_id, actor)
+                    self._groups.setdefault(group, Counter())[f.code, f.outcome] += 1
+                if listed:
+                    self._findings.append(self._listed(f, job_id, actor, shown))
+        if group_by == "job_id" and keys:
+            self._groups.setdefault(job_id, Counter()).update(keys)
+        self._rules.update(keys)
+        values = self._values
+        outcomes = Counter(map(_second, keys))
+        key = tuple(outcomes[outcome] for outcome in _OUTCOMES)
+        overall = values.get(key)
+        if overall is None:
+            overall = values[key] = Tally.of(outcomes)
+        case_score = self._case_score(counts)
+        if case_score is not None:
+            case_score = values.setdefault(case_score, case_score)
+        self._cases.append(CaseScore(case.case_id, job_id, case.state, overall, case_score))
 
     def add_policy_findings(self, findings: Iterable[Finding]) -> None:
         """Count findings that belong to the policy rather than a case (``CX002``)."""
@@ -101,6 +167,33 @@ class Collector:
             if f.outcome in _LISTED:
                 self._findings.append(self._listed(f, None, None))
         self._rules.update(Counter((f.code, f.outcome) for f in found))
+
+    def partial(self) -> _Collected:
+        """What this collector has counted so far, as a value that can be pickled and given
+        to :meth:`absorb` in another process (it shares nothing with this collector)."""
+        return _Collected(
+            Counter(self._rules),
+            {key: Counter(counts) for key, counts in self._groups.items()},
+            list(self._cases),
+            list(self._findings),
+            dict(self._severity),
+        )
+
+    def absorb(self, collected: object) -> None:
+        """Add what another collector counted (its :meth:`partial`) of other cases.
+
+        The report is then the one a single collector given every case would make, whatever
+        the order in which the cases were added, provided no case was given to two.
+        """
+        if not isinstance(collected, _Collected):
+            raise TypeError(f"expected what Collector.partial() returns, got {collected!r}")
+        self._rules.update(collected.rules)
+        for key, counts in collected.groups.items():
+            self._groups.setdefault(key, Counter()).update(counts)
+        self._cases.extend(collected.cases)
+        self._findings.extend(collected.findings)
+        for code, severity in collected.severity.items():
+            self._severity.setdefault(code, severity)
 
     def waived_by(self) -> list[str | None]:
         """The waiver texts of the waived findings collected so far."""
@@ -166,6 +259,26 @@ class Collector:
     def _score(self, tallies: Mapping[str, Tally]) -> float | None:
         return score((self._severity[code], t) for code, t in tallies.items())
 
+    def _case_score(self, counts: _Counts) -> float | None:
+        # score() of _tallies(counts), without the tallies: the same sums in the same order
+        # (by code), so the same float to the last bit.
+        judged: dict[str, list[int]] = {}
+        for (code, outcome), n in counts.items():
+            if outcome == _PASSED:
+                judged.setdefault(code, [0, 0])[0] += n
+            elif outcome == _VIOLATED:
+                judged.setdefault(code, [0, 0])[1] += n
+        total = 0.0
+        weights = 0
+        severity = self._severity
+        for code in sorted(judged):
+            passed, violated = judged[code]
+            if passed + violated:
+                weight = severity[code].weight
+                total += weight * passed / (passed + violated)
+                weights += weight
+        return None if weights == 0 else 100.0 * total / weights
+
     def _rule_scores(
         self, tallies: Mapping[str, Tally], *, every_rule: bool
     ) -> tuple[RuleScore, ...]:
@@ -187,8 +300,22 @@ class Collector:
             return actor
         return f.at.astimezone(self._zone).strftime("%Y-%m")
 
-    def _listed(self, f: Finding, job_id: str | None, actor: str | None) -> ReportFinding:
+    def _listed(
+        self,
+        f: Finding,
+        job_id: str | None,
+        actor: str | None,
+        shown: dict[int, Evidence] | None = None,
+    ) -> ReportFinding:
         name, practice = self._meta(f.code)
+        if shown is None:
+            evidence = tuple(evidence_of(e) for e in f.evidence)
+        else:
+            # Keyed by identity: the case's events are alive while it is added, and equal
+            # events may differ in what the report shows (the offset of their time).
+            evidence = tuple(
+                shown.get(id(e)) or shown.setdefault(id(e), evidence_of(e)) for e in f.evidence
+            )
         return ReportFinding(
             case_id=f.case_id,
             code=f.code,
@@ -200,7 +327,7 @@ class Collector:
             at=f.at,
             due=f.due,
             missing=f.missing,
-            evidence=tuple(evidence_of(e) for e in f.evidence),
+            evidence=evidence,
             job_id=job_id,
             actor=actor,
             waived_by=f.waived_by,

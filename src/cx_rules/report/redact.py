@@ -1,15 +1,17 @@
 """Redaction: case ids, actor names and event ids replaced by stable salted hashes.
 
-A pseudonym is ``case-``, ``actor-`` or ``event-`` and the first 16 hex digits of
-HMAC-SHA256(salt, kind + ":" + value).  The same salt always gives the same pseudonyms, so
+A pseudonym is ``case-``, ``actor-``, ``event-`` or ``object-`` and the first 16 hex digits
+of HMAC-SHA256(salt, kind + ":" + value).  The same salt always gives the same pseudonyms, so
 two redacted reports can be compared, and whoever holds the salt can recompute the pseudonym
 of a known id; without the salt the ids cannot be guessed by hashing likely values.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import hmac
+import json
 import re
 from typing import Final
 
@@ -24,20 +26,29 @@ __all__ = ["SALT_ENV", "pseudonym", "redact"]
 #: The environment variable ``--redact`` reads the salt from when ``--salt`` is not given.
 SALT_ENV: Final = "CX_RULES_SALT"
 
-# How error messages name a case (``case 'c-17'``), as the engine and the audit write it.
-_CASE_IN_MESSAGE: Final = re.compile(r"case '([^'\\]*)'")
+# How error messages quote an id: a Python string literal (``case 'c-17'``, or
+# ``case "O'Brien"`` when the id holds a quote), as the readers, engine and audit write it.
+_LITERAL: Final = r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+_IN_MESSAGE: Final = re.compile(rf"\b(case|object) {_LITERAL}")
+# How an input error's element names a case (XES) or an event (OCEL).
+_XES_CASE: Final = re.compile(r"^(trace \d+) \(case (.*)\)(, event \d+)$")
+_OCEL_EVENT: Final = re.compile(r'^((?:ocel:)?events)\[(".*")\]$')
 
 
 def pseudonym(kind: str, value: str, salt: str) -> str:
-    """The stable pseudonym of ``value`` (a ``case``, ``actor`` or ``event`` id)."""
-    digest = hmac.new(salt.encode(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    """The stable pseudonym of ``value`` (a ``case``, ``actor``, ``event`` or ``object`` id)."""
+    # surrogatepass: an id read from a JSON escape may hold a lone surrogate.
+    data = f"{kind}:{value}".encode("utf-8", "surrogatepass")
+    digest = hmac.new(salt.encode("utf-8", "surrogatepass"), data, hashlib.sha256).hexdigest()
     return f"{kind}-{digest[:16]}"
 
 
 def redact(report: Report, salt: str) -> Report:
     """``report`` with every case id, actor and event id replaced by its pseudonym.
 
-    Case ids are also replaced where an input error's message names one (``case '...'``).
+    Input errors are rewritten too: a case or object their message quotes (``case '...'``,
+    ``object '...'``), the case an XES error's element names (``trace 3 (case c17), event 7``)
+    and the event an OCEL error's element names (``events["e12"]``).
 
     Raises :class:`ValueError` for an empty salt: it would make the hashes guessable.
     """
@@ -53,9 +64,30 @@ def redact(report: Report, salt: str) -> Report:
     def event(value: str | None) -> str | None:
         return None if value is None else pseudonym("event", value, salt)
 
+    def quoted(match: re.Match[str]) -> str:
+        kind, literal = match.group(1), match.group(2)
+        try:
+            value = ast.literal_eval(literal)
+        except (ValueError, SyntaxError):  # not a literal after all: hide it whole
+            value = literal
+        return f"{kind} {pseudonym(kind, str(value), salt)!r}"
+
+    def element(value: str | None) -> str | None:
+        if value is None:
+            return None
+        xes = _XES_CASE.match(value)
+        if xes is not None:
+            return f"{xes.group(1)} (case {case(xes.group(2))}){xes.group(3)}"
+        ocel = _OCEL_EVENT.match(value)
+        if ocel is not None:
+            hidden = pseudonym("event", json.loads(ocel.group(2)), salt)
+            return f"{ocel.group(1)}[{json.dumps(hidden)}]"
+        return value
+
     def error(e: InputError) -> InputError:
-        message = _CASE_IN_MESSAGE.sub(lambda m: f"case {case(m.group(1))!r}", e.message)
-        return attrs.evolve(e, message=message)
+        return attrs.evolve(
+            e, message=_IN_MESSAGE.sub(quoted, e.message), element=element(e.element)
+        )
 
     def evidence(e: Evidence) -> Evidence:
         return attrs.evolve(e, actor=actor(e.actor), event_id=event(e.event_id))

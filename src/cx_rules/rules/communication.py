@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..events import ACTIVITIES, Event
 from ..events import Activity as A
 from ..findings import Severity
@@ -257,24 +259,27 @@ class NoGhosting(Rule):
         _TERMINAL_STATES, "states in which the case is closed and the clock stops"
     )
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        # Read at every event of every case: as sets, and the words of the obligation once.
+        self._contacts = frozenset(self.contacts)
+        self._closed = frozenset(self.closed_states)
+        self._owed = f"candidate contacted within {_plural(self.days, 'day')} of the last contact"
+
     def subscriptions(self) -> frozenset[str]:
         # Every activity: any of them may close the case, and closing is read from the state.
         return frozenset((*ACTIVITIES, *self.contacts))
 
     def on_event(self, step: Step) -> None:
         activity = step.event.activity
-        contact = activity in self.contacts
+        contact = activity in self._contacts
         if contact:
             step.fulfil("contact")
-        if step.state in self.closed_states:
+        if step.state in self._closed:
             step.cancel("contact")
         elif contact or activity == A.APPLICATION_RECEIVED:
-            days = self.days
             step.open(
-                "contact",
-                step.days(days),
-                f"candidate contacted within {_plural(days, 'day')} of the last contact",
-                "send the candidate a status update",
+                "contact", step.days(self.days), self._owed, "send the candidate a status update"
             )
 
 

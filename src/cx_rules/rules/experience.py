@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..case import Case
 from ..events import Activity as A
@@ -64,6 +65,11 @@ class AcknowledgeApplication(Rule):
         "activities that count as an acknowledgement",
     )
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._acknowledged_by = frozenset(self.acknowledged_by)
+        self._owed = f"application acknowledged within {self.business_days} business days"
+
     def subscriptions(self) -> frozenset[str]:
         return frozenset(
             (A.APPLICATION_RECEIVED, A.WITHDRAWN, A.DATA_DELETED, *self.acknowledged_by)
@@ -72,14 +78,13 @@ class AcknowledgeApplication(Rule):
     def on_event(self, step: Step) -> None:
         activity = step.event.activity
         if activity == A.APPLICATION_RECEIVED:
-            days = self.business_days
             step.open(
                 "ack",
-                step.business_days(days),
-                f"application acknowledged within {days} business days",
+                step.business_days(self.business_days),
+                self._owed,
                 "acknowledge the application",
             )
-        elif activity in self.acknowledged_by:
+        elif activity in self._acknowledged_by:
             step.fulfil("ack")
         else:  # the candidate left before an acknowledgement was due
             step.cancel("ack")
@@ -305,6 +310,11 @@ class DecisionTimeliness(Rule):
         "activities that tell the candidate the next step",
     )
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._next_steps = frozenset(self.next_steps)
+        self._owed = f"next step after the interview within {self.business_days} business days"
+
     def subscriptions(self) -> frozenset[str]:
         return frozenset((A.INTERVIEW_HELD, *_GONE, *self.next_steps))
 
@@ -313,14 +323,13 @@ class DecisionTimeliness(Rule):
         if activity == A.INTERVIEW_HELD:
             if _interview_to_come(step.case, step.event):
                 return
-            days = self.business_days
             step.open(
                 "decision",
-                step.business_days(days),
-                f"next step after the interview within {days} business days",
+                step.business_days(self.business_days),
+                self._owed,
                 "tell the candidate the next step after their interview",
             )
-        elif activity in self.next_steps:
+        elif activity in self._next_steps:
             step.fulfil("decision")
         else:
             step.cancel("decision")
@@ -374,20 +383,19 @@ class TimeToDisposition(Rule):
         "activities that count as a decision on the application",
     )
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._decided_by = frozenset(self.decided_by)
+        self._owed = f"first decision on the application within {self.days} days"
+
     def subscriptions(self) -> frozenset[str]:
         return frozenset((A.APPLICATION_RECEIVED, *_GONE, *self.decided_by))
 
     def on_event(self, step: Step) -> None:
         activity = step.event.activity
         if activity == A.APPLICATION_RECEIVED:
-            days = self.days
-            step.open(
-                "disposition",
-                step.days(days),
-                f"first decision on the application within {days} days",
-                "decide on the application",
-            )
-        elif activity in self.decided_by:
+            step.open("disposition", step.days(self.days), self._owed, "decide on the application")
+        elif activity in self._decided_by:
             step.fulfil("disposition")
         else:
             step.cancel("disposition")

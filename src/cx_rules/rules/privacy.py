@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..events import ACTIVITIES, Event
 from ..events import Activity as A
 from ..findings import Severity
@@ -108,9 +110,16 @@ class RetentionLimit(Rule):
         "states in which a case is closed without a hire (the scope of the rule)",
     )
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        # Read at every event of every case: as a set, and the words of the obligation once.
+        self._closed = frozenset(self.closed_states)
+        self._owed = f"candidate data deleted within {self.days} days of the case closing"
+
     def on_event(self, step: Step) -> None:
         event = step.event
-        closes = step.previous not in self.closed_states and step.state in self.closed_states
+        closed = self._closed
+        closes = step.previous not in closed and step.state in closed
         if event.activity == A.DATA_DELETED:
             if step.fulfil("delete") is None and closes:
                 step.passed(f"the data was deleted as the case closed ({event.describe()})")
@@ -119,13 +128,7 @@ class RetentionLimit(Rule):
         elif closes:
             if any(_consented(e) for e in step.case.events):
                 return  # kept on the candidate's consent to the talent pool
-            days = self.days
-            step.open(
-                "delete",
-                step.days(days),
-                f"candidate data deleted within {days} days of the case closing",
-                "delete the candidate's data",
-            )
+            step.open("delete", step.days(self.days), self._owed, "delete the candidate's data")
 
 
 #: The rules this module contributes, registered by :mod:`cx_rules.rules.builtin`.

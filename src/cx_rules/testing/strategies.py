@@ -13,8 +13,9 @@ on their own stages::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from typing import Any
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
@@ -25,16 +26,24 @@ from ..events import ACTIVITIES, Channel, Event
 from ..model import ProcessModel, default_model
 
 __all__ = [
+    "PAYLOADS",
     "START",
     "ZONES",
+    "any_text",
     "attributes",
     "cases",
     "channels",
     "event_sequences",
+    "hostile_text",
     "json_values",
     "logs",
+    "moments",
+    "mutated",
+    "native_records",
     "process_models",
+    "timed_attributes",
     "timestamps",
+    "unruly_sequences",
 ]
 
 #: Zones timestamps are drawn in: fixed offsets and real zones with daylight saving.
@@ -104,12 +113,15 @@ def event_sequences(
     valid: bool | None = None,
     max_size: int = 12,
     start: datetime = START,
+    with_attributes: st.SearchStrategy[dict[str, Any]] | None = None,
 ) -> list[Event]:
     """Time-ordered events of one case.
 
     ``valid=True`` walks the model (every event allowed in its state); ``valid=False`` draws
     activities freely from the model's and the canonical vocabulary (many are illegal);
-    ``None`` mixes both, step by step.  Event ids are unique within the case.
+    ``None`` mixes both, step by step.  Event ids are unique within the case.  Attributes
+    are drawn from :data:`attributes` unless ``with_attributes`` is given (for instance
+    :data:`timed_attributes`, whose times readers produce).
     """
     model = model or default_model()
     vocabulary = sorted(set(ACTIVITIES) | model.activities)
@@ -130,7 +142,7 @@ def event_sequences(
                 moment,
                 event_id=f"{case_id}-e{index}",
                 channel=draw(channels),
-                attributes=draw(attributes),
+                attributes=draw(attributes if with_attributes is None else with_attributes),
             )
         )
         state = model.next_state(state, activity) or state
@@ -184,3 +196,214 @@ def process_models(draw: st.DrawFn) -> ProcessModel:
         )
         previous = stage
     return model
+
+
+# -- hostile input ---------------------------------------------------------------------------
+
+#: Values that break careless output code: markup and script for HTML, formula starts for
+#: spreadsheets, bidirectional overrides that reorder what a reader sees, terminal escapes,
+#: control characters, a lone surrogate (which no UTF-8 encoder accepts) and line breaks.
+PAYLOADS: Final[tuple[str, ...]] = (
+    "<script>document.title='pwned'</script>",
+    '"><img src=x onerror="document.title=\'pwned\'">',
+    "</textarea></title><svg onload=alert(1)>",
+    "javascript:alert(1)",
+    "c1\u202egnp.exe",
+    "\u2067isolated\u2069 \u200fmark",
+    '=HYPERLINK("http://example.invalid/?x","open")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\tindented",
+    "\rreturn",
+    "\x1b[2J\x1b[31mred\x1b[0m",
+    "bell\x07 and nul\x00",
+    "lone \ud800 surrogate",
+    "line\nbreak",
+    "crlf\r\nbreak",
+    "quote ' and \" and \\",
+    "case 'c-17' in a message",
+    "{{first_name}}",
+    "\ufeffbom",
+    "x" * 300,
+)
+
+#: Any string Python can hold: every category of character, lone surrogates included.
+any_text: st.SearchStrategy[str] = st.text(st.characters(exclude_categories=()), max_size=24)
+
+#: A string a log may carry into a report: a payload, any text, or both run together.
+hostile_text: st.SearchStrategy[str] = st.one_of(
+    st.sampled_from(PAYLOADS),
+    any_text,
+    st.tuples(any_text, st.sampled_from(PAYLOADS)).map("".join),
+)
+
+
+def moments(zones: Sequence[tzinfo] = ZONES) -> st.SearchStrategy[datetime]:
+    """Aware moments anywhere from the year 1 to 9999, in one of ``zones``.
+
+    Wall times skipped by a daylight-saving change (``2026-03-29T02:30`` in Copenhagen) and
+    those it repeats are drawn too.  The first and last day of the range are left out so that
+    converting to any zone of :data:`ZONES` stays within what :class:`datetime` can hold.
+    """
+    return st.datetimes(
+        min_value=datetime(1, 1, 3),
+        max_value=datetime(9999, 12, 29),
+        timezones=st.sampled_from(list(zones)),
+        allow_imaginary=True,
+    )
+
+
+#: Attributes of every kind a reader produces, times included: ``scheduled_for`` and
+#: ``started_at`` are aware datetimes, as readers type them.
+timed_attributes: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
+    {},
+    optional={
+        "scheduled_for": timestamps(),
+        "started_at": timestamps(),
+        "reason": st.text(max_size=12),
+        "thanked": st.booleans(),
+        "delay_minutes": st.integers(min_value=0, max_value=600),
+        "items": st.lists(st.text(max_size=6), max_size=3),
+    },
+)
+
+
+@st.composite
+def unruly_sequences(
+    draw: st.DrawFn,
+    model: ProcessModel | None = None,
+    *,
+    case_id: str = "c1",
+    max_size: int = 12,
+) -> list[Event]:
+    """Events of one case as a careless source sends them: in any order, at any moment of
+    the years 1 to 9999, with activities no model knows, retried events (the same event
+    twice), reused event ids (another event under an id already sent), hostile text in
+    every free field and attributes of any JSON type.
+    """
+    model = model or default_model()
+    vocabulary = sorted(set(ACTIVITIES) | model.activities | {"moved_to_folder"})
+    near = st.integers(min_value=-3 * 24 * 60, max_value=40 * 24 * 60).map(
+        lambda minutes: START + timedelta(minutes=minutes)
+    )
+    size = draw(st.integers(min_value=0, max_value=max_size))
+    events: list[Event] = []
+    for index in range(size):
+        if events and draw(st.integers(min_value=0, max_value=5)) == 0:
+            earlier = draw(st.sampled_from(events))
+            if draw(st.booleans()):
+                events.append(earlier)  # a retry: the same event again
+                continue
+            event_id = earlier.event_id  # the same id on another event
+        else:
+            event_id = draw(st.one_of(st.none(), st.just(f"{case_id}-e{index}")))
+        moment = draw(st.one_of(near, moments()))
+        events.append(
+            Event(
+                case_id,
+                draw(st.sampled_from(vocabulary)),
+                moment,
+                event_id=event_id,
+                actor=draw(st.one_of(st.none(), hostile_text.filter(bool))),
+                channel=draw(st.one_of(channels, hostile_text.filter(bool))),
+                attributes=draw(
+                    st.dictionaries(
+                        st.sampled_from(_KEYS), st.one_of(json_values, hostile_text), max_size=3
+                    )
+                ),
+            )
+        )
+    return events
+
+
+#: A timestamp field as exports write it: ISO 8601 with or without an offset or a ``Z``,
+#: in the years 1 to 9999, or something else altogether.
+_TIMESTAMP_FIELDS: Final = st.one_of(
+    timestamps().map(datetime.isoformat),
+    moments().map(datetime.isoformat),
+    timestamps().map(lambda t: t.replace(tzinfo=None).isoformat()),
+    timestamps().map(lambda t: t.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"),
+    st.sampled_from(["", "next tuesday", "2026-02-30T10:00:00+01:00", "2026-03-29T02:30:00"]),
+    st.integers(),
+    st.none(),
+)
+
+
+@st.composite
+def native_records(draw: st.DrawFn, *, case_ids: Sequence[str] = ("c1", "c2")) -> dict[str, Any]:
+    """A record of the native format (a JSON object of one JSONL line), good or broken.
+
+    About half are valid events; the others lack a required field, give it the wrong type,
+    or carry a timestamp without a zone or not a timestamp at all.  Free fields hold
+    :data:`hostile_text`.
+    """
+    record: dict[str, Any] = {
+        "case_id": draw(st.one_of(st.sampled_from(list(case_ids)), st.integers(0, 9))),
+        "activity": draw(st.sampled_from([*ACTIVITIES[:8], "rejected", "moved_to_folder"])),
+        "timestamp": draw(timestamps()).isoformat(),
+    }
+    if draw(st.booleans()):
+        broken = draw(st.sampled_from(["case_id", "activity", "timestamp"]))
+        choice = draw(st.integers(min_value=0, max_value=2))
+        if choice == 0:
+            del record[broken]
+        elif broken == "timestamp":
+            record[broken] = draw(_TIMESTAMP_FIELDS)
+        else:
+            record[broken] = draw(st.one_of(st.none(), st.just(""), json_values))
+    for key in ("event_id", "actor", "channel"):
+        if draw(st.booleans()):
+            record[key] = draw(st.one_of(hostile_text, st.integers(), st.none()))
+    record.update(
+        draw(st.dictionaries(st.sampled_from(_KEYS), st.one_of(json_values, hostile_text)))
+    )
+    return record
+
+
+@st.composite
+def mutated(draw: st.DrawFn, seeds: Sequence[bytes]) -> bytes:
+    """One of ``seeds`` with a few random edits: bytes replaced, inserted, deleted or
+    repeated, or the end cut off; the way files get damaged, and the way a mutation fuzzer
+    explores a format near its valid inputs.
+    """
+    data = bytearray(draw(st.sampled_from(list(seeds))))
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        edit = draw(st.sampled_from(["replace", "insert", "delete", "repeat", "cut"]))
+        at = draw(st.integers(min_value=0, max_value=len(data)))
+        if edit == "replace" and at < len(data):
+            data[at] = draw(st.integers(min_value=0, max_value=255))
+        elif edit == "insert":
+            data[at:at] = draw(st.one_of(st.binary(max_size=8), st.sampled_from(_SPLICES)))
+        elif edit == "delete":
+            del data[at : at + draw(st.integers(min_value=1, max_value=16))]
+        elif edit == "repeat":
+            data[at:at] = data[at : at + draw(st.integers(min_value=1, max_value=64))]
+        elif edit == "cut":
+            del data[at:]
+    return bytes(data)
+
+
+# Fragments that matter to the formats: quoting, nesting, escapes, entities, line ends.
+_SPLICES: Final = (
+    b'"',
+    b",",
+    b";",
+    b"\r\n",
+    b"\n",
+    b"{",
+    b"[",
+    b"]}",
+    b'\\ud800"',
+    b"&lt;",
+    b"&#0;",
+    b"<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]>",
+    b"<![CDATA[",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"\x1f\x8b",
+    b"NaN",
+    b"1e999",
+    b"-0",
+    b"9999-12-31T23:59:59-23:59",
+)
