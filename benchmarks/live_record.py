@@ -24,7 +24,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib.metadata import version
 from zoneinfo import ZoneInfo
 
@@ -49,20 +49,27 @@ def _interviewed_case(engine: Engine) -> Case:
     return engine.replay(history).case
 
 
-def _cx_rules() -> dict[str, Callable[[], object]]:
+def _cx_rules(calls: int) -> dict[str, Callable[[], object]]:
     everything = Engine(
         Policy(timezone="Europe/Copenhagen"), plugins=plugin_manager(autoload=False)
     )
     bare = Engine(Policy(timezone="Europe/Copenhagen"), rules=[RuleError, IllegalTransition])
-    held = Event("c1", "interview_held", _at(12, 14), event_id="e5", channel="video")
-    rejected = Event(
-        "c1",
-        "rejected",
-        _at(13, 9),
-        event_id="e5",
-        channel="phone",
-        attributes={"reason": "another candidate had more team-lead experience"},
-    )
+    # Each call records the event at another day and time: the calendar remembers the days it
+    # has counted, and recording one moment over and over would time that memory, not the
+    # step.  (In an ATS most events of a day share the day's count, so this is the dear case.)
+    moments = [_at(12, 14) + timedelta(days=n, minutes=37 * n % 600) for n in range(calls + 1000)]
+    held = [Event("c1", "interview_held", m, event_id="e5", channel="video") for m in moments]
+    rejected = [
+        Event(
+            "c1",
+            "rejected",
+            m,
+            event_id="e5",
+            channel="phone",
+            attributes={"reason": "another candidate had more team-lead experience"},
+        )
+        for m in moments
+    ]
     case = _interviewed_case(everything)
     bare_case = _interviewed_case(bare)
     rules = len(everything.rules)
@@ -70,19 +77,31 @@ def _cx_rules() -> dict[str, Callable[[], object]]:
     def subscribed(activity: str) -> int:
         return sum(1 for r in everything.rules.values() if activity in r.subscriptions())
 
-    # Cases are immutable, so recording the same event on the same case again and again
-    # measures the same step every time.
+    # Cases are immutable, so recording on the same case again and again measures the same
+    # step every time, but for the moment.
     return {
-        "cx-rules: record interview_held, CX000 and CX001 only": (
-            lambda: bare.record(bare_case, held)
+        "cx-rules: record interview_held, CX000 and CX001 only": _cycle(
+            lambda event: bare.record(bare_case, event), held
         ),
         f"cx-rules: record interview_held, {rules} rules ({subscribed('interview_held')} run)": (
-            lambda: everything.record(case, held)
+            _cycle(lambda event: everything.record(case, event), held)
         ),
-        f"cx-rules: record rejected, {rules} rules ({subscribed('rejected')} run)": (
-            lambda: everything.record(case, rejected)
+        f"cx-rules: record rejected, {rules} rules ({subscribed('rejected')} run)": _cycle(
+            lambda event: everything.record(case, event), rejected
         ),
     }
+
+
+def _cycle(record: Callable[[Event], object], events: list[Event]) -> Callable[[], object]:
+    # Each call takes the next event of the list (from the start again at its end).
+    index = [0]
+
+    def step() -> object:
+        i = index[0]
+        index[0] = (i + 1) % len(events)
+        return record(events[i])
+
+    return step
 
 
 def _transitions() -> Callable[[], object]:
@@ -171,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         f"python-statemachine {_version('python-statemachine')}: bare transition": (
             _statemachine()
         ),
-        **_cx_rules(),
+        **_cx_rules(args.calls),
     }
     gc.collect()
     samples = measure(rows, args.calls, args.rounds)

@@ -44,7 +44,8 @@ from cx_rules.io.native import FIELDS, event_from_dict
 from cx_rules.io.stream import Outline, Skip
 from cx_rules.plugins import plugin_manager
 from cx_rules.report import Collector, score
-from cx_rules.report.collect import _tallies
+from cx_rules.report.collect import _in_order, _tallies, finding_sort_key
+from cx_rules.report.model import ReportFinding
 from cx_rules.rule import Rule
 from cx_rules.rules.builtin import cx_rules_rules
 from cx_rules.step import Step
@@ -491,3 +492,39 @@ def test_listing_only_what_counts_leaves_every_value_but_the_groups_alike(tmp_pa
     for group_by in ("month", "actor", "job_id"):
         grouped = audit(path, group_by=group_by)
         assert plain == attrs.evolve(grouped, group_by=None, groups=())
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "c1", "c2", "c10"]),
+            st.integers(min_value=0, max_value=3),
+            st.sampled_from(["CX101", "CX401"]),
+            st.sampled_from([Outcome.VIOLATED, Outcome.UNKNOWN]),
+            st.sampled_from(["a", "b"]),
+        ),
+        max_size=30,
+    )
+)
+def test_findings_are_ordered_as_one_sort_by_the_whole_key_would_order_them(
+    drawn: list[tuple[str, int, str, Outcome, str]],
+) -> None:
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+    findings = [
+        ReportFinding(
+            case,
+            code,
+            "",
+            "",
+            Severity.WARNING,
+            outcome,
+            message,
+            start + timedelta(hours=hour),
+            None,
+            None,
+            (),
+        )
+        for case, hour, code, outcome, message in drawn
+    ]
+    expected = [id(f) for f in sorted(findings, key=finding_sort_key)]
+    assert expected == [id(f) for f in _in_order(findings)]

@@ -370,6 +370,8 @@ class _Share:
         if held or last:
             self.position = lines
             raise SourceChanged(_changed(log))
+        # Emptied case by case, but a dict keeps its size: let the report have the room.
+        self.last = last = {}
         if progress is not None:
             progress("checking", lines, cases)
         return _Partial(

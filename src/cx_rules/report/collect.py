@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from itertools import groupby
 from operator import attrgetter, itemgetter
 from typing import Any, Final
 
@@ -41,6 +42,7 @@ _Counts = Counter[tuple[str, Outcome]]
 #: A finding's place in the tallies.
 _outcome_key: Final = attrgetter("code", "outcome")
 _second: Final = itemgetter(1)
+_case_of: Final = attrgetter("case_id")
 # The outcomes in the order of Tally's fields.
 _OUTCOMES: Final = (
     Outcome.PASSED,
@@ -169,15 +171,10 @@ class Collector:
         self._rules.update(Counter((f.code, f.outcome) for f in found))
 
     def partial(self) -> _Collected:
-        """What this collector has counted so far, as a value that can be pickled and given
-        to :meth:`absorb` in another process (it shares nothing with this collector)."""
-        return _Collected(
-            Counter(self._rules),
-            {key: Counter(counts) for key, counts in self._groups.items()},
-            list(self._cases),
-            list(self._findings),
-            dict(self._severity),
-        )
+        """What this collector has counted, as a value that can be pickled and given to
+        :meth:`absorb` (in another process, say).  It shares this collector's tallies and
+        lists, which are not copied: add nothing to the collector afterwards."""
+        return _Collected(self._rules, self._groups, self._cases, self._findings, self._severity)
 
     def absorb(self, collected: object) -> None:
         """Add what another collector counted (its :meth:`partial`) of other cases.
@@ -187,6 +184,15 @@ class Collector:
         """
         if not isinstance(collected, _Collected):
             raise TypeError(f"expected what Collector.partial() returns, got {collected!r}")
+        if not self._cases and not self._findings and not self._rules:
+            # The first one given: its lists are taken over rather than copied.
+            self._cases = collected.cases
+            self._findings = collected.findings
+            self._rules = Counter(collected.rules)
+            self._groups = {key: Counter(counts) for key, counts in collected.groups.items()}
+            for code, severity in collected.severity.items():
+                self._severity.setdefault(code, severity)
+            return
         self._rules.update(collected.rules)
         for key, counts in collected.groups.items():
             self._groups.setdefault(key, Counter()).update(counts)
@@ -241,8 +247,8 @@ class Collector:
             tally=_overall(self._rules),
             rules=rules,
             practices=practices,
-            cases=tuple(sorted(self._cases, key=lambda c: c.case_id)),
-            findings=tuple(sorted(self._findings, key=finding_sort_key)),
+            cases=tuple(sorted(self._cases, key=_case_of)),
+            findings=_in_order(self._findings),
             errors=tuple(errors[:MAX_ERRORS]),
             group_by=self._group_by,
             groups=tuple(groups),
@@ -332,6 +338,22 @@ class Collector:
             actor=actor,
             waived_by=f.waived_by,
         )
+
+
+def _in_order(findings: list[ReportFinding]) -> tuple[ReportFinding, ...]:
+    """``findings`` sorted by :func:`finding_sort_key`, stably.
+
+    In two steps, which give the same order: by case, then each case's findings by the whole
+    key.  A key per finding is only made for one case at a time, not for every finding of a
+    long log at once.
+    """
+    ordered: list[ReportFinding] = []
+    for _, group in groupby(sorted(findings, key=_case_of), key=_case_of):
+        run = list(group)
+        if len(run) > 1:
+            run.sort(key=finding_sort_key)
+        ordered.extend(run)
+    return tuple(ordered)
 
 
 def _tallies(counts: _Counts) -> dict[str, Tally]:
