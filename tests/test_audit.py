@@ -11,6 +11,7 @@ import pytest
 
 from cx_rules import Engine, Event, InvalidEvent, NaiveTimestamp, Outcome, Policy
 from cx_rules.auditing import SourceChanged, audit
+from cx_rules.io.native import event_from_dict
 from cx_rules.io.records import InputError
 from cx_rules.report import Tally, to_json
 from cx_rules.rules.experience import AcknowledgeApplication
@@ -233,7 +234,7 @@ def test_duplicates_are_skipped_and_conflicting_event_ids_rejected(tmp_path: Pat
     assert [
         InputError(
             str(tmp_path / "log.jsonl"),
-            None,
+            4,
             "case 'c1': rejected at 2026-03-02T11:00:00+01:00 reuses the event_id of a "
             "different event of the case; it is left out",
         )
@@ -362,3 +363,35 @@ def test_the_sample_log_shows_good_and_bad_practice() -> None:
     assert 50 < report.score < 95
     # The exemplary case has nothing to act on.
     assert "A-001" not in {f.case_id for f in report.findings}
+
+
+def test_events_at_one_moment_are_replayed_in_the_models_order(tmp_path: Path) -> None:
+    # Exports with minute resolution put several events of a case at one moment, in whatever
+    # order the exporting system sorted them.  The audit orders them as the process does:
+    # the interview before the rejection, the process information with the invitation.
+    lines = [
+        _line("c1", "application_received", "2026-03-02T09:00:00+01:00"),
+        _line("c1", "application_acknowledged", "2026-03-02T09:00:00+01:00", channel="email"),
+        _line("c1", "interview_scheduled", "2026-03-04T10:00:00+01:00", interview_id="i1"),
+        _line("c1", "process_info_sent", "2026-03-04T10:00:00+01:00", channel="email"),
+        _line("c1", "rejected", "2026-03-10T10:00:00+01:00", channel="phone", reason="skills"),
+        _line("c1", "interview_held", "2026-03-10T10:00:00+01:00", channel="video"),
+    ]
+    reports = [
+        to_json(audit(_write(tmp_path / f"{name}.jsonl", order), as_of="2026-03-10T10:00:00+01:00"))
+        for name, order in (("given", lines), ("reversed", lines[::-1]))
+    ]
+    assert reports[0].replace("given", "X") == reports[1].replace("reversed", "X")
+    data = json.loads(reports[0])
+    assert [f["code"] for f in data["findings"] if f["code"] in ("CX001", "CX402")] == []
+    tallies = {r["code"]: r for r in data["rules"]}
+    assert (tallies["CX001"]["passed"], tallies["CX402"]["passed"]) == (6, 1)
+    events = [event_from_dict(json.loads(line)) for line in lines[::-1]]
+    assert [e.activity for e in Engine().model.in_order(events)] == [
+        "application_received",
+        "application_acknowledged",
+        "process_info_sent",
+        "interview_scheduled",
+        "interview_held",
+        "rejected",
+    ]

@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from cx_rules import (
+    EVERY_ACTIVITY,
     CaseMismatch,
     Engine,
     Event,
@@ -11,10 +12,12 @@ from cx_rules import (
     NaiveTimestamp,
     Outcome,
     Policy,
+    PolicyError,
     Rule,
     Severity,
     Step,
     TransitionNotAllowed,
+    default_model,
 )
 from cx_rules.rules.experience import AcknowledgeApplication
 from cx_rules.rules.process import IllegalTransition, RuleError
@@ -248,3 +251,124 @@ def test_findings_carry_the_case_and_event_time():
     ev = Event("c9", "application_received", "2026-03-02T09:00+00:00")
     (finding,) = e.record(e.start("c9"), ev).findings
     assert (finding.case_id, finding.at) == ("c9", ev.timestamp)
+
+
+def test_an_event_older_than_the_clock_an_advance_set_is_out_of_order():
+    # Advanced past the acknowledgement's due time, the case has judged it missed: an
+    # acknowledgement dated before that moment, arriving now, would contradict the verdict.
+    received = event("c1", "application_received", "2026-03-06T16:00+01:00")
+    ack = event("c1", "application_acknowledged", "2026-03-10T09:00+01:00")  # on time
+    advanced_to = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
+    e = engine()
+    case, _ = e.advance(e.replay([received]).case, advanced_to)
+    with pytest.raises(EventOutOfOrder) as info:
+        e.record(case, ack)
+    assert str(info.value) == (
+        "case 'c1': application_acknowledged at 2026-03-10T09:00:00+01:00 is older than the "
+        "case's clock (2026-03-11T12:00:00+00:00: the latest event it was given, or the time "
+        "it was advanced to), as of which its obligations were already judged"
+    )
+    # Inserted instead, the case is rebuilt: the acknowledgement was on time after all.
+    inserting = engine(policy=Policy(timezone="Europe/Copenhagen", out_of_order="insert"))
+    case, _ = inserting.advance(inserting.replay([received]).case, advanced_to)
+    result = inserting.record(case, ack)
+    assert result.replayed
+    assert outcomes(result.findings, "CX401") == ["passed"]
+    assert result.case.clock == advanced_to
+
+
+def test_a_replay_that_inserts_keeps_the_cx001_of_events_refused_before():
+    inserting = engine(policy=Policy(timezone="Europe/Copenhagen", out_of_order="insert"))
+    received = event("c1", "application_received", "2026-03-06T16:00+01:00")
+    refused = event("c1", "offer_accepted", "2026-03-09T09:00+01:00")  # no offer was made
+    older = event("c1", "application_acknowledged", "2026-03-07T09:00+01:00")
+    case, findings = inserting.replay([received, refused, older])
+    assert [(f.code, f.outcome, f.at) for f in findings] == [
+        ("CX001", Outcome.PASSED, received.timestamp),
+        ("CX001", Outcome.PASSED, older.timestamp),
+        ("CX401", Outcome.PASSED, older.timestamp),
+        ("CX001", Outcome.VIOLATED, refused.timestamp),
+    ]
+    assert case.events == (received, older)
+
+
+def test_finish_names_as_of_and_record_names_what_is_not_an_event():
+    e = engine()
+    case = e.start("c1")
+    with pytest.raises(NaiveTimestamp, match=r"^as_of: 2026-03-11T00:00:00 has no time zone$"):
+        e.finish(case, datetime(2026, 3, 11))
+    with pytest.raises(TypeError, match=r"^event: expected an Event, got str$"):
+        e.record(case, "application_received")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^case: expected a Case, got str$"):
+        e.preview("c1", event("c1", "application_received", "2026-03-06T16:00+01:00"))  # type: ignore[arg-type]
+
+
+class Withdraws(Rule):
+    """Withdraws CX401's overdue acknowledgement (as a rule closing a case would), then fails."""
+
+    code = "TEST902"
+    name = "withdraws-then-fails"
+    practice = "testing"
+    severity = Severity.WARNING
+    activities = frozenset({"screening_started"})
+
+    def on_event(self, step: Step) -> None:
+        step._code = "CX401"  # reach another rule's obligation, as only a test would
+        step.cancel("ack")
+        raise RuntimeError("after withdrawing")
+
+
+def test_a_failed_rule_does_not_leave_an_obligation_it_withdrew_reported_twice():
+    e = Engine(Policy(timezone="Europe/Copenhagen"), rules=[*BASE, Withdraws])
+    received = event("c1", "application_received", "2026-03-06T16:00+01:00")
+    screening = event("c1", "screening_started", "2026-03-20T09:00+01:00")
+    case, findings = e.replay([received, screening])
+    assert [(f.code, f.outcome) for f in findings] == [
+        ("CX001", Outcome.PASSED),
+        ("CX401", Outcome.VIOLATED),
+        ("CX001", Outcome.PASSED),
+        ("CX000", Outcome.VIOLATED),
+    ]
+    assert [(o.code, o.expired) for o in case.obligations] == [("CX401", True)]
+
+
+def test_an_option_that_names_an_activity_or_state_the_model_lacks_is_refused():
+    from cx_rules.rules.communication import NoGhosting
+    from cx_rules.rules.privacy import RetentionLimit
+
+    with pytest.raises(PolicyError) as info:
+        Engine(
+            Policy(rules={"CX104": {"contacts": ["status_update_sent", "status_updte_sent"]}}),
+            rules=[NoGhosting],
+        )
+    assert str(info.value).startswith(
+        "<policy>: rules.CX104.contacts: 'status_updte_sent' is not one of the process "
+        "model's activities (expected one of application_acknowledged, application_received, "
+    )
+    assert str(info.value).endswith(" (plugin '<given>')")
+    with pytest.raises(PolicyError, match=r"rules\.CX503\.closed_states: 'closed' is not one"):
+        Engine(Policy(rules={"CX503": {"closed_states": ["closed"]}}), rules=[RetentionLimit])
+    # A model that knows the name accepts it.
+    model = default_model().extend({"applied": {"archived": "closed"}}, terminal=["closed"])
+    Engine(
+        Policy(rules={"CX503": {"closed_states": ["closed"]}}), rules=[RetentionLimit], model=model
+    )
+
+
+def test_rules_on_every_activity_see_the_activities_a_model_adds():
+    from cx_rules.rules.communication import NoGhosting
+    from cx_rules.rules.privacy import RetentionLimit
+
+    # A plugin's model closes a case with its own activity: the retention clock starts and
+    # the contact cadence stops, as for the canonical ones.
+    model = default_model().extend({"applied": {"ghosting_prevented": "withdrawn"}})
+    e = Engine(Policy(), rules=[NoGhosting, RetentionLimit], model=model)
+    case, _ = e.replay(
+        [
+            event("c1", "application_received", "2026-03-02T09:00+01:00"),
+            event("c1", "ghosting_prevented", "2026-03-03T09:00+01:00"),
+        ]
+    )
+    assert case.state == "withdrawn"
+    assert [o.code for o in case.obligations] == ["CX503"]
+    assert EVERY_ACTIVITY in RetentionLimit.activities

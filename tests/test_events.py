@@ -86,3 +86,34 @@ def test_repr_and_describe():
     event = Event("c1", "rejected", datetime(2026, 3, 2, 9, 30, tzinfo=UTC), channel="phone")
     assert repr(event) == "Event('c1', 'rejected', '2026-03-02T09:30:00+00:00', channel='phone')"
     assert event.describe() == "rejected at 2026-03-02T09:30:00+00:00 by phone"
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-03-02+05:00", "2026-03-02Z", "2026-03-02-05:00", "20260302+0500", "2026-W10-1Z"]
+)
+def test_a_date_with_a_zone_but_no_time_is_not_a_timestamp(text):
+    # Python 3.11 reads '2026-03-02+05:00' as 05:00 without a zone (any character may
+    # separate the date and the time), and '2026-03-02+00:00' as midnight.
+    with pytest.raises(InvalidEvent) as info:
+        parse_timestamp(text)
+    assert str(info.value) == (
+        f"timestamp: {text!r} is not an ISO 8601 timestamp "
+        "(expected e.g. 2026-03-02T09:30:00+01:00)"
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-03-02T09:30:00+01:00", "2026-03-02 09:30+01:00", "2026-03-02t08:30Z"]
+)
+def test_the_date_and_the_time_are_separated_by_t_or_a_space(text):
+    assert parse_timestamp(text) == datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
+
+
+def test_another_character_between_the_date_and_the_time_is_refused():
+    with pytest.raises(InvalidEvent, match="is not an ISO 8601 timestamp"):
+        parse_timestamp("2026-03-02x09:30:00+01:00")
+
+
+def test_a_date_alone_is_midnight_without_a_zone():
+    with pytest.raises(NaiveTimestamp, match="2026-03-02T00:00:00 has no time zone"):
+        parse_timestamp("2026-03-02")

@@ -84,6 +84,32 @@ def test_a_log_written_in_several_gzip_members_is_read_whole(tmp_path: Path) -> 
     ]
 
 
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("log.jsonl", "log.jsonl.gz"),
+        ("log.csv", "log.csv.gz"),
+        ("log.xes", "log.xes.gz"),
+        ("log.json", "log.json.gz"),
+    ],
+)
+def test_every_format_is_read_compressed_by_its_name_and_refused_without_it(
+    tmp_path: Path, name: str, kept: str
+) -> None:
+    packed = (CORPUS / "gz" / kept).read_bytes()
+    (tmp_path / kept.upper()).write_bytes(packed)
+    (tmp_path / name).write_bytes(packed)
+
+    assert [e.activity for e in read_path(tmp_path / kept.upper()) if isinstance(e, Event)] == [
+        "application_received",
+        "application_acknowledged",
+    ]
+    with pytest.raises(LogError) as info:
+        list(read_path(tmp_path / name))
+    assert str(info.value).startswith(f"{tmp_path / name}:1: ")
+    assert str(info.value).endswith("(the file looks gzip-compressed: name it .gz)")
+
+
 # -- XML fetches nothing ---------------------------------------------------------------------
 
 

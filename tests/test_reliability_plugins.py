@@ -2,13 +2,14 @@
 audit stays exactly as it is without them.
 
 ``test_engine.py`` shows one raising rule on one event; here real plugins (registered through
-pluggy's hooks, as an installed one is) take part in a whole audit.  Tests marked ``xfail``
-describe isolation the engine does not give yet (see each reason); they pass once it does.
+pluggy's hooks, as an installed one is) take part in a whole audit.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import subprocess
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -147,11 +148,6 @@ class ReturnsGarbage(Rule):
         return "a finding, the author thought"
 
 
-@pytest.mark.xfail(
-    reason="engine.py ignores what on_event returns; it should report a rule that returns "
-    "anything but None as CX000 and drop its findings, as for one that raises",
-    strict=True,
-)
 def test_a_rule_that_returns_a_value_is_reported() -> None:
     report = audit(SAMPLE, engine=_engine(ReturnsGarbage))
 
@@ -174,11 +170,6 @@ class ReportsGarbage(Rule):
         step.violated(404)  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(
-    reason="step.py takes any message; Step._add should raise TypeError for a message that "
-    "is not a string, so that the rule fails as CX000 instead of breaking the CSV report",
-    strict=True,
-)
 def test_a_rule_that_reports_a_message_that_is_not_text_is_reported() -> None:
     report = audit(SAMPLE, engine=_engine(ReportsGarbage))
 
@@ -199,12 +190,6 @@ class OpensNaively(Rule):
         step.open("k", datetime(2026, 3, 9, 9, 0), "owed", "act")
 
 
-@pytest.mark.xfail(
-    reason="step.py accepts an obligation due at a time without a zone; the engine then "
-    "fails comparing it outside the rule.  Step.open should raise NaiveTimestamp inside the "
-    "rule, so that it is reported as CX000 and the audit completes",
-    strict=True,
-)
 def test_a_rule_that_opens_an_obligation_without_a_zone_is_reported() -> None:
     report = audit(SAMPLE, engine=_engine(OpensNaively))
 
@@ -222,11 +207,6 @@ class FailsToStart(Rule):
         raise ValueError("cannot reach the licence server")
 
 
-@pytest.mark.xfail(
-    reason="engine.py lets any exception of a rule's __init__ out; it should raise a "
-    "PluginError naming the rule and the plugin",
-    strict=True,
-)
 def test_a_rule_that_cannot_be_built_is_a_plugin_error_naming_it() -> None:
     with pytest.raises(PluginError) as info:
         _engine(FailsToStart)
@@ -261,12 +241,6 @@ class Slow(Rule):
         step.passed("took its time")
 
 
-@pytest.mark.xfail(
-    reason="engine.py has no time budget yet: Engine(clock=..., rule_budget=...) should "
-    "time each call of a rule and count the calls over budget in Engine.overruns (by code), "
-    "a diagnostic outside the findings, so that reports stay reproducible",
-    strict=True,
-)
 def test_a_slow_rule_is_reported_outside_the_findings_which_stay_the_same() -> None:
     engine = _engine(Slow, clock=CLOCK, rule_budget=1.0)
 
@@ -289,3 +263,57 @@ def test_a_plugin_that_lists_something_other_than_rules_is_refused() -> None:
 
     assert str(info.value).startswith("plugin 'misbehaving' returned <class ")
     assert str(info.value).endswith("NotARule'>, which is not a Rule subclass")
+
+
+SLOW_PLUGIN = """
+    import time
+    from cx_rules import Rule, Severity, hookimpl
+
+    class Slow(Rule):
+        code = "SLOW200"
+        name = "slow"
+        practice = "experience"
+        severity = Severity.INFO
+        activities = frozenset({"rejected"})
+
+        def on_event(self, step):
+            time.sleep(0.03)
+            step.passed()
+
+    @hookimpl
+    def cx_rules_rules():
+        return [Slow]
+"""
+
+
+def test_the_cli_warns_about_a_slow_rule_on_stderr_and_reports_as_without_the_check(
+    tmp_path: Path,
+) -> None:
+    from test_plugins import install, run_python
+
+    install(tmp_path, "slowplug", "slowplug", SLOW_PLUGIN)
+
+    def cli(*options: str) -> subprocess.CompletedProcess[str]:
+        argv = ["audit", str(SAMPLE), "--format", "json", *options]
+        return run_python(
+            tmp_path, f"import sys; from cx_rules.cli import main; sys.exit(main({argv!r}))"
+        )
+
+    timed, untimed = cli("--rule-budget", "0.01"), cli("--rule-budget", "0")
+    assert (timed.returncode, untimed.returncode, untimed.stderr) == (0, 0, "")
+    assert timed.stdout == untimed.stdout
+    (calls,) = [r["passed"] for r in json.loads(timed.stdout)["rules"] if r["code"] == "SLOW200"]
+    assert calls > 1
+    assert timed.stderr == (
+        f"cx-rules: warning: rule SLOW200 (slowplug) took longer than 0.01 s on {calls} "
+        "events; the report is complete, but the rule may need a look\n"
+    )
+
+
+def test_overruns_in_every_process_of_an_audit_are_counted() -> None:
+    alone, shared = (_engine(Slow, clock=CLOCK, rule_budget=1.0) for _ in range(2))
+    one = audit(SAMPLE, engine=alone)
+    two = audit(SAMPLE, engine=shared, jobs=2)
+    assert one == two
+    assert alone.overruns == shared.overruns
+    assert sum(shared.overruns.values()) > 1

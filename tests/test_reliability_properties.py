@@ -95,10 +95,17 @@ def test_any_events_on_any_model_raise_only_documented_errors(
 
 
 def _live(events: Sequence[Event], cut: datetime) -> list[Finding]:
-    """Every finding of recording ``events`` one by one, each case finished at ``cut``."""
+    """Every finding of recording ``events`` one by one, each case finished at ``cut``.
+
+    Each case's events are recorded in the order an audit replays them (events at one moment
+    in the model's order, ``ProcessModel.in_order``).
+    """
     cases: dict[str, Any] = {}
     found: list[Finding] = []
+    by_case: dict[str, list[Event]] = {}
     for event in events:
+        by_case.setdefault(event.case_id, []).append(event)
+    for event in (e for same in by_case.values() for e in ENGINE.model.in_order(same)):
         case = cases.get(event.case_id) or ENGINE.start(event.case_id)
         case, step = ENGINE.record(case, event)
         cases[event.case_id] = case

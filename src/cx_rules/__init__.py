@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from .obligations import Due, Obligation
     from .policy import Policy
     from .report import Report
-    from .rule import Option, Rule
+    from .rule import EVERY_ACTIVITY, Option, Rule
     from .step import Step
 
 # Where each public name lives; ``__getattr__`` imports it when it is first asked for.
@@ -64,6 +64,7 @@ _WHERE: dict[str, str] = {
     "ProcessModelError": ".exceptions",
     "TransitionNotAllowed": ".exceptions",
     "ACTIVITIES": ".events",
+    "EVERY_ACTIVITY": ".rule",
     "Activity": ".events",
     "BusinessCalendar": ".calendar",
     "Case": ".case",
@@ -94,6 +95,7 @@ _WHERE: dict[str, str] = {
 
 __all__ = [
     "ACTIVITIES",
+    "EVERY_ACTIVITY",
     "PERSONAL_CHANNELS",
     "Activity",
     "BusinessCalendar",

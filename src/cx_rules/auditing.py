@@ -44,9 +44,9 @@ from .engine import Engine
 from .events import Event, parse_timestamp
 from .exceptions import CxRulesError, EventConflict, InvalidEvent
 from .findings import Finding
-from .io import LogMapping, read_path
+from .io import LogMapping, locate, read_path
 from .io.native import event_from_dict
-from .io.records import InputError, Record
+from .io.records import InputError, LogError, Record
 from .io.stream import FOREIGN, OUTLINES, PARTITION, Part
 from .policy import Policy
 from .report.collect import MAX_ERRORS, Collector
@@ -183,6 +183,43 @@ class _Log:
                 stream.close()
             self.skipped.update(stream.skipped)
 
+    def place(
+        self, errors: list[tuple[int, int, InputError]], unplaced: Sequence[tuple[int, Event]]
+    ) -> None:
+        """Give each input error ``errors[i]`` of an event left out, for each ``(i, event)``
+        of ``unplaced``, the place of its event: its item number in an iterable source, else
+        its line or element, found by reading its file once more.  An event not found (the
+        file changed) leaves its error without a place."""
+        if self._records is not None:
+            waiting: dict[int, list[int]] = {}
+            for i, event in reversed(unplaced):
+                waiting.setdefault(id(event), []).append(i)
+            for number, record in enumerate(self._records, start=1):
+                indexes = waiting.get(id(record))
+                if indexes:
+                    _place(errors, indexes.pop(), number, None)
+            return
+        by_file: dict[str, list[tuple[int, Event]]] = {}
+        for i, event in unplaced:
+            by_file.setdefault(errors[i][2].file, []).append((i, event))
+        for name, wanted in by_file.items():
+            try:
+                places = locate(
+                    name, [e for _, e in wanted], mapping=self._mapping, default_tz=self._zone
+                )
+            except LogError:
+                continue
+            for (i, _), place in zip(wanted, places, strict=True):
+                if place is not None:
+                    _place(errors, i, place.line, place.element)
+
+
+def _place(
+    errors: list[tuple[int, int, InputError]], i: int, line: int | None, element: str | None
+) -> None:
+    position, order, error = errors[i]
+    errors[i] = (position, order, attrs.evolve(error, line=line, element=element))
+
 
 def _open(source: Source, policy: Policy, mapping: LogMapping | None) -> _Log:
     if isinstance(source, str | os.PathLike):
@@ -234,6 +271,8 @@ class _Partial:
     skipped: Counter[str]
     errors: list[tuple[int, int, InputError]]
     collected: object
+    #: The calls of each rule over the engine's time budget during this share's check.
+    overruns: Counter[str]
 
 
 class _Share:
@@ -302,6 +341,7 @@ class _Share:
         every share)."""
         log = self.log
         known = self.engine.model.activities
+        overran = Counter(self.engine.overruns)
         last = self.last
         as_of = self.as_of
         progress = self.progress
@@ -309,6 +349,8 @@ class _Share:
         # Where each held event came from, when there are files to tell apart.
         names: dict[str, list[str]] | None = {} if len(log.files) > 1 else None
         errors: list[tuple[int, int, InputError]] = []
+        # The errors of events left out, by their index in errors: placed once read through.
+        unplaced: list[tuple[int, Event]] = []
         unmapped: Counter[str] = Counter()
         events = rejected = after = cases = 0
         index = -1
@@ -359,8 +401,9 @@ class _Share:
                 if conflicts:
                     events -= len(conflicts)
                     rejected += len(conflicts)
-                    for order, conflict in enumerate(conflicts, start=1):
+                    for order, (conflict, left_out) in enumerate(conflicts, start=1):
                         if len(errors) < MAX_ERRORS:
+                            unplaced.append((len(errors), left_out))
                             errors.append((index, order, conflict))
         except BaseException:
             if self.position < 0:  # raised while reading the next record
@@ -372,6 +415,8 @@ class _Share:
             raise SourceChanged(_changed(log))
         # Emptied case by case, but a dict keeps its size: let the report have the room.
         self.last = last = {}
+        if unplaced:
+            log.place(errors, unplaced)
         if progress is not None:
             progress("checking", lines, cases)
         return _Partial(
@@ -384,25 +429,35 @@ class _Share:
             log.skipped,
             errors,
             self.collector.partial(),
+            self.engine.overruns - overran,
         )
 
     def _finish(
         self, case_id: str, events: list[Event], origins: list[str] | None, cut: datetime
-    ) -> list[InputError]:
+    ) -> list[tuple[InputError, Event]]:
         """Replay one case in time order, finish it at ``cut`` and count its findings.
 
         Returns the events left out because their ``event_id`` names a different event of
-        the same case, as input errors (the rest of the case is still judged).
+        the same case, each with its input error (without a place: see :meth:`_Log.place`);
+        the rest of the case is still judged.
         """
         engine = self.engine
         collector = self.collector
+        # In time order, ties in the model's order (ProcessModel.in_order); each event keeps
+        # the file it came from.
         if origins is not None:
-            # Sorted stably, as the events are, so that each keeps the file it came from.
             order = sorted(range(len(events)), key=lambda i: events[i].timestamp)
             events = [events[i] for i in order]
+            settled = engine.model._settle(events)
+            if settled is not None:
+                order = [order[i] for i in settled]
+                events = [events[i] for i in settled]
             origins = [origins[i] for i in order]
         elif len(events) > 1:
             events.sort(key=_timestamp)
+            settled = engine.model._settle(events)
+            if settled is not None:
+                events = [events[i] for i in settled]
         if collector.counts_only:
             # The same checks as below, with passes and pending checks counted, not built.
             try:
@@ -412,7 +467,7 @@ class _Share:
             else:
                 collector.add_case(case, events, findings, tallied)
                 return []
-        conflicts: list[InputError] = []
+        conflicts: list[tuple[InputError, Event]] = []
         try:
             case, found = engine.replay(events)
             findings = list(found)
@@ -444,6 +499,9 @@ def _report(
     collector = Collector(engine, group_by=group_by)
     for partial in partials:
         collector.absorb(partial.collected)
+    for partial in partials[1:]:
+        # The first share ran on this process's engine, which counted its own overruns.
+        engine.overruns.update(partial.overruns)
     if cut is not None:
         collector.add_policy_findings(engine.unused_waivers(collector.waived_by(), cut))
     errors = sorted((e for p in partials for e in p.errors), key=itemgetter(0, 1))
@@ -582,10 +640,10 @@ def _raise_first(outcomes: Sequence[_Outcome]) -> None:
 
 def _replay_each(
     engine: Engine, case_id: str, held: Iterable[tuple[Event, str]]
-) -> tuple[Case, list[Finding], list[InputError], list[Event]]:
+) -> tuple[Case, list[Finding], list[tuple[InputError, Event]], list[Event]]:
     case = engine.start(case_id)
     findings: list[Finding] = []
-    conflicts: list[InputError] = []
+    conflicts: list[tuple[InputError, Event]] = []
     kept: list[Event] = []
     for event, name in held:
         try:
@@ -594,11 +652,14 @@ def _replay_each(
             # The engine's message names the event id; ids stay out of error messages so
             # that --redact can rewrite every one of them.
             conflicts.append(
-                InputError(
-                    name,
-                    None,
-                    f"case {case_id!r}: {event.describe()} reuses the event_id of a different "
-                    "event of the case; it is left out",
+                (
+                    InputError(
+                        name,
+                        None,
+                        f"case {case_id!r}: {event.describe()} reuses the event_id of a "
+                        "different event of the case; it is left out",
+                    ),
+                    event,
                 )
             )
             continue

@@ -32,6 +32,8 @@ _FORMATS: Final = ("text", "json", "csv", "html")
 _GROUP_BY: Final = ("job_id", "actor", "month")
 _SEVERITIES: Final = ("error", "warning", "info")
 _SALT_ENV: Final = "CX_RULES_SALT"
+#: Seconds a rule may take on one event before the audit warns about it.
+_RULE_BUDGET: Final = 1.0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -95,7 +97,27 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="check the cases in N processes (the report is the same; default: 1)",
     )
+    audit.add_argument(
+        "--rule-budget",
+        type=_seconds,
+        default=_RULE_BUDGET,
+        metavar="SECONDS",
+        help=(
+            "warn on stderr about rules that take longer than this on one event; the report "
+            f"is not affected (default: {_RULE_BUDGET:g}; 0 turns the check off)"
+        ),
+    )
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text!r}")
+    return value
 
 
 def _jobs(text: str) -> int:
@@ -175,6 +197,7 @@ def _rule(args: argparse.Namespace, out: TextIO) -> int:
 
 def _audit(args: argparse.Namespace, out: TextIO) -> int:
     from .auditing import audit
+    from .engine import Engine
     from .events import parse_timestamp
     from .exceptions import NaiveTimestamp
     from .findings import Severity
@@ -210,10 +233,11 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
             return _fail(f"--format: unknown format {args.format!r} (expected one of {known})")
     mapping = LogMapping.load(args.map) if args.map else None
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
+    engine = Engine(policy, guard=False, rule_budget=args.rule_budget or None)
     try:
         report: Report = audit(
             args.paths,
-            policy=policy,
+            engine=engine,
             as_of=as_of,
             mapping=mapping,
             strict=args.strict,
@@ -224,6 +248,13 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         if progress is not None:
             progress.clear()
+    for code, calls in sorted(engine.overruns.items()):
+        print(
+            f"cx-rules: warning: rule {code} ({engine.plugin_of(code)}) took longer than "
+            f"{args.rule_budget:g} s on {calls} event{'' if calls == 1 else 's'}; the report "
+            "is complete, but the rule may need a look",
+            file=sys.stderr,
+        )
     if salt is not None:
         report = redact(report, salt)
     if render_plugin is not None:

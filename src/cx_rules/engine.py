@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -21,6 +23,7 @@ from .exceptions import (
     EventOutOfOrder,
     InvalidEvent,
     NaiveTimestamp,
+    PluginError,
     PolicyError,
     PolicyViolation,
     TransitionNotAllowed,
@@ -37,7 +40,7 @@ from .plugins import (
     resolve_model,
 )
 from .policy import Policy
-from .rule import Rule
+from .rule import EVERY_ACTIVITY, Rule
 from .step import Step
 from .text import TextReader
 from .waivers import Waivers
@@ -181,9 +184,18 @@ class Engine:
     system.  Every entry of ``enforce`` must match an enabled rule, or a
     :class:`~cx_rules.PolicyError` names it.
 
-    An engine holds no per-case state and never reads the clock: one engine may serve many
-    threads at once, provided its rules keep no state of their own between events (the
-    built-ins keep none).
+    A rule that raises, or returns anything but ``None``, is isolated: what it did on that
+    event is undone and a ``CX000`` finding names it, and every other rule still runs.
+
+    ``rule_budget`` (seconds) times each call of a rule with ``clock`` (default
+    :func:`time.perf_counter`) and counts the calls that took longer in :attr:`overruns`, by
+    rule code.  The count is a diagnostic kept outside the findings, which never depend on
+    time, so a report stays the same from run to run; the call itself is not interrupted
+    (Python cannot stop a function safely from outside).  Without a budget nothing is timed.
+
+    An engine holds no per-case state and never reads the clock for its findings: one engine
+    may serve many threads at once, provided its rules keep no state of their own between
+    events (the built-ins keep none).
     """
 
     def __init__(
@@ -195,9 +207,24 @@ class Engine:
         strict: bool = False,
         plugins: pluggy.PluginManager | None = None,
         guard: bool = True,
+        rule_budget: float | None = None,
+        clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         self.policy = policy if policy is not None else Policy()
         self.strict = strict
+        if rule_budget is not None and (
+            isinstance(rule_budget, bool)
+            or not isinstance(rule_budget, int | float)
+            or not rule_budget > 0
+        ):
+            raise ValueError(f"rule_budget: expected seconds > 0, got {rule_budget!r}")
+        #: The seconds a rule may take on one event before the call counts in
+        #: :attr:`overruns` (``None``: rules are not timed).
+        self.rule_budget: float | None = rule_budget
+        self._clock = clock
+        #: How many calls of each rule (by code) took longer than :attr:`rule_budget`.
+        self.overruns: Counter[str] = Counter()
+        self._overruns_lock = threading.Lock()
         pm = plugins if plugins is not None else plugin_manager(allow=self.policy.plugins)
         # Plugins may extend the process model and supply the calendar; a model given here
         # is taken as it is.
@@ -226,6 +253,13 @@ class Engine:
                 rule = info.rule(**self.policy.options_for(code))
             except PolicyError as exc:
                 raise PolicyError(f"{self.policy.source}: {exc} (plugin {info.plugin!r})") from None
+            except Exception as exc:
+                # Only the exception's type: its text may quote anything the rule read.
+                raise PluginError(
+                    f"rule {code} {info.rule.name} of plugin {info.plugin!r} could not be "
+                    f"built: {type(exc).__name__}"
+                ) from exc
+            self._check_names(rule, info)
             severity = self.policy.severity_for(code, info.rule.severity)
             entries[code] = _Entry(rule, code, severity, info.plugin)
         self._entries = entries
@@ -233,7 +267,10 @@ class Engine:
         self._enforced: frozenset[str] = self._check_enforce(entries) if guard else frozenset()
         dispatch: dict[str, list[_Entry]] = {}
         for entry in entries.values():
-            for activity in sorted(entry.rule.subscriptions()):
+            wanted = entry.rule.subscriptions()
+            if EVERY_ACTIVITY in wanted:
+                wanted = (wanted - {EVERY_ACTIVITY}) | self.model.activities
+            for activity in sorted(wanted):
                 dispatch.setdefault(activity, []).append(entry)
         self._dispatch: dict[str, tuple[_Dispatched, ...]] = {
             a: tuple((e, e.rule.on_event, e.code, e.severity, e.passed) for e in entries)
@@ -246,6 +283,22 @@ class Engine:
         self._illegal = entries.get(_ILLEGAL)
         self._missing_as_violation = self.policy.missing_evidence == "violation"
         self._insert = self.policy.out_of_order == "insert"
+
+    def _check_names(self, rule: Rule, info: RuleInfo) -> None:
+        # Options the policy sets that name activities or states must name the model's own:
+        # a misspelt activity would make the rule silently never apply.
+        set_by_policy = self.policy.options_for(rule.code)
+        for key, spec in rule.option_specs().items():
+            if spec.of is None or key not in set_by_policy:
+                continue
+            known = self.model.activities if spec.of == "activities" else self.model.states
+            for name in getattr(rule, key):
+                if name not in known:
+                    raise PolicyError(
+                        f"{self.policy.source}: rules.{rule.code}.{key}: {name!r} is not one "
+                        f"of the process model's {spec.of} (expected one of "
+                        f"{', '.join(sorted(known))}) (plugin {info.plugin!r})"
+                    )
 
     def _check_enforce(self, entries: Mapping[str, _Entry]) -> frozenset[str]:
         policy = self.policy
@@ -305,8 +358,9 @@ class Engine:
         model in audit mode (a ``CX001`` violation) is not kept on the case, so it is judged
         again if it comes again.
 
-        Order: an event older than the case's last one raises
-        :class:`~cx_rules.EventOutOfOrder`, unless the policy says
+        Order: an event older than the case's clock (its latest event, or the time
+        :meth:`advance` moved it to) raises :class:`~cx_rules.EventOutOfOrder`, unless the
+        policy says
         ``out_of_order = "insert"``: then the event is put in its place and the case is
         rebuilt from its first event (from the model's initial state) with ``replayed`` set,
         and the guard blocks only on violations the insertion adds.
@@ -335,24 +389,33 @@ class Engine:
 
         A replay judges, it does not block: enforced rules are reported like the others.
         Duplicates are skipped as :meth:`record` skips them; an event out of order follows the
-        policy, and when it is inserted the findings are those of the rebuilt case.
+        policy, and when it is inserted the findings are those of the rebuilt case, with the
+        ``CX001`` violations of events the model refused earlier kept in their place.
         """
         findings: list[Finding] = []
+        # CX001 violations of refused events: they are not on the case, so a rebuild of the
+        # case (an inserted event) would not find them again.
+        refused: list[Finding] = []
         for event in events:
             if case is None:
                 case = self.start(event.case_id)
             result = self._decide(case, event)
-            case = result.case
             if result.replayed:
-                findings = list(result.findings)
+                findings = _merged(result.findings, refused)
             else:
                 findings.extend(result.findings)
+                if result.case.events is case.events and not result.duplicate:
+                    refused += (f for f in result.findings if f.code == _ILLEGAL)
+            case = result.case
         if case is None:
             raise ValueError("replay needs at least one event or a case")
         return Recorded(case, tuple(findings))
 
     def advance(self, case: Case, now: datetime) -> Recorded:
-        """Move the case's clock to ``now``: obligations due before ``now`` become violations."""
+        """Move the case's clock to ``now``: obligations due before ``now`` become violations.
+
+        An event recorded afterwards must not be older than ``now`` (see :meth:`record`).
+        """
         _require_aware(now, "now")
         obligations, findings = self._expire(case.case_id, case.obligations, now)
         findings = self.waivers.apply(findings)
@@ -367,6 +430,7 @@ class Engine:
         Obligations due before ``as_of`` become violations; those still open are reported as
         ``pending``.  Overdue obligations already reported are not reported again.
         """
+        _require_aware(as_of, "as_of")
         case, findings = self.advance(case, as_of)
         pending = tuple(
             Finding(
@@ -399,12 +463,11 @@ class Engine:
         case = self.start(events[0].case_id)
         waivers = self.waivers
         for event in events:
-            known = case.events
-            if known:
-                if event.event_id is not None and _seen(case, event):
-                    continue
-                if event.timestamp < known[-1].timestamp:
-                    return self._audit_in_full(events, as_of)
+            if event.event_id is not None and case.events and _seen(case, event):
+                continue
+            clock = case.clock
+            if clock is not None and event.timestamp < clock:
+                return self._audit_in_full(events, as_of)
             case, expired, found = self._apply(case, event, passes)
             if waivers:
                 expired = waivers.apply(expired)
@@ -454,18 +517,17 @@ class Engine:
     # -- deciding what recording means ---------------------------------------------------------
 
     def _decide(self, case: Case, event: Event) -> Recorded:
+        if event.__class__ is not Event or case.__class__ is not Case:
+            _check_types(case, event)
         if event.case_id != case.case_id:
             raise CaseMismatch(f"event of case {event.case_id!r} recorded on case {case.case_id!r}")
         events = case.events
         if event.event_id is not None and events and _seen(case, event):
             return Recorded(case, (), duplicate=True)
-        if events and event.timestamp < events[-1].timestamp:
+        clock = case.clock
+        if clock is not None and event.timestamp < clock:
             if not self._insert:
-                raise EventOutOfOrder(
-                    f"case {case.case_id!r}: {event.activity} at {event.timestamp.isoformat()} "
-                    f"is older than the last event ({events[-1].activity} at "
-                    f"{events[-1].timestamp.isoformat()})"
-                )
+                raise EventOutOfOrder(_older(case, event))
             return self._reinsert(case, event)
         new_case, expired, found = self._apply(case, event)
         if self.waivers:
@@ -583,6 +645,7 @@ class Engine:
                     passes,
                     at,
                 )
+                budget = self.rule_budget
                 # The loop runs for every rule of every event: kept inline, with the rule's
                 # bound method looked up once when the engine was built.
                 for entry, on_event, code, severity, passed_key in entries:
@@ -591,16 +654,26 @@ class Engine:
                     step._passed = passed_key
                     mark = len(findings)
                     passed = 0 if passes is None else len(passes)
+                    # The step copies these lists before the rule's first change, so the
+                    # saved ones stay as they are now and a failing rule can be undone.
                     saved = step._obligations
-                    # The step copies the list before the rule's first change, so ``saved``
-                    # stays as it is now and a failing rule can be undone.
+                    withdrawn = step._dropped
                     step._shared = True
+                    began = 0.0 if budget is None else self._clock()
                     try:
-                        on_event(step)
+                        returned = on_event(step)
                     except Exception as exc:
+                        returned = exc
+                        failure: str | None = f"raised {type(exc).__name__}"
+                    else:
+                        failure = None if returned is None else f"returned {_a(returned)}"
+                    if budget is not None and self._clock() - began > budget:
+                        with self._overruns_lock:
+                            self.overruns[code] += 1
+                    if failure is not None:
                         if passes is not None:
                             del passes[passed:]
-                        self._failed(entry, step, findings, mark, saved, exc)
+                        self._failed(entry, step, findings, mark, saved, withdrawn, failure)
                 changed = step._obligations
                 obligations = (
                     case.obligations if changed is None else tuple(sorted(changed, key=_by_due))
@@ -643,11 +716,15 @@ class Engine:
         findings: list[Finding],
         mark: int,
         saved: list[Obligation] | None,
-        exc: Exception,
+        withdrawn: list[Obligation] | None,
+        failure: str,
     ) -> None:
-        # Isolate the failure: drop what the rule half-did, report it, let others run.
+        # Isolate the failure: drop what the rule half-did, report it, let others run.  The
+        # message names the exception's type (or the returned value's), never its text,
+        # which may quote the candidate's data.
         del findings[mark:]
         step._obligations = saved
+        step._dropped = withdrawn
         event = step.event
         findings.append(
             Finding(
@@ -656,9 +733,8 @@ class Engine:
                 outcome=Outcome.VIOLATED,
                 severity=self._severity.get(_RULE_ERROR, Severity.ERROR),
                 message=(
-                    f"rule {entry.code} {entry.rule.name} (plugin {entry.plugin!r}) raised "
-                    f"{type(exc).__name__} on {event.activity} at "
-                    f"{event.timestamp.isoformat()}"
+                    f"rule {entry.code} {entry.rule.name} (plugin {entry.plugin!r}) {failure} "
+                    f"on {event.activity} at {event.timestamp.isoformat()}"
                 ),
                 at=event.timestamp,
                 evidence=(event,),
@@ -709,6 +785,41 @@ class Engine:
         return tuple(kept), tuple(findings)
 
 
+def _merged(findings: Iterable[Finding], refused: Sequence[Finding]) -> list[Finding]:
+    """``findings`` with each of ``refused`` put after the last one that is not later."""
+    merged = list(findings)
+    for f in refused:
+        at = len(merged)
+        while at and merged[at - 1].at > f.at:
+            at -= 1
+        merged.insert(at, f)
+    return merged
+
+
+def _older(case: Case, event: Event) -> str:
+    """Why ``event`` is out of order on ``case``: older than its last event, or its clock."""
+    where = f"case {case.case_id!r}: {event.activity} at {event.timestamp.isoformat()}"
+    events = case.events
+    if events and event.timestamp < events[-1].timestamp:
+        last = events[-1]
+        return (
+            f"{where} is older than the last event ({last.activity} at "
+            f"{last.timestamp.isoformat()})"
+        )
+    clock = case.clock.isoformat() if case.clock is not None else "?"
+    return (
+        f"{where} is older than the case's clock ({clock}: the latest event it was given, "
+        "or the time it was advanced to), as of which its obligations were already judged"
+    )
+
+
+def _check_types(case: object, event: object) -> None:
+    if not isinstance(case, Case):
+        raise TypeError(f"case: expected a Case, got {type(case).__name__}")
+    if not isinstance(event, Event):
+        raise TypeError(f"event: expected an Event, got {type(event).__name__}")
+
+
 def _seen(case: Case, event: Event) -> bool:
     """Whether ``event`` is already on ``case``; raises when its id names another event."""
     event_id = event.event_id
@@ -722,6 +833,12 @@ def _seen(case: Case, event: Event) -> bool:
                 f"({event.describe()}; fields and attributes are compared too)"
             )
     return False
+
+
+def _a(value: object) -> str:
+    """``a str``, ``an int``: the type of what a rule returned, for its CX000 message."""
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def _require_aware(moment: datetime, name: str) -> None:

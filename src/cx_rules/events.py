@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final
 
 import attrs
@@ -78,24 +78,36 @@ PERSONAL_CHANNELS: Final[frozenset[str]] = frozenset(
 )
 
 
+# What separates the date and the time of a timestamp: ISO 8601's ``T``, or RFC 3339's
+# lower-case ``t`` or space.
+_TIME_SEPARATORS: Final = frozenset("Tt ")
+
+
 def parse_timestamp(value: str | datetime, *, where: str = "timestamp") -> datetime:
     """Return an aware :class:`~datetime.datetime` for an ISO 8601 string or a datetime.
 
     Raises :class:`~cx_rules.NaiveTimestamp` when the value has no zone offset and
     :class:`~cx_rules.InvalidEvent` when it is not a timestamp at all; ``where`` names the
-    field in the message.
+    field in the message.  A date with a zone but no time (``2026-03-02+01:00``,
+    ``2026-03-02Z``) is not a timestamp.
     """
     if isinstance(value, str):
         text = value.strip()
         if text.endswith(("Z", "z")):
             text = text[:-1] + "+00:00"
         try:
-            value = datetime.fromisoformat(text)
+            parsed = datetime.fromisoformat(text)
+            if _TIME_SEPARATORS.isdisjoint(text):
+                # Python 3.11+ takes any character after the date for the separator, so
+                # '2026-03-02+05:00' reads as 05:00 without a zone.  Without T or a space,
+                # only a date (midnight, without a zone) is a timestamp.
+                date.fromisoformat(text)
         except ValueError:
             raise InvalidEvent(
                 f"{where}: {value!r} is not an ISO 8601 timestamp "
                 "(expected e.g. 2026-03-02T09:30:00+01:00)"
             ) from None
+        value = parsed
     elif not isinstance(value, datetime):
         raise InvalidEvent(
             f"{where}: expected an ISO 8601 string or a datetime, got {type(value).__name__}"

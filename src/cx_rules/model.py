@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from operator import attrgetter
 from types import MappingProxyType
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from .events import Activity as A
 from .exceptions import ProcessModelError
+
+if TYPE_CHECKING:
+    from .events import Event
 
 __all__ = ["ProcessModel", "default_model"]
 
@@ -108,6 +112,44 @@ class ProcessModel:
         """Whether the case is closed in ``state``."""
         return state in self.terminal
 
+    def in_order(self, events: Iterable[Event]) -> list[Event]:
+        """The events of one case in the order an audit replays them.
+
+        By time; events at the same moment (a log with minute or day resolution has many) in
+        the order the model makes of them, whatever their order in the log: from the state
+        the case is in, an event the model allows comes before one it does not, and among
+        those, canonical activities in the order of :class:`~cx_rules.Activity` (received,
+        acknowledged, process information, ..., interview held, ..., rejected, thanks, ...),
+        then others by name.  Events of one activity at one moment keep their order.
+        """
+        ordered = sorted(events, key=_timestamp)
+        order = self._settle(ordered)
+        return ordered if order is None else [ordered[i] for i in order]
+
+    def _settle(self, ordered: Sequence[Event]) -> list[int] | None:
+        """For events of one case in time order: the positions in the order of
+        :meth:`in_order`, or ``None`` when no two of them share a moment."""
+        stamps = [e.timestamp for e in ordered]
+        if len(set(stamps)) == len(stamps):
+            return None
+        transitions = self.transitions
+        state = self.initial
+        out: list[int] = []
+        start, n = 0, len(ordered)
+        while start < n:
+            end = start + 1
+            while end < n and stamps[end] == stamps[start]:
+                end += 1
+            pending = list(range(start, end))
+            while pending:
+                moves = transitions.get(state, {})
+                pick = min(pending, key=lambda i: _tie_key(ordered[i].activity, moves, i))
+                pending.remove(pick)
+                out.append(pick)
+                state = moves.get(ordered[pick].activity, state)
+            start = end
+        return out
+
     def extend(
         self,
         transitions: Mapping[str, Mapping[str, str]],
@@ -156,6 +198,15 @@ _AFTER_CLOSE: Final = (
     A.TALENT_POOL_JOINED,
     A.DATA_DELETED,
 )
+
+
+_timestamp: Final = attrgetter("timestamp")
+#: Where each canonical activity comes among events at one moment.
+_RANK: Final = {a.value: i for i, a in enumerate(A)}
+
+
+def _tie_key(activity: str, moves: Mapping[str, str], index: int) -> tuple[bool, int, str, int]:
+    return (activity not in moves, _RANK.get(activity, len(_RANK)), activity, index)
 
 
 def _stay(state: str, activities: Iterable[str]) -> dict[str, str]:

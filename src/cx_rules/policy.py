@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Container, Iterable, Mapping
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -133,16 +132,15 @@ class Policy:
         """Load a policy from a TOML file.
 
         A ``pyproject.toml`` is read from its ``[tool.cx-rules]`` table (an empty policy when
-        there is none); any other file from its top level.
+        there is none); any other file from its top level.  Raises
+        :class:`~cx_rules.PolicyError` naming the file for a file that cannot be read, is not
+        UTF-8 (naming the line and byte) or is not TOML, and for a value that is not valid.
         """
+        # Imported here: the readers (cx_rules.io) are not needed to build a policy in Python.
+        from .io.mapping import load_toml
+
         path = Path(path)
-        try:
-            with path.open("rb") as handle:
-                data = tomllib.load(handle)
-        except OSError as exc:
-            raise PolicyError(f"{path}: cannot read the policy: {exc.strerror}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise PolicyError(f"{path}: not valid TOML: {exc}") from None
+        data = load_toml(path, "policy")
         if path.name == "pyproject.toml":
             data = data.get("tool", {}).get("cx-rules", {})
         return cls.from_mapping(data, source=str(path))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar, overload
 
 from .exceptions import PolicyError
 from .findings import Severity
@@ -11,7 +11,13 @@ from .findings import Severity
 if TYPE_CHECKING:
     from .step import Step
 
-__all__ = ["Option", "Rule"]
+__all__ = ["EVERY_ACTIVITY", "Option", "Rule"]
+
+#: In a rule's :attr:`~Rule.activities` (or :meth:`~Rule.subscriptions`): every activity of
+#: the engine's process model, including those a plugin's model adds.
+EVERY_ACTIVITY: Final = "*"
+
+_NAMES: Final = ("activities", "states")
 
 T = TypeVar("T")
 
@@ -29,7 +35,10 @@ class Option(Generic[T]):
                 due = step.business_days(self.business_days)
 
     The type is the default's: ``bool``, ``int``, ``float``, ``str`` or a tuple of strings.
-    Numbers are at least ``minimum`` (0 unless given); ``choices`` limits strings.
+    Numbers are at least ``minimum`` (0 unless given); ``choices`` limits strings.  ``of``
+    says that the strings name ``"activities"`` or ``"states"`` of the process model: the
+    engine then refuses a policy value the model does not know (a typo would otherwise make
+    the rule silently never apply).
     """
 
     def __init__(
@@ -39,11 +48,15 @@ class Option(Generic[T]):
         *,
         minimum: float | None = 0,
         choices: Sequence[str] | None = None,
+        of: str | None = None,
     ) -> None:
+        if of is not None and of not in _NAMES:
+            raise ValueError(f"Option of: expected one of {', '.join(_NAMES)}, got {of!r}")
         self.default = default
         self.doc = doc
         self.minimum = minimum
         self.choices = tuple(choices) if choices is not None else None
+        self.of = of
         self.name = ""
         self.validate(default, "default")
 
@@ -190,6 +203,7 @@ class Rule:
         """The activities this instance wants to see; by default :attr:`activities`.
 
         Override when options decide the subscriptions (the engine asks once, when built).
+        :data:`EVERY_ACTIVITY` among them stands for every activity of the engine's model.
         """
         return self.activities
 

@@ -9,6 +9,7 @@ from typing import Any, Final
 from .calendar import BusinessCalendar
 from .case import Case
 from .events import Event
+from .exceptions import NaiveTimestamp
 from .findings import Finding, Outcome, Severity
 from .obligations import Obligation
 from .text import TextReader
@@ -31,6 +32,18 @@ def format_delta(delta: timedelta) -> str:
     if minutes or not parts:
         parts.append(f"{minutes}min")
     return " ".join(parts)
+
+
+def _not_text(message: object) -> None:
+    if not isinstance(message, str):
+        raise TypeError(f"a finding's message must be a str, got {type(message).__name__}")
+
+
+def _not_aware(due: object) -> None:
+    if not isinstance(due, datetime):
+        raise TypeError(f"an obligation's due time must be a datetime, got {type(due).__name__}")
+    if due.utcoffset() is None:
+        raise NaiveTimestamp(f"an obligation's due time {due.isoformat()} has no time zone")
 
 
 class Step:
@@ -109,6 +122,8 @@ class Step:
         if passes is None:
             self._add(_PASSED, message, evidence)
             return
+        if message.__class__ is not str:
+            _not_text(message)  # as _add would, so that an audit fails the rule alike
         if evidence:
             tuple(evidence)  # fails as building the finding would, so the rule fails alike
         passes.append(self._passed)
@@ -141,6 +156,8 @@ class Step:
         late: timedelta | None = None,
         missing: str | None = None,
     ) -> None:
+        if message.__class__ is not str:
+            _not_text(message)
         event = self.event
         self._findings.append(
             Finding(
@@ -229,6 +246,8 @@ class Step:
         ``missing`` names an attribute whose absence is why the rule could not judge yet: an
         obligation with it expires as ``unknown`` instead of ``violated``.
         """
+        if due.__class__ is not datetime or due.tzinfo is None:
+            _not_aware(due)
         self.cancel(key)
         obligation = Obligation(
             self._code, key, due, opened_by or self.event, message, action, False, missing
@@ -281,9 +300,9 @@ class Step:
         """
         obligation = self._take(key)
         if obligation is not None and not obligation.expired and obligation.due < self._at:
-            if self._dropped is None:
-                self._dropped = []
-            self._dropped.append(obligation)
+            # A new list, not an append: the engine keeps the one from before each rule, to
+            # restore when the rule fails.
+            self._dropped = [*(self._dropped or ()), obligation]
         return obligation
 
     def discharge(self, key: str) -> Obligation | None:

@@ -181,3 +181,42 @@ def test_a_file_that_is_not_utf8_raises(tmp_path):
         f"{path}:2: not UTF-8 text (byte 32: invalid continuation byte); expected a UTF-8 encoded log"
         == str(info.value)
     )
+
+
+LIMIT_MESSAGE = "a cell longer than 131072 characters; expected cells of at most 131072 characters"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "x" * 140_000,  # unquoted
+        '"' + "x" * 140_000 + '"',  # quoted, on one line
+        '"' + "x" * 140_000 + '\nc9,withdrawn,2026-03-09T09:30:00+01:00,""injected""\nend"',
+        '"start\n' + "a line of the cell\n" * 8_000 + 'end"',  # over the limit lines later
+    ],
+    ids=["unquoted", "quoted", "quoted-then-lines", "many-lines"],
+)
+def test_a_cell_over_the_limit_is_an_error_for_its_row_and_the_next_row_is_read(tmp_path, cell):
+    path = _write(
+        tmp_path,
+        "case_id,activity,timestamp,text\n"
+        f"c1,rejected,2026-03-09T09:00:00+01:00,{cell}\n"
+        "c1,thank_you_sent,2026-03-09T10:00:00+01:00,\n"
+        "c1,oops\n",
+    )
+    after = 3 + cell.count("\n")  # the line the next row starts on
+    assert [
+        InputError(str(path), 2, LIMIT_MESSAGE),
+        Event("c1", "thank_you_sent", datetime(2026, 3, 9, 10, tzinfo=CET)),
+        InputError(str(path), after + 1, "expected 4 cells as in the header, got 2"),
+    ] == list(read_csv(path))
+
+
+def test_a_quoted_cell_over_the_limit_that_never_ends_takes_the_rest_of_the_file(tmp_path):
+    path = _write(
+        tmp_path,
+        "case_id,activity,timestamp,text\n"
+        'c1,rejected,2026-03-09T09:00:00+01:00,"' + "x" * 140_000 + "\n"
+        "c1,thank_you_sent,2026-03-09T10:00:00+01:00,\n",
+    )
+    assert [InputError(str(path), 2, LIMIT_MESSAGE)] == list(read_csv(path))

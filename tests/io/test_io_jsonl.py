@@ -1,8 +1,12 @@
+import json
+import sys
+import types
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from cx_rules import Event
 from cx_rules.io import InputError, LogMapping, read_jsonl
+from cx_rules.io.jsonl import _parser
 
 CPH = ZoneInfo("Europe/Copenhagen")
 
@@ -132,3 +136,49 @@ def test_messages_never_quote_long_text(tmp_path):
     (error,) = read_jsonl(path)
     assert isinstance(error, InputError)
     assert error.message == "attribute 'thanked': expected true or false, got a 62-character text"
+
+
+def test_a_number_of_thousands_of_digits_is_an_error_for_its_line_alone(tmp_path):
+    limit = sys.get_int_max_str_digits()
+    digits = limit + 700
+    path = _write(
+        tmp_path,
+        '{"case_id": "c", "activity": "applied", "timestamp": "2026-03-02T09:00:00+00:00", '
+        f'"x": 1{"0" * (digits - 1)}}}\n'
+        '{"case_id": "c", "activity": "applied", "timestamp": "2026-03-02T10:00:00+00:00"}\n',
+    )
+    assert [
+        InputError(
+            str(path),
+            1,
+            f"a number of {digits} digits, too long to read; expected whole numbers of at most "
+            f"{limit} digits",
+        ),
+        Event("c", "applied", datetime(2026, 3, 2, 10, tzinfo=UTC)),
+    ] == list(read_jsonl(path))
+
+
+def test_a_line_reads_the_same_whatever_its_length():
+    # orjson reads lines up to 64 Ki characters, json.loads longer ones (orjson would take
+    # a dozen times the line while it parses): both must give the same.
+    parse = _parser()
+    for size in (10, 64 * 2**10 - 200, 64 * 2**10 + 200, 2**20):
+        line = json.dumps({"case_id": "c1", "n": 2**70, "ok": True, "t": "x" * size}) + "\n"
+        value = parse(line)
+        assert value == json.loads(line)
+        assert [type(v) for v in value.values()] == [str, int, bool, str]
+
+
+def test_long_lines_are_not_given_to_orjson(monkeypatch):
+    seen = []
+
+    def fast(line):
+        seen.append(len(line))
+        return json.loads(line)
+
+    monkeypatch.setitem(sys.modules, "orjson", types.SimpleNamespace(loads=fast))
+    parse = _parser()
+    short, long = '{"a": "x"}', '{"a": "' + "x" * 2**17 + '"}'
+
+    assert (parse(short), parse(long)) == ({"a": "x"}, {"a": "x" * 2**17})
+    assert seen == [len(short)]

@@ -1,9 +1,10 @@
+import sys
 from datetime import UTC, datetime
 
 import pytest
 
 from cx_rules import InvalidEvent, NaiveTimestamp
-from cx_rules.io.kinds import KINDS, Kind, coerce, describe
+from cx_rules.io.kinds import KINDS, Kind, coerce, describe, parse_moment, too_long_number
 
 
 @pytest.mark.parametrize(
@@ -62,6 +63,36 @@ def test_naive_timestamps_need_a_default_zone():
     assert datetime(2026, 3, 2, 9, 30, tzinfo=UTC) == coerce(
         "started_at", "2026-03-02T09:30:00", UTC
     )
+
+
+@pytest.mark.parametrize("zone", [None, UTC])
+@pytest.mark.parametrize(
+    "text", ["2026-03-02+05:00", "2026-03-02Z", "2026-03-02+05:00+01:00", "2026-W10-05:00"]
+)
+def test_a_date_with_a_zone_but_no_time_is_refused_with_or_without_a_default_zone(text, zone):
+    # Once read as midnight (or 05:00) without a zone, then given the default zone, or a
+    # ValueError for '2026-03-02Z'.
+    message = (
+        f"attribute 'started_at': {text!r} is not an ISO 8601 timestamp "
+        "(expected e.g. 2026-03-02T09:30:00+01:00)"
+    )
+    with pytest.raises(InvalidEvent) as info:
+        coerce("started_at", text, zone)
+    assert str(info.value) == message
+    with pytest.raises(InvalidEvent):
+        parse_moment(text, "attribute 'started_at'", zone)
+
+
+def test_a_number_of_too_many_digits_is_named_with_its_length():
+    limit = sys.get_int_max_str_digits()
+    with pytest.raises(ValueError, match="Exceeds the limit") as info:
+        int("1" * (limit + 1))
+
+    assert too_long_number(info.value) == (
+        f"a number of {limit + 1} digits, too long to read; expected whole numbers of at most "
+        f"{limit} digits"
+    )
+    assert too_long_number(ValueError("invalid literal for int()")) is None
 
 
 def test_describe_never_quotes_long_or_multiline_text():

@@ -14,10 +14,13 @@ are read.
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Sequence
 from datetime import tzinfo
 from pathlib import Path
 from typing import Final
 
+from ..events import Event
 from ._files import COMPRESSED, MAX_DOCUMENT, MAX_LINE
 from .csvfile import read_csv
 from .dataframe import read_dataframe
@@ -26,7 +29,7 @@ from .kinds import KINDS, Kind
 from .mapping import MAX_NESTING, STANDARD_COLUMNS, LogMapping
 from .ocel import read_ocel
 from .records import InputError, LogError, Record
-from .stream import LogStream
+from .stream import OUTLINES, PARTITION, PLACES, LogStream, Place
 from .writers import write_csv, write_jsonl, write_ocel, write_xes
 from .xes import MAX_TAG, read_xes
 
@@ -118,3 +121,46 @@ def read_path(
     if kind == "xes":
         return read_xes(path, mapping=mapping, default_tz=default_tz, name=name)
     return readers[kind](path, mapping=mapping, default_tz=default_tz, name=name)
+
+
+def locate(
+    path: str | Path,
+    events: Sequence[Event],
+    *,
+    mapping: LogMapping | None = None,
+    default_tz: tzinfo | None = None,
+) -> list[Place | None]:
+    """Where in the log at ``path`` each of ``events`` is, as an input error there would say.
+
+    The file is read again with :func:`read_path` (``mapping`` and ``default_tz`` as it was
+    read before), to the last of ``events`` or to its end.  Each event gets the
+    :class:`~cx_rules.io.stream.Place` of the first record equal to it that no earlier one of
+    ``events`` took (so an event listed twice is found at two records), or ``None`` when there
+    is no such record (the file changed, or a value is not equal to itself, such as NaN).
+    Raises :class:`LogError` as :func:`read_path` does.
+    """
+    found: list[Place | None] = [None] * len(events)
+    waiting: dict[Event, deque[int]] = {}
+    for index, event in enumerate(events):
+        waiting.setdefault(event, deque()).append(index)
+    left = len(events)
+    # Every record whole and placed (an audit's share may be reading this file now).
+    placed, whole, built = PLACES.set(True), PARTITION.set(None), OUTLINES.set(False)
+    try:
+        stream = read_path(path, mapping=mapping, default_tz=default_tz)
+    finally:
+        OUTLINES.reset(built)
+        PARTITION.reset(whole)
+        PLACES.reset(placed)
+    try:
+        for record in stream:
+            if left == 0:
+                break
+            if isinstance(record, Event):
+                indexes = waiting.get(record)
+                if indexes:
+                    found[indexes.popleft()] = stream.place
+                    left -= 1
+    finally:
+        stream.close()
+    return found

@@ -16,6 +16,7 @@ __all__ = [
     "MAX_DOCUMENT",
     "MAX_LINE",
     "Readable",
+    "gzip_hint",
     "is_compressed",
     "open_binary",
     "open_text",
@@ -165,9 +166,7 @@ def _not_utf8(path: Path, name: str, compressed: bool, reason: str) -> str:
     the file is read again, line by line as bytes, to find the place (only on this error).
     """
     place = _first_bad_byte(path, compressed)
-    hint = ""
-    if not compressed and _starts_gzip(path):
-        hint = " (the file looks gzip-compressed: name it .gz)"
+    hint = gzip_hint(path)
     if place is None:  # pragma: no cover - the decoder failed, so a bad byte exists
         return f"{name}: not UTF-8 text ({reason}); expected a UTF-8 encoded log{hint}"
     line, column = place
@@ -198,9 +197,15 @@ def _first_bad_byte(path: Path, compressed: bool) -> tuple[int, int] | None:
     return None
 
 
-def _starts_gzip(path: Path) -> bool:
+def gzip_hint(path: Path) -> str:
+    """What to add to the message of a log that cannot be read when it is gzip-compressed
+    (it starts with gzip's magic bytes) but not named ``.gz``: a hint to rename it; else
+    nothing."""
+    if is_compressed(path):
+        return ""
     try:
         with path.open("rb") as handle:
-            return handle.read(2) == _GZIP_MAGIC
+            compressed = handle.read(2) == _GZIP_MAGIC
     except OSError:
-        return False
+        return ""
+    return " (the file looks gzip-compressed: name it .gz)" if compressed else ""

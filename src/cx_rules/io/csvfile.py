@@ -13,7 +13,7 @@ from ._build import build_event, build_plain, build_share, plain
 from ._files import open_text
 from .mapping import STANDARD_COLUMNS, LogMapping
 from .records import InputError, LogError, Record
-from .stream import FOREIGN, OUTLINES, PARTITION, LogStream, Part, Skip
+from .stream import FOREIGN, OUTLINES, PARTITION, PLACES, LogStream, Part, Place, Skip
 
 __all__ = ["DELIMITERS", "read_csv"]
 
@@ -49,14 +49,14 @@ def read_csv(
     Rows whose ``lifecycle:transition`` is set and is not ``complete`` are skipped and
     counted in :attr:`~cx_rules.io.stream.LogStream.skipped`.  Rows are read one at a time.
     """
-    # What an audit asks of the readers it creates (see PARTITION and OUTLINES).
-    part, outline = PARTITION.get(), OUTLINES.get()
+    # What an audit asks of the readers it creates (see PARTITION, OUTLINES and PLACES).
+    part, outline, places = PARTITION.get(), OUTLINES.get(), PLACES.get()
     if isinstance(source, str | Path):
         label = name or str(source)
-        items = _from_path(Path(source), label, mapping, default_tz, part, outline)
+        items = _from_path(Path(source), label, mapping, default_tz, part, outline, places)
     else:
         label = name or str(getattr(source, "name", "<stream>"))
-        items = _read(source, label, mapping, default_tz, part, outline)
+        items = _read(source, label, mapping, default_tz, part, outline, places)
     stream = LogStream(items, label)
     stream.partitioned = part is not None
     return stream
@@ -69,9 +69,10 @@ def _from_path(
     default_tz: tzinfo | None,
     part: Part | None = None,
     outline: bool = False,
-) -> Iterator[Record | Skip]:
+    places: bool = False,
+) -> Iterator[Record | Skip | Place]:
     with open_text(path, name) as handle:
-        yield from _read(handle, name, mapping, default_tz, part, outline)
+        yield from _read(handle, name, mapping, default_tz, part, outline, places)
 
 
 def _read(
@@ -81,8 +82,10 @@ def _read(
     default_tz: tzinfo | None,
     part: Part | None = None,
     outline: bool = False,
-) -> Iterator[Record | Skip]:
-    # outline: yield an Outline of each event instead (typed as records: they read alike).
+    places: bool = False,
+) -> Iterator[Record | Skip | Place]:
+    # outline: yield an Outline of each event instead (typed as records: they read alike);
+    # places: yield the Place of each record before it.
     first = handle.readline().removeprefix("\ufeff")
     delimiter, header = _header(first, name, mapping or _IDENTITY)
     mapping = plain(mapping)
@@ -92,6 +95,8 @@ def _read(
     # With a share of an audit (see Part): the position of the next record in the stream.
     position = 0
     for start, row in _rows(handle, delimiter, name):
+        if places:
+            yield Place(start, None)
         if isinstance(row, InputError):
             problem: Record = row
         elif not row:
@@ -132,25 +137,75 @@ def _read(
         yield problem
 
 
+class _Lines:
+    """The lines of a CSV file as :func:`csv.reader` takes them, keeping the last one."""
+
+    __slots__ = ("_next", "last")
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._next = iter(handle).__next__
+        self.last = ""
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        self.last = line = self._next()
+        return line
+
+
 def _rows(
     handle: IO[str], delimiter: str, name: str
 ) -> Iterator[tuple[int, list[str] | InputError]]:
     """Each row with the physical line it starts on (the header is line 1)."""
-    rows = csv.reader(handle, delimiter=delimiter, strict=True)
+    lines = _Lines(handle)
+    rows = csv.reader(lines, delimiter=delimiter, strict=True)
     # line_num counts the lines the reader has consumed, so a row starts one line after the
-    # previous row ended; that keeps numbers right when a quoted cell spans lines.
+    # previous row ended; that keeps numbers right when a quoted cell spans lines.  Lines
+    # skipped past the reader (the rest of a row with a cell over the limit) count too.
+    skipped = 0
     end = 1
     while True:
         start = end + 1
+        before = rows.line_num
         try:
             row = next(rows)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield start, InputError(name, start, f"not a valid CSV row ({exc})")
+            message = f"not a valid CSV row ({exc})"
+            if str(exc).startswith("field larger than field limit"):
+                limit = csv.field_size_limit()
+                message = (
+                    f"a cell longer than {limit} characters; expected cells of at most "
+                    f"{limit} characters"
+                )
+                # The reader drops the rest of the line it stopped in: when that ends inside
+                # a quoted cell, the row goes on, and its next lines are not rows.
+                inside = rows.line_num - before > 1
+                skipped += _skip_quoted(lines, inside)
+            yield start, InputError(name, start, message)
         else:
             yield start, row
-        end = rows.line_num + 1
+        end = rows.line_num + skipped + 1
+
+
+def _skip_quoted(lines: _Lines, inside: bool) -> int:
+    """Pass over the rest of a row that :func:`csv.reader` stopped reading in its last line
+    (``lines.last``) and return how many lines that takes.
+
+    ``inside`` says whether that line began inside a quoted cell (a row goes on to a new
+    line only inside one); every quote opens or closes one (a doubled quote does both).
+    """
+    inside ^= lines.last.count('"') % 2 == 1
+    count = 0
+    while inside:
+        line = next(lines, None)
+        if line is None:
+            break
+        count += 1
+        inside ^= line.count('"') % 2 == 1
+    return count
 
 
 def _header(line: str, name: str, mapping: LogMapping) -> tuple[str, list[str]]:

@@ -11,13 +11,19 @@ from typing import IO, Any, Final
 from ..exceptions import InvalidEvent
 from ._build import build_event, build_plain, build_share, plain
 from ._files import open_text
+from .kinds import too_long_number
 from .mapping import STANDARD_COLUMNS, LogMapping
 from .records import InputError, Record
-from .stream import FOREIGN, OUTLINES, PARTITION, LogStream, Part, Skip
+from .stream import FOREIGN, OUTLINES, PARTITION, PLACES, LogStream, Part, Place, Skip
 
 __all__ = ["read_jsonl"]
 
 _STANDARD: Final = STANDARD_COLUMNS.keys()
+
+# The longest line read with orjson, in characters; longer lines go to :func:`json.loads`.
+# orjson allocates about 12 times the line while it parses (json.loads about once): for a
+# line of 50 Mi characters that is 600 MiB.  Lines of events are far shorter than this.
+_FAST_LINE: Final = 64 * 2**10
 
 
 def read_jsonl(
@@ -35,14 +41,14 @@ def read_jsonl(
     text stream; ``name`` is what errors call the file (the path by default).  ``mapping``
     renames keys, activities and values first.  Lines are read one at a time.
     """
-    # What an audit asks of the readers it creates (see PARTITION and OUTLINES).
-    part, outline = PARTITION.get(), OUTLINES.get()
+    # What an audit asks of the readers it creates (see PARTITION, OUTLINES and PLACES).
+    part, outline, places = PARTITION.get(), OUTLINES.get(), PLACES.get()
     if isinstance(source, str | Path):
         label = name or str(source)
-        items = _from_path(Path(source), label, default_tz, mapping, part, outline)
+        items = _from_path(Path(source), label, default_tz, mapping, part, outline, places)
     else:
         label = name or str(getattr(source, "name", "<stream>"))
-        items = _choose(source, label, default_tz, mapping, part, outline)
+        items = _choose(source, label, default_tz, mapping, part, outline, places)
     stream = LogStream(items, label)
     stream.partitioned = part is not None
     return stream
@@ -55,9 +61,10 @@ def _from_path(
     mapping: LogMapping | None,
     part: Part | None,
     outline: bool,
-) -> Iterator[Record | Skip]:
+    places: bool,
+) -> Iterator[Record | Skip | Place]:
     with open_text(path, name) as handle:
-        yield from _choose(handle, name, default_tz, mapping, part, outline)
+        yield from _choose(handle, name, default_tz, mapping, part, outline, places)
 
 
 def _choose(
@@ -67,9 +74,10 @@ def _choose(
     mapping: LogMapping | None,
     part: Part | None,
     outline: bool,
-) -> Iterator[Record | Skip]:
+    places: bool,
+) -> Iterator[Record | Skip | Place]:
     if part is None:
-        return _read(handle, name, default_tz, mapping, outline=outline)
+        return _read(handle, name, default_tz, mapping, outline=outline, places=places)
     return _read_share(handle, name, default_tz, mapping, part, outline=outline)
 
 
@@ -81,8 +89,10 @@ def _read(
     loads: Callable[[str], Any] | None = None,
     *,
     outline: bool = False,
-) -> Iterator[Record | Skip]:
-    # outline: yield an Outline of each event instead (typed as records: they read alike).
+    places: bool = False,
+) -> Iterator[Record | Skip | Place]:
+    # outline: yield an Outline of each event instead (typed as records: they read alike);
+    # places: yield the Place of each record before it.
     parse = _parser() if loads is None else loads
     mapping = plain(mapping)
     standard = _STANDARD
@@ -93,6 +103,8 @@ def _read(
             line = line.removeprefix("\ufeff")
         if not line or line.isspace():
             continue
+        if places:
+            yield Place(number, None)
         try:
             data = parse(line)
         except (ValueError, RecursionError) as exc:
@@ -167,9 +179,13 @@ def _read_share(
 def _not_json(exc: ValueError | RecursionError) -> str:
     """The message for a line :func:`json.loads` refuses (``exc`` is what it raised)."""
     if isinstance(exc, RecursionError):
-        msg = "nested deeper than Python can read"
+        msg: str | None = "nested deeper than Python can read"
     else:
-        msg = getattr(exc, "msg", "not valid JSON")
+        # json.JSONDecodeError (and orjson's) says what is wrong in ``msg``; a plain
+        # ValueError is a number of more digits than Python converts.
+        msg = getattr(exc, "msg", None)
+        if msg is None:
+            return too_long_number(exc) or "not valid JSON; expected one object per line"
     return f"not valid JSON ({msg}); expected one object per line"
 
 
@@ -180,7 +196,8 @@ def _parser() -> Callable[[str], Any]:
     refuses goes to :func:`json.loads` (which reads ``NaN``, lone surrogates and overflowing
     floats, or raises its own error), and so does a line that is not an object of strings,
     whole numbers, booleans and nulls, since orjson reads an integer beyond 64 bits as a
-    float where :mod:`json` keeps it exact.
+    float where :mod:`json` keeps it exact.  A line longer than 64 Ki characters goes to
+    :func:`json.loads` at once, so that memory stays within a few times the longest line.
     """
     try:
         from orjson import loads as fast
@@ -188,8 +205,11 @@ def _parser() -> Callable[[str], Any]:
         return json.loads
     standard = json.loads
     inexact = frozenset((float, list, dict))
+    longest = _FAST_LINE
 
     def loads(line: str) -> Any:
+        if len(line) > longest:
+            return standard(line)
         try:
             value = fast(line)
         except ValueError:

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from types import MappingProxyType
 from typing import Any, Final
 
-from ..events import parse_timestamp
+from ..events import _TIME_SEPARATORS, parse_timestamp
 from ..exceptions import InvalidEvent, NaiveTimestamp
 
-__all__ = ["KINDS", "Kind", "coerce", "describe", "parse_moment"]
+__all__ = ["KINDS", "Kind", "coerce", "describe", "parse_moment", "too_long_number"]
 
 
 class Kind(enum.StrEnum):
@@ -51,6 +52,12 @@ _TRUE: Final = frozenset({"true", "1"})
 _FALSE: Final = frozenset({"false", "0"})
 # Values longer than this are described, not quoted: a misplaced column may hold message text.
 _QUOTE_LIMIT: Final = 24
+# Python's refusal to convert a whole number of too many digits (sys.get_int_max_str_digits):
+# "Exceeds the limit (4300 digits) for integer string conversion[: value has 5001 digits]; ..."
+_TOO_MANY_DIGITS: Final = re.compile(
+    r"^Exceeds the limit \((\d+) digits\) for integer string conversion"
+    r"(?:: value has (\d+) digits)?"
+)
 
 
 def describe(value: object) -> str:
@@ -66,6 +73,20 @@ def describe(value: object) -> str:
     if isinstance(value, bool | int | float) or value is None:
         return repr(value)
     return f"a {type(value).__name__}"
+
+
+def too_long_number(exc: ValueError) -> str | None:
+    """The message for Python's refusal to convert a whole number of more digits than
+    :func:`sys.get_int_max_str_digits` allows (``exc``), or ``None`` for any other error.
+
+    It says how long the number is, when Python said so, and what is read.
+    """
+    found = _TOO_MANY_DIGITS.match(str(exc))
+    if found is None:
+        return None
+    limit, digits = found.groups()
+    size = f" of {digits} digits," if digits is not None else ""
+    return f"a number{size} too long to read; expected whole numbers of at most {limit} digits"
 
 
 def parse_moment(value: object, where: str, default_tz: tzinfo | None) -> datetime:
@@ -93,7 +114,8 @@ def parse_moment(value: object, where: str, default_tz: tzinfo | None) -> dateti
 
 def _moment(value: object, where: str, default_tz: tzinfo | None) -> datetime:
     # parse_moment, with a short way for the usual value: ISO 8601 text with an offset and
-    # nothing around it, which parse_timestamp would read with fromisoformat alone.
+    # nothing around it, a date of 10 characters and then the time, which parse_timestamp
+    # would read with fromisoformat alone.
     if type(value) is str:
         try:
             moment = _fromisoformat(value)
@@ -101,7 +123,11 @@ def _moment(value: object, where: str, default_tz: tzinfo | None) -> datetime:
             pass
         else:
             zone = moment.tzinfo
-            if zone is not None and len(value.strip()) == len(value):
+            if (
+                zone is not None
+                and value[10:11] in _TIME_SEPARATORS
+                and len(value.strip()) == len(value)
+            ):
                 # fromisoformat makes a new zone object per call: moments with one object
                 # for each offset compare many times faster (and take less memory).
                 shared = _OFFSETS.get(zone)

@@ -9,7 +9,7 @@ from typing import Any, Final, Literal, overload
 
 from ..events import Event, _event, parse_timestamp
 from ..exceptions import InvalidEvent
-from .kinds import KINDS, _moment, coerce
+from .kinds import KINDS, _moment, coerce, too_long_number
 from .stream import Outline
 
 __all__ = ["FIELDS", "event_from_dict", "event_to_dict"]
@@ -159,7 +159,10 @@ def _text(value: object, key: str) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+        try:
+            return str(value)
+        except ValueError as exc:  # more digits than Python converts
+            raise InvalidEvent(f"field {key!r}: {too_long_number(exc) or exc}") from None
     raise InvalidEvent(f"field {key!r}: expected a string, got {type(value).__name__}")
 
 

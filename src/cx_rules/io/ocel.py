@@ -17,10 +17,10 @@ from typing import IO, Any, Final
 from ..exceptions import InvalidEvent
 from ._build import build_event
 from ._files import open_text
-from .kinds import describe
+from .kinds import describe, too_long_number
 from .mapping import LogMapping, check_nesting
 from .records import InputError, LogError, Record
-from .stream import LogStream, Skip
+from .stream import PLACES, LogStream, Place, Skip
 
 __all__ = ["detect_version", "read_ocel"]
 
@@ -53,11 +53,12 @@ def read_ocel(
     records are produced one event at a time.  Raises
     :class:`~cx_rules.io.records.LogError` for a file that is not JSON or not OCEL.
     """
+    places = PLACES.get()  # see PLACES
     if isinstance(source, str | Path):
         label = name or str(source)
-        return LogStream(_from_path(Path(source), label, mapping, default_tz), label)
+        return LogStream(_from_path(Path(source), label, mapping, default_tz, places), label)
     label = name or str(getattr(source, "name", "<stream>"))
-    return LogStream(_read(source, label, mapping, default_tz), label)
+    return LogStream(_read(source, label, mapping, default_tz, places), label)
 
 
 def detect_version(data: object) -> str:
@@ -72,18 +73,28 @@ def detect_version(data: object) -> str:
 
 
 def _from_path(
-    path: Path, name: str, mapping: LogMapping | None, default_tz: tzinfo | None
-) -> Iterator[Record | Skip]:
+    path: Path, name: str, mapping: LogMapping | None, default_tz: tzinfo | None, places: bool
+) -> Iterator[Record | Skip | Place]:
     with open_text(path, name) as handle:
-        yield from _read(handle, name, mapping, default_tz)
+        yield from _read(handle, name, mapping, default_tz, places)
 
 
 def _read(
-    handle: IO[str], name: str, mapping: LogMapping | None, default_tz: tzinfo | None
-) -> Iterator[Record | Skip]:
+    handle: IO[str],
+    name: str,
+    mapping: LogMapping | None,
+    default_tz: tzinfo | None,
+    places: bool = False,
+) -> Iterator[Record | Skip | Place]:
     try:
         data = json.load(handle)
+    except UnicodeDecodeError:
+        raise  # open_text names the line and byte (a ValueError, but not of JSON)
     except ValueError as exc:
+        # Not JSON, or a number of more digits than Python converts (which has no place).
+        long = None if isinstance(exc, json.JSONDecodeError) else too_long_number(exc)
+        if long is not None:
+            raise LogError(f"{name}: not a readable OCEL log: {long}") from None
         where = f":{exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
         raise LogError(f"{name}{where}: not valid JSON; expected an OCEL log") from None
     except RecursionError:
@@ -102,7 +113,7 @@ def _read(
             f"{name}: not an OCEL log (expected a JSON object with 'ocel:events' and "
             "'ocel:objects' for OCEL 1.0, or 'events' and 'objects' for OCEL 2.0)"
         )
-    yield from _flatten(events, types, name, mapping or _IDENTITY, default_tz)
+    yield from _flatten(events, types, name, mapping or _IDENTITY, default_tz, places)
 
 
 # One source event: where it is, and either (id, record, related object ids) or a problem.
@@ -200,11 +211,15 @@ def _flatten(
     name: str,
     mapping: LogMapping,
     default_tz: tzinfo | None,
-) -> Iterator[Record | Skip]:
+    places: bool = False,
+) -> Iterator[Record | Skip | Place]:
+    # places: yield the Place of each source event before its records.
     case_type = mapping.object_type
     # Object types named in [mapping.columns] are carried as columns holding related ids.
     carried = [t for t in mapping.columns if t != case_type and t in set(types.values())]
     for element, parts in items:
+        if places:
+            yield Place(None, element)
         if isinstance(parts, str):
             yield InputError(name, None, parts, element)
             continue

@@ -13,7 +13,17 @@ import attrs
 
 from .records import InputError, Record
 
-__all__ = ["FOREIGN", "OUTLINES", "PARTITION", "LogStream", "Outline", "Part", "Skip"]
+__all__ = [
+    "FOREIGN",
+    "OUTLINES",
+    "PARTITION",
+    "PLACES",
+    "LogStream",
+    "Outline",
+    "Part",
+    "Place",
+    "Skip",
+]
 
 
 @attrs.frozen
@@ -86,6 +96,21 @@ class Skip:
     reason: str
 
 
+class Place(NamedTuple):
+    """Where a record is in its file, as an :class:`~cx_rules.io.records.InputError` there
+    would say: the 1-based ``line``, the ``element``, or both (``None`` when not told)."""
+
+    line: int | None
+    element: str | None
+
+
+#: Whether the readers created now tell where each record is: a reader that honours it
+#: yields a :class:`Place` before each record, which :class:`LogStream` keeps as
+#: :attr:`LogStream.place` and never passes on.  Off but to find a record again (an audit
+#: naming the line of an event it left out): it costs a little per record.
+PLACES: Final[ContextVar[bool]] = ContextVar("cx_rules_places", default=False)
+
+
 class LogStream(Iterator[Record]):
     """An iterator of records (events and input errors) that also counts what it skipped.
 
@@ -101,11 +126,14 @@ class LogStream(Iterator[Record]):
     #: :data:`FOREIGN` (a reader that does not decides nothing; every record comes whole).
     partitioned = False
 
-    def __init__(self, items: Iterator[Record | Skip], file: str) -> None:
+    def __init__(self, items: Iterator[Record | Skip | Place], file: str) -> None:
         self._items = items
         self._skipped: Counter[str] = Counter()
         #: What errors call the file.
         self.file = file
+        #: Where the record last yielded is, when the reader was created under
+        #: :data:`PLACES` (else no place).
+        self.place = Place(None, None)
 
     def __iter__(self) -> LogStream:
         return self
@@ -114,6 +142,9 @@ class LogStream(Iterator[Record]):
         for item in self._items:
             if isinstance(item, Skip):
                 self._skipped[item.reason] += 1
+                continue
+            if isinstance(item, Place):
+                self.place = item
                 continue
             return item
         raise StopIteration

@@ -21,11 +21,11 @@ import attrs
 
 from ..exceptions import InvalidEvent
 from ._build import LIFECYCLE, build_event, lifecycle_skip
-from ._files import Readable, open_binary, read_error
+from ._files import Readable, gzip_hint, open_binary, read_error
 from .kinds import describe, parse_moment
 from .mapping import LogMapping, check_nesting
 from .records import InputError, LogError, Record
-from .stream import LogStream, Skip
+from .stream import PLACES, LogStream, Place, Skip
 
 __all__ = ["CASE_PREFIX", "MAX_TAG", "read_xes"]
 
@@ -77,24 +77,35 @@ def read_xes(
     a tag longer than :data:`MAX_TAG`.  Events before such a fault have already been yielded.
     A path ending in ``.gz`` is decompressed.
     """
+    places = PLACES.get()  # see PLACES
     if isinstance(source, str | Path):
         label = name or str(source)
-        return LogStream(_from_path(Path(source), label, mapping, default_tz), label)
+        return LogStream(_from_path(Path(source), label, mapping, default_tz, places), label)
     label = name or str(getattr(source, "name", "<stream>"))
-    return LogStream(_parse(source, label, mapping, default_tz), label)
+    return LogStream(_parse(source, label, mapping, default_tz, places), label)
 
 
 def _from_path(
-    path: Path, name: str, mapping: LogMapping | None, default_tz: tzinfo | None
-) -> Iterator[Record | Skip]:
+    path: Path, name: str, mapping: LogMapping | None, default_tz: tzinfo | None, places: bool
+) -> Iterator[Record | Skip | Place]:
     with open_binary(path, name) as handle:
-        yield from _parse(handle, name, mapping, default_tz)
+        try:
+            yield from _parse(handle, name, mapping, default_tz, places)
+        except LogError as exc:
+            hint = gzip_hint(path)
+            if not hint:
+                raise
+            raise LogError(f"{exc}{hint}") from None
 
 
 def _parse(
-    handle: Readable, name: str, mapping: LogMapping | None, default_tz: tzinfo | None
-) -> Iterator[Record | Skip]:
-    builder = _Builder(name, mapping, default_tz)
+    handle: Readable,
+    name: str,
+    mapping: LogMapping | None,
+    default_tz: tzinfo | None,
+    places: bool = False,
+) -> Iterator[Record | Skip | Place]:
+    builder = _Builder(name, mapping, default_tz, places)
     parser = builder.parser
     fed = 0
     while True:
@@ -139,8 +150,10 @@ class _Builder:
     name: str
     mapping: LogMapping | None
     default_tz: tzinfo | None
+    #: Whether to put the Place of each record before it (see PLACES).
+    places: bool = False
     parser: Any = attrs.field(init=False)
-    _done: list[Record | Skip] = attrs.field(init=False, factory=list)
+    _done: list[Record | Skip | Place] = attrs.field(init=False, factory=list)
     _path: list[str] = attrs.field(init=False, factory=list)
     _trace: dict[str, Any] | None = attrs.field(init=False, default=None)
     _trace_number: int = attrs.field(init=False, default=0)
@@ -165,7 +178,7 @@ class _Builder:
         parser.EndElementHandler = self._end
         self.parser = parser
 
-    def take(self) -> list[Record | Skip]:
+    def take(self) -> list[Record | Skip | Place]:
         """The records finished since the last call."""
         done, self._done = self._done, []
         return done
@@ -325,6 +338,8 @@ class _Builder:
 
     def _finish_event(self, attributes: dict[str, Any]) -> None:
         element = self._element()
+        if self.places:
+            self._done.append(Place(self._event_line, element))
         skip = self._lifecycle_skip(attributes)
         if skip is not None:
             self._done.append(skip)

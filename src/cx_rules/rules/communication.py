@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..events import ACTIVITIES, Event
 from ..events import Activity as A
+from ..events import Event
 from ..findings import Severity
 from ..obligations import Obligation
-from ..rule import Option, Rule
+from ..rule import EVERY_ACTIVITY, Option, Rule
 from ..step import Step
 from ._common import PERSONAL as _PERSONAL
 from ._common import day as _day
@@ -158,7 +158,9 @@ class QuestionsAnswered(Rule):
 
     business_days = Option(2, "business days allowed to answer a question")
     cancelled_by: Option[tuple[str, ...]] = Option(
-        (A.DATA_DELETED.value,), "activities after which open questions are no longer owed"
+        (A.DATA_DELETED.value,),
+        "activities after which open questions are no longer owed",
+        of="activities",
     )
 
     def subscriptions(self) -> frozenset[str]:
@@ -254,9 +256,12 @@ class NoGhosting(Rule):
             A.TALENT_POOL_OFFERED.value,
         ),
         "candidate-facing activities that restart the clock",
+        of="activities",
     )
     closed_states: Option[tuple[str, ...]] = Option(
-        _TERMINAL_STATES, "states in which the case is closed and the clock stops"
+        _TERMINAL_STATES,
+        "states in which the case is closed and the clock stops",
+        of="states",
     )
 
     def __init__(self, **options: Any) -> None:
@@ -268,7 +273,7 @@ class NoGhosting(Rule):
 
     def subscriptions(self) -> frozenset[str]:
         # Every activity: any of them may close the case, and closing is read from the state.
-        return frozenset((*ACTIVITIES, *self.contacts))
+        return frozenset((EVERY_ACTIVITY, *self.contacts))
 
     def on_event(self, step: Step) -> None:
         activity = step.event.activity
@@ -314,7 +319,9 @@ class SingleRejection(Rule):
 
     max_rejections = Option(1, "rejections allowed per case", minimum=1)
     offer_states: Option[tuple[str, ...]] = Option(
-        ("offer",), "states in which the candidate holds an outstanding offer"
+        ("offer",),
+        "states in which the candidate holds an outstanding offer",
+        of="states",
     )
 
     activities = frozenset({A.REJECTED.value})

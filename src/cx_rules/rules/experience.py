@@ -63,6 +63,7 @@ class AcknowledgeApplication(Rule):
             A.REJECTED.value,
         ),
         "activities that count as an acknowledgement",
+        of="activities",
     )
 
     def __init__(self, **options: Any) -> None:
@@ -135,7 +136,8 @@ class ProcessTransparency(Rule):
         "Before (or together with) the first interview invitation, the candidate is told how "
         "the process works: its steps, who they will meet and when to expect an answer. The "
         "rule judges the first invitation of each case: it passes when process information "
-        "was recorded earlier in the case (or earlier in the log at the same moment) and is "
+        "was recorded earlier in the case, or at the same moment (an audit replays events of "
+        "one moment in process order, the information before the invitation), and is "
         "violated otherwise. Later invitations are not judged."
     )
     why = (
@@ -154,11 +156,14 @@ class ProcessTransparency(Rule):
     )
 
     informed_by: Option[tuple[str, ...]] = Option(
-        (A.PROCESS_INFO_SENT.value,), "activities that give the candidate process information"
+        (A.PROCESS_INFO_SENT.value,),
+        "activities that give the candidate process information",
+        of="activities",
     )
     invitations: Option[tuple[str, ...]] = Option(
         (A.INTERVIEW_SCHEDULED.value,),
         "activities that invite to an interview; the first one in a case is judged",
+        of="activities",
     )
 
     def subscriptions(self) -> frozenset[str]:
@@ -308,6 +313,7 @@ class DecisionTimeliness(Rule):
     next_steps: Option[tuple[str, ...]] = Option(
         (A.INTERVIEW_SCHEDULED.value, A.OFFER_MADE.value, A.REJECTED.value),
         "activities that tell the candidate the next step",
+        of="activities",
     )
 
     def __init__(self, **options: Any) -> None:
@@ -381,6 +387,7 @@ class TimeToDisposition(Rule):
     decided_by: Option[tuple[str, ...]] = Option(
         (A.SCREENING_STARTED.value, A.INTERVIEW_SCHEDULED.value, A.REJECTED.value),
         "activities that count as a decision on the application",
+        of="activities",
     )
 
     def __init__(self, **options: Any) -> None:
@@ -492,8 +499,9 @@ class RescheduleCourtesy(Rule):
                 f"the company moved the interview set for {was.isoformat()} {given} "
                 f"({move.describe()}); at least {self.notice_hours} hours' notice is expected",
                 evidence=evidence,
+                # No ``late``: the move itself breaks the rule (unlike a late reply), so a
+                # policy that enforces CX406 refuses it and the interview stays as set.
                 due=due,
-                late=move.timestamp - due,
             )
         elif not too_many:
             step.passed(

@@ -76,7 +76,9 @@ class SpecificFeedback(Rule):
         1, "interviews held before a rejected candidate is owed feedback", minimum=1
     )
     cancelled_by: Option[tuple[str, ...]] = Option(
-        (A.DATA_DELETED.value,), "activities after which feedback is no longer owed"
+        (A.DATA_DELETED.value,),
+        "activities after which feedback is no longer owed",
+        of="activities",
     )
 
     def subscriptions(self) -> frozenset[str]:
@@ -180,7 +182,9 @@ class FeedbackOnRequest(Rule):
 
     business_days = Option(5, "business days allowed to give feedback once it is requested")
     cancelled_by: Option[tuple[str, ...]] = Option(
-        (A.DATA_DELETED.value,), "activities after which requested feedback is no longer owed"
+        (A.DATA_DELETED.value,),
+        "activities after which requested feedback is no longer owed",
+        of="activities",
     )
 
     def subscriptions(self) -> frozenset[str]:

@@ -84,7 +84,9 @@ class ThanksOnRejection(Rule):
 
     business_days = Option(2, "business days after the rejection allowed for a thank-you")
     cancelled_by: Option[tuple[str, ...]] = Option(
-        (A.DATA_DELETED.value,), "activities after which a thank-you is no longer owed"
+        (A.DATA_DELETED.value,),
+        "activities after which a thank-you is no longer owed",
+        of="activities",
     )
 
     def subscriptions(self) -> frozenset[str]:

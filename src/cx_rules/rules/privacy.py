@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..events import ACTIVITIES, Event
 from ..events import Activity as A
+from ..events import Event
 from ..findings import Severity
-from ..rule import Option, Rule
+from ..rule import EVERY_ACTIVITY, Option, Rule
 from ..step import Step
 
 __all__ = ["RULES", "RetentionLimit", "TalentPoolConsent"]
@@ -98,7 +98,7 @@ class RetentionLimit(Rule):
         '{"case_id": "c1", "activity": "data_deleted", "timestamp": "2027-03-08T10:00:00+01:00"}',
     )
     # A case may close on any activity of the model; the state it moves to decides.
-    activities = frozenset(ACTIVITIES)
+    activities = frozenset({EVERY_ACTIVITY})
 
     days = Option(
         180,
@@ -108,6 +108,7 @@ class RetentionLimit(Rule):
     closed_states: Option[tuple[str, ...]] = Option(
         ("rejected", "withdrawn", "declined"),
         "states in which a case is closed without a hire (the scope of the rule)",
+        of="states",
     )
 
     def __init__(self, **options: Any) -> None:

@@ -47,10 +47,12 @@ class TalentPoolOffer(Rule):
     reached_by: Option[tuple[str, ...]] = Option(
         (A.INTERVIEW_SCHEDULED.value, A.INTERVIEW_HELD.value),
         "activities that show the candidate reached the interviews (the scope of the rule)",
+        of="activities",
     )
     offered_by: Option[tuple[str, ...]] = Option(
         (A.TALENT_POOL_OFFERED.value, A.TALENT_POOL_JOINED.value),
         "activities that count as offering the talent network",
+        of="activities",
     )
 
     def subscriptions(self) -> frozenset[str]:
