@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import tempfile
 import tomllib
 from collections.abc import Callable
@@ -80,17 +79,10 @@ def _check_records(path: Path, default_tz: bool) -> None:
     _check(all(count > 0 for count in skipped.values()), skipped)
 
 
-# A known bug, not fixed yet (jsonl/date-only-offset.jsonl in the corpus): with a default
-# zone, a date with an offset but no time raises ValueError.  Inputs that hold one are read
-# without a default zone, so that the short run does not trip over it by chance; remove this
-# when the corpus entry passes.
-_DATE_WITH_OFFSET: Final = re.compile(rb"\d-\d\d(?:Z|[+-]\d\d:?\d\d)")
-
-
 def _reader(suffix: str) -> Callable[[bytes], None]:
     def target(data: bytes) -> None:
         # Half the inputs are read with a default zone, so zone-less timestamps go further.
-        zone = len(data) % 2 == 1 and not _DATE_WITH_OFFSET.search(data)
+        zone = len(data) % 2 == 1
         _check_records(_file(suffix, data), default_tz=zone)
 
     target.__name__ = f"read{suffix.replace('.', '_')}"
