@@ -11,6 +11,7 @@ from cx_rules import (
     InvalidEvent,
     NaiveTimestamp,
     Outcome,
+    PluginError,
     Policy,
     PolicyError,
     Rule,
@@ -372,3 +373,93 @@ def test_rules_on_every_activity_see_the_activities_a_model_adds():
     assert case.state == "withdrawn"
     assert [o.code for o in case.obligations] == ["CX503"]
     assert EVERY_ACTIVITY in RetentionLimit.activities
+
+
+def test_a_refused_event_that_was_itself_inserted_keeps_its_cx001_through_later_rebuilds():
+    inserting = engine(policy=Policy(timezone="Europe/Copenhagen", out_of_order="insert"))
+    events = [
+        event("c1", "application_received", "2026-03-02T09:00+01:00"),
+        event("c1", "screening_started", "2026-03-02T12:00+01:00"),
+        event("c1", "offer_accepted", "2026-03-02T10:00+01:00"),  # inserted, and refused
+        event("c1", "application_acknowledged", "2026-03-02T11:00+01:00"),  # inserted
+    ]
+    for upto in (3, 4):
+        _, findings = inserting.replay(events[:upto])
+        refused = [
+            (f.at, f.evidence)
+            for f in findings
+            if f.code == "CX001" and f.outcome is Outcome.VIOLATED
+        ]
+        assert refused == [(events[2].timestamp, (events[2],))]
+
+
+def test_a_case_without_a_clock_still_refuses_an_event_older_than_its_last():
+    from cx_rules import Case
+
+    e = engine()
+    case = Case("c1", "applied", (event("c1", "application_received", "2026-03-05T09:00+01:00"),))
+    with pytest.raises(EventOutOfOrder, match="older than the last event"):
+        e.record(case, event("c1", "application_acknowledged", "2026-03-02T09:00+01:00"))
+
+
+class TupleEverything(Rule):
+    code = "TEST903"
+    name = "tuple-everything"
+    practice = "testing"
+    severity = Severity.INFO
+
+    def subscriptions(self):  # a tuple, not a frozenset: taken all the same
+        return (EVERY_ACTIVITY,)
+
+
+class BrokenSubscriptions(Rule):
+    code = "TEST904"
+    name = "broken-subscriptions"
+    practice = "testing"
+    severity = Severity.INFO
+
+    def subscriptions(self):
+        raise KeyError("private detail")
+
+
+def test_subscriptions_are_taken_as_any_collection_and_their_failure_names_the_rule():
+    Engine(Policy(), rules=[TupleEverything])
+    with pytest.raises(PluginError) as info:
+        Engine(Policy(), rules=[BrokenSubscriptions])
+    assert str(info.value) == (
+        "rule TEST904 broken-subscriptions of plugin '<given>': subscriptions() failed: KeyError"
+    )
+
+
+def test_names_of_activities_or_states_come_as_a_tuple():
+    from cx_rules import Option
+
+    with pytest.raises(ValueError, match=r"^Option of='activities' needs a tuple of names"):
+        Option("rejected", "the activity", of="activities")
+
+
+class ZoneWithoutOffset(Rule):
+    code = "TEST905"
+    name = "zone-without-offset"
+    practice = "testing"
+    severity = Severity.INFO
+    activities = frozenset({"application_received"})
+
+    def on_event(self, step: Step) -> None:
+        from datetime import tzinfo
+
+        class Nowhere(tzinfo):
+            def utcoffset(self, dt):
+                return None
+
+        step.open("k", datetime(2026, 3, 9, tzinfo=Nowhere()), "owed", "act")
+
+
+def test_an_obligation_due_in_a_zone_without_an_offset_fails_the_rule_only():
+    e = Engine(Policy(), rules=[*BASE, ZoneWithoutOffset])
+    received = event("c1", "application_received", "2026-03-02T09:00+01:00")
+    case, findings = e.replay(
+        [received, event("c1", "screening_started", "2026-03-20T09:00+01:00")]
+    )
+    assert [f.code for f in findings if f.code in ("CX000", "TEST905")] == ["CX000"]
+    assert [o.code for o in case.obligations] == ["CX401"]

@@ -93,3 +93,57 @@ def test_extend_adds_a_stage():
 def test_allowed_is_sorted():
     assert default_model().allowed("new") == ("application_received",)
     assert list(default_model().allowed("offer")) == sorted(default_model().allowed("offer"))
+
+
+def _at(minute: int = 0):
+    from datetime import UTC, datetime
+
+    return datetime(2026, 3, 9, 15, minute, tzinfo=UTC)
+
+
+def test_every_canonical_activity_has_a_place_among_events_at_one_moment():
+    from cx_rules import ACTIVITIES
+    from cx_rules.model import _TIE_RANK
+
+    assert set(_TIE_RANK) == set(ACTIVITIES)
+
+
+def test_events_at_one_moment_come_in_process_order_the_decision_before_its_answers():
+    from cx_rules import Event
+
+    model = default_model()
+    earlier = [
+        Event("c1", "application_received", _at(0).replace(day=2)),
+        Event("c1", "interview_scheduled", _at(0).replace(day=3)),
+    ]
+    tied = [
+        Event("c1", "thank_you_sent", _at()),
+        Event("c1", "feedback_given", _at()),
+        Event("c1", "rejected", _at()),
+        Event("c1", "interview_held", _at()),
+    ]
+    assert [e.activity for e in model.in_order([*tied, *earlier])] == [
+        "application_received",
+        "interview_scheduled",
+        "interview_held",
+        "rejected",
+        "feedback_given",
+        "thank_you_sent",
+    ]
+    # For a batch added to a case, the walk starts from the case's state.
+    batch = [Event("c1", "offer_made", _at()), Event("c1", "interview_held", _at())]
+    assert [e.activity for e in model.in_order(batch, state="interviewing")] == [
+        "interview_held",
+        "offer_made",
+    ]
+
+
+def test_many_events_at_one_moment_are_ordered_by_activity_not_pair_by_pair():
+    from cx_rules import Event
+
+    # 20,000 events at one moment: ordering them compares activities, so this is quick
+    # (comparing every pending event at each pick took minutes).
+    many = [Event("c1", "status_update_sent", _at(), event_id=str(i)) for i in range(20_000)]
+    ordered = default_model().in_order([Event("c1", "application_received", _at()), *many])
+    assert ordered[0].activity == "application_received"
+    assert [e.event_id for e in ordered[1:]] == [str(i) for i in range(20_000)]

@@ -5,8 +5,8 @@ How an audit reads its input (the memory it needs depends on the order):
 1. A first pass notes, for every case, the position of its last event, and the latest
    timestamp (the cut-off when no ``as_of`` is given).  It keeps one integer per case.
 2. A second pass collects each case's events and, as soon as the case's last event has been
-   read, sorts them by time (stably: events with equal timestamps keep their input order),
-   replays them through :meth:`Engine.replay <cx_rules.Engine.replay>`, finishes the case at
+   read, sorts them by time (events at one moment in the process model's order,
+   :meth:`ProcessModel.in_order <cx_rules.ProcessModel.in_order>`), replays them through :meth:`Engine.replay <cx_rules.Engine.replay>`, finishes the case at
    the cut-off with :meth:`Engine.finish <cx_rules.Engine.finish>`, counts its findings and
    forgets its events.
 
@@ -14,7 +14,9 @@ So memory holds the events of the cases whose first and last events lie on eithe
 the current position: for a time-ordered log, the cases open at that moment; for a log
 sorted by case, one case; for a shuffled log, up to every event.  Files are read twice;
 an iterable that is not a file is held in memory whole.  Because every case is replayed in
-time order and findings are sorted, the order of the input never changes the report.
+time order and findings are sorted, the order of the input does not change the report
+(but for events of one activity at one moment, which keep their input order: which of two
+events claiming one event id is kept, say).
 
 With ``jobs`` above 1 the cases are shared out among that many processes by a hash of the
 case id (see :class:`~cx_rules.io.stream.Part`).  Each process reads the whole log, both
@@ -341,7 +343,7 @@ class _Share:
         every share)."""
         log = self.log
         known = self.engine.model.activities
-        overran = Counter(self.engine.overruns)
+        overran = self.engine._overruns_now()
         last = self.last
         as_of = self.as_of
         progress = self.progress
@@ -429,7 +431,7 @@ class _Share:
             log.skipped,
             errors,
             self.collector.partial(),
-            self.engine.overruns - overran,
+            self.engine._overruns_now() - overran,
         )
 
     def _finish(
@@ -501,7 +503,7 @@ def _report(
         collector.absorb(partial.collected)
     for partial in partials[1:]:
         # The first share ran on this process's engine, which counted its own overruns.
-        engine.overruns.update(partial.overruns)
+        engine._overran(partial.overruns)
     if cut is not None:
         collector.add_policy_findings(engine.unused_waivers(collector.waived_by(), cut))
     errors = sorted((e for p in partials for e in p.errors), key=itemgetter(0, 1))

@@ -68,7 +68,7 @@ class Recorded(_Pair):
 
     - :attr:`duplicate`: the event's ``event_id`` was already recorded on the case with the
       same content; ``case`` is the case given, unchanged, and ``findings`` is empty;
-    - :attr:`replayed`: the event was older than the case's last event and the policy says
+    - :attr:`replayed`: the event was older than the case's clock and the policy says
       ``out_of_order = "insert"``; it was put in its place, ``case`` was rebuilt from the
       first event and ``findings`` holds every finding of that rebuild;
     - :attr:`blocked`: from :meth:`Engine.preview`, the findings for which
@@ -267,7 +267,7 @@ class Engine:
         self._enforced: frozenset[str] = self._check_enforce(entries) if guard else frozenset()
         dispatch: dict[str, list[_Entry]] = {}
         for entry in entries.values():
-            wanted = entry.rule.subscriptions()
+            wanted = self._subscriptions(entry)
             if EVERY_ACTIVITY in wanted:
                 wanted = (wanted - {EVERY_ACTIVITY}) | self.model.activities
             for activity in sorted(wanted):
@@ -284,6 +284,21 @@ class Engine:
         self._missing_as_violation = self.policy.missing_evidence == "violation"
         self._insert = self.policy.out_of_order == "insert"
 
+    def _subscriptions(self, entry: _Entry) -> frozenset[str]:
+        try:
+            wanted = frozenset(entry.rule.subscriptions())
+        except Exception as exc:
+            raise PluginError(
+                f"rule {entry.code} {entry.rule.name} of plugin {entry.plugin!r}: "
+                f"subscriptions() failed: {type(exc).__name__}"
+            ) from exc
+        if not all(isinstance(a, str) for a in wanted):
+            raise PluginError(
+                f"rule {entry.code} {entry.rule.name} of plugin {entry.plugin!r}: "
+                "subscriptions() must give activity names (strings)"
+            )
+        return wanted
+
     def _check_names(self, rule: Rule, info: RuleInfo) -> None:
         # Options the policy sets that name activities or states must name the model's own:
         # a misspelt activity would make the rule silently never apply.
@@ -299,6 +314,16 @@ class Engine:
                         f"of the process model's {spec.of} (expected one of "
                         f"{', '.join(sorted(known))}) (plugin {info.plugin!r})"
                     )
+
+    def _overran(self, counts: Mapping[str, int]) -> None:
+        # Add to :attr:`overruns`; threads sharing the engine count under one lock.
+        with self._overruns_lock:
+            self.overruns.update(counts)
+
+    def _overruns_now(self) -> Counter[str]:
+        """A copy of :attr:`overruns`, taken under the lock its counting holds."""
+        with self._overruns_lock:
+            return Counter(self.overruns)
 
     def _check_enforce(self, entries: Mapping[str, _Entry]) -> frozenset[str]:
         policy = self.policy
@@ -402,6 +427,11 @@ class Engine:
             result = self._decide(case, event)
             if result.replayed:
                 findings = _merged(result.findings, refused)
+                if event not in result.case.events:
+                    # Inserted and refused: the next rebuild would not find its CX001 either.
+                    refused += (
+                        f for f in result.findings if f.code == _ILLEGAL and f.evidence == (event,)
+                    )
             else:
                 findings.extend(result.findings)
                 if result.case.events is case.events and not result.duplicate:
@@ -525,6 +555,8 @@ class Engine:
         if event.event_id is not None and events and _seen(case, event):
             return Recorded(case, (), duplicate=True)
         clock = case.clock
+        if events and (clock is None or events[-1].timestamp > clock):
+            clock = events[-1].timestamp  # a case built by hand, or stored without a clock
         if clock is not None and event.timestamp < clock:
             if not self._insert:
                 raise EventOutOfOrder(_older(case, event))
@@ -663,13 +695,11 @@ class Engine:
                     try:
                         returned = on_event(step)
                     except Exception as exc:
-                        returned = exc
                         failure: str | None = f"raised {type(exc).__name__}"
                     else:
                         failure = None if returned is None else f"returned {_a(returned)}"
                     if budget is not None and self._clock() - began > budget:
-                        with self._overruns_lock:
-                            self.overruns[code] += 1
+                        self._overran({code: 1})
                     if failure is not None:
                         if passes is not None:
                             del passes[passed:]

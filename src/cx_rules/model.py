@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
 from types import MappingProxyType
@@ -112,41 +113,52 @@ class ProcessModel:
         """Whether the case is closed in ``state``."""
         return state in self.terminal
 
-    def in_order(self, events: Iterable[Event]) -> list[Event]:
+    def in_order(self, events: Iterable[Event], *, state: str | None = None) -> list[Event]:
         """The events of one case in the order an audit replays them.
 
         By time; events at the same moment (a log with minute or day resolution has many) in
-        the order the model makes of them, whatever their order in the log: from the state
-        the case is in, an event the model allows comes before one it does not, and among
-        those, canonical activities in the order of :class:`~cx_rules.Activity` (received,
-        acknowledged, process information, ..., interview held, ..., rejected, thanks, ...),
-        then others by name.  Events of one activity at one moment keep their order.
+        the order the model makes of them, whatever their order in the log.  Walking the
+        model from ``state`` (default: the initial state; give the case's state for a batch
+        added to a case), an event the state allows comes before one it does not, and among
+        those, canonical activities in process order: the application and its
+        acknowledgement, screening and interviews, the offer, then the decision (rejected,
+        withdrawn) before what answers it (feedback, thanks, the talent pool) and data
+        deletion last; activities a plugin adds come after, by name.  Events of one activity
+        at one moment keep their order.
         """
         ordered = sorted(events, key=_timestamp)
-        order = self._settle(ordered)
+        order = self._settle(ordered, self.initial if state is None else state)
         return ordered if order is None else [ordered[i] for i in order]
 
-    def _settle(self, ordered: Sequence[Event]) -> list[int] | None:
+    def _settle(self, ordered: Sequence[Event], state: str | None = None) -> list[int] | None:
         """For events of one case in time order: the positions in the order of
-        :meth:`in_order`, or ``None`` when no two of them share a moment."""
+        :meth:`in_order` (walking from ``state``, default the initial one), or ``None`` when
+        no two of them share a moment."""
         stamps = [e.timestamp for e in ordered]
         if len(set(stamps)) == len(stamps):
             return None
         transitions = self.transitions
-        state = self.initial
+        if state is None:
+            state = self.initial
         out: list[int] = []
         start, n = 0, len(ordered)
         while start < n:
             end = start + 1
             while end < n and stamps[end] == stamps[start]:
                 end += 1
-            pending = list(range(start, end))
-            while pending:
+            # A queue per activity, in the log's order: each pick compares activities, not
+            # events, so a moment with many events costs their number times the activities.
+            queues: dict[str, deque[int]] = {}
+            for i in range(start, end):
+                queues.setdefault(ordered[i].activity, deque()).append(i)
+            while queues:
                 moves = transitions.get(state, {})
-                pick = min(pending, key=lambda i: _tie_key(ordered[i].activity, moves, i))
-                pending.remove(pick)
-                out.append(pick)
-                state = moves.get(ordered[pick].activity, state)
+                activity = min(queues, key=lambda a: (a not in moves, _TIE_RANK.get(a, _LAST), a))
+                queue = queues[activity]
+                out.append(queue.popleft())
+                if not queue:
+                    del queues[activity]
+                state = moves.get(activity, state)
             start = end
         return out
 
@@ -202,11 +214,38 @@ _AFTER_CLOSE: Final = (
 
 _timestamp: Final = attrgetter("timestamp")
 #: Where each canonical activity comes among events at one moment.
-_RANK: Final = {a.value: i for i, a in enumerate(A)}
-
-
-def _tie_key(activity: str, moves: Mapping[str, str], index: int) -> tuple[bool, int, str, int]:
-    return (activity not in moves, _RANK.get(activity, len(_RANK)), activity, index)
+#: Where each canonical activity comes among a case's events at one moment: the process
+#: order, with the decision before what answers it (feedback given with a rejection is
+#: feedback on it).
+_TIE_RANK: Final = {
+    a.value: i
+    for i, a in enumerate(
+        (
+            A.APPLICATION_RECEIVED,
+            A.APPLICATION_ACKNOWLEDGED,
+            A.PROCESS_INFO_SENT,
+            A.SCREENING_STARTED,
+            A.QUESTION_RECEIVED,
+            A.QUESTION_ANSWERED,
+            A.STATUS_UPDATE_SENT,
+            A.INTERVIEW_SCHEDULED,
+            A.INTERVIEW_RESCHEDULED,
+            A.INTERVIEW_HELD,
+            A.OFFER_MADE,
+            A.OFFER_ACCEPTED,
+            A.OFFER_DECLINED,
+            A.REJECTED,
+            A.WITHDRAWN,
+            A.FEEDBACK_REQUESTED,
+            A.FEEDBACK_GIVEN,
+            A.THANK_YOU_SENT,
+            A.TALENT_POOL_OFFERED,
+            A.TALENT_POOL_JOINED,
+            A.DATA_DELETED,
+        )
+    )
+}
+_LAST: Final = len(_TIE_RANK)
 
 
 def _stay(state: str, activities: Iterable[str]) -> dict[str, str]:

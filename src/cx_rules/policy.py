@@ -137,7 +137,7 @@ class Policy:
         UTF-8 (naming the line and byte) or is not TOML, and for a value that is not valid.
         """
         # Imported here: the readers (cx_rules.io) are not needed to build a policy in Python.
-        from .io.mapping import load_toml
+        from ._toml import load_toml
 
         path = Path(path)
         data = load_toml(path, "policy")

@@ -52,6 +52,8 @@ class Option(Generic[T]):
     ) -> None:
         if of is not None and of not in _NAMES:
             raise ValueError(f"Option of: expected one of {', '.join(_NAMES)}, got {of!r}")
+        if of is not None and not isinstance(default, tuple):
+            raise ValueError(f"Option of={of!r} needs a tuple of names as its default")
         self.default = default
         self.doc = doc
         self.minimum = minimum

@@ -246,7 +246,7 @@ class Step:
         ``missing`` names an attribute whose absence is why the rule could not judge yet: an
         obligation with it expires as ``unknown`` instead of ``violated``.
         """
-        if due.__class__ is not datetime or due.tzinfo is None:
+        if due.__class__ is not datetime or due.utcoffset() is None:
             _not_aware(due)
         self.cancel(key)
         obligation = Obligation(

@@ -193,8 +193,19 @@ LIMIT_MESSAGE = "a cell longer than 131072 characters; expected cells of at most
         '"' + "x" * 140_000 + '"',  # quoted, on one line
         '"' + "x" * 140_000 + '\nc9,withdrawn,2026-03-09T09:30:00+01:00,""injected""\nend"',
         '"start\n' + "a line of the cell\n" * 8_000 + 'end"',  # over the limit lines later
+        'a 27" screen ' + "x" * 140_000,  # a quote inside an unquoted cell is just a character
+        '"a ""27"" screen ' + "x" * 140_000 + '"',  # doubled quotes inside a quoted cell
+        "x" * 140_000 + ',a 27" screen',  # in the next, unquoted, cell: ordinary too
     ],
-    ids=["unquoted", "quoted", "quoted-then-lines", "many-lines"],
+    ids=[
+        "unquoted",
+        "quoted",
+        "quoted-then-lines",
+        "many-lines",
+        "stray-quote",
+        "doubled-quotes",
+        "quote-in-next-cell",
+    ],
 )
 def test_a_cell_over_the_limit_is_an_error_for_its_row_and_the_next_row_is_read(tmp_path, cell):
     path = _write(

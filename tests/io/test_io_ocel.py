@@ -133,3 +133,14 @@ def test_a_file_that_is_not_ocel_raises(tmp_path, text, message):
     with pytest.raises(LogError) as info:
         list(read_path(path))
     assert f"{path}{message}" == str(info.value)
+
+
+def test_a_text_stream_that_is_not_utf8_is_a_log_error() -> None:
+    import io
+
+    stream = io.TextIOWrapper(io.BytesIO(b'{"ocel:events": "\xff"}'), encoding="utf-8")
+    with pytest.raises(LogError) as info:
+        list(read_ocel(stream, name="export.jsonocel"))
+    assert str(info.value) == (
+        "export.jsonocel: not UTF-8 text (invalid start byte); expected a UTF-8 encoded OCEL log"
+    )

@@ -183,29 +183,54 @@ def _rows(
                 # The reader drops the rest of the line it stopped in: when that ends inside
                 # a quoted cell, the row goes on, and its next lines are not rows.
                 inside = rows.line_num - before > 1
-                skipped += _skip_quoted(lines, inside)
+                skipped += _skip_quoted(lines, inside, delimiter)
             yield start, InputError(name, start, message)
         else:
             yield start, row
         end = rows.line_num + skipped + 1
 
 
-def _skip_quoted(lines: _Lines, inside: bool) -> int:
+def _skip_quoted(lines: _Lines, inside: bool, delimiter: str) -> int:
     """Pass over the rest of a row that :func:`csv.reader` stopped reading in its last line
     (``lines.last``) and return how many lines that takes.
 
     ``inside`` says whether that line began inside a quoted cell (a row goes on to a new
-    line only inside one); every quote opens or closes one (a doubled quote does both).
+    line only inside one).  The line is read as the reader reads it: a quote opens a quoted
+    cell only at the start of a cell, and inside one a doubled quote is a quote and a single
+    one closes it; elsewhere a quote is an ordinary character.
     """
-    inside ^= lines.last.count('"') % 2 == 1
+    inside = _ends_inside(lines.last, inside, delimiter)
     count = 0
     while inside:
         line = next(lines, None)
         if line is None:
             break
         count += 1
-        inside ^= line.count('"') % 2 == 1
+        inside = _ends_inside(line, True, delimiter)
     return count
+
+
+def _ends_inside(line: str, inside: bool, delimiter: str) -> bool:
+    """Whether ``line``, begun inside a quoted cell or not, ends inside one."""
+    if '"' not in line:
+        return inside  # the usual case: no quote changes anything
+    start = not inside  # at the start of a cell
+    quote = False  # a quote just seen inside a quoted cell: it closes the cell or doubles
+    for char in line:
+        if inside:
+            if quote:
+                quote = False
+                if char == '"':
+                    continue  # a doubled quote, still inside
+                inside = False
+                start = char == delimiter
+            elif char == '"':
+                quote = True
+        elif start and char == '"':
+            inside, start = True, False
+        else:
+            start = char == delimiter
+    return inside and not quote
 
 
 def _header(line: str, name: str, mapping: LogMapping) -> tuple[str, list[str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -10,13 +9,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from .._toml import load_toml
 from ..events import is_missing
 from ..exceptions import InvalidEvent, PolicyError
 
 if TYPE_CHECKING:
     from ..policy import Policy
 
-__all__ = ["MAX_NESTING", "STANDARD_COLUMNS", "LogMapping", "check_nesting", "load_toml"]
+__all__ = ["MAX_NESTING", "STANDARD_COLUMNS", "LogMapping", "check_nesting"]
 
 #: The process-mining (XES / pm4py) names every reader understands without a mapping.
 STANDARD_COLUMNS: Final[Mapping[str, str]] = MappingProxyType(
@@ -156,30 +156,6 @@ class LogMapping:
                 if is_missing(result.get(key)):
                     result[key] = value
         return result
-
-
-def load_toml(path: Path, what: str) -> dict[str, Any]:
-    """The table of the TOML file at ``path`` (a ``what``: policy, mapping).
-
-    Raises :class:`~cx_rules.PolicyError` naming the file when it cannot be read, when it is
-    not TOML, and when it is not UTF-8 (naming the line and byte of the first bad byte).
-    """
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise PolicyError(f"{path}: cannot read the {what}: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"{path}: not valid TOML: {exc}") from None
-    except UnicodeDecodeError as exc:
-        # tomllib decodes the whole file at once: the error holds every byte of it.
-        raw = bytes(exc.object)
-        line = raw.count(b"\n", 0, exc.start) + 1
-        byte = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise PolicyError(
-            f"{path}:{line}: not UTF-8 text (byte {byte}: {exc.reason}); expected a "
-            "UTF-8 encoded TOML file"
-        ) from None
 
 
 def check_nesting(record: Mapping[str, Any]) -> None:

@@ -58,7 +58,7 @@ def read_ocel(
         label = name or str(source)
         return LogStream(_from_path(Path(source), label, mapping, default_tz, places), label)
     label = name or str(getattr(source, "name", "<stream>"))
-    return LogStream(_read(source, label, mapping, default_tz, places), label)
+    return LogStream(_from_stream(source, label, mapping, default_tz, places), label)
 
 
 def detect_version(data: object) -> str:
@@ -70,6 +70,22 @@ def detect_version(data: object) -> str:
     if "events" in data and "objects" in data:
         return "2.0"
     return ""
+
+
+def _from_stream(
+    handle: IO[str],
+    name: str,
+    mapping: LogMapping | None,
+    default_tz: tzinfo | None,
+    places: bool,
+) -> Iterator[Record | Skip | Place]:
+    # A text stream of the caller's: nothing names the place of a byte that is not UTF-8.
+    try:
+        yield from _read(handle, name, mapping, default_tz, places)
+    except UnicodeDecodeError as exc:
+        raise LogError(
+            f"{name}: not UTF-8 text ({exc.reason}); expected a UTF-8 encoded OCEL log"
+        ) from None
 
 
 def _from_path(
