@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from operator import attrgetter
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, cast
 
 import attrs
 import pluggy
@@ -691,19 +691,17 @@ class Engine:
                     saved = step._obligations
                     withdrawn = step._dropped
                     step._shared = True
-                    began = 0.0 if budget is None else self._clock()
                     try:
-                        returned = on_event(step)
+                        returned = on_event(step) if budget is None else self._timed(on_event, step)
                     except Exception as exc:
-                        failure: str | None = f"raised {type(exc).__name__}"
+                        failure = f"raised {type(exc).__name__}"
                     else:
-                        failure = None if returned is None else f"returned {_a(returned)}"
-                    if budget is not None and self._clock() - began > budget:
-                        self._overran({code: 1})
-                    if failure is not None:
-                        if passes is not None:
-                            del passes[passed:]
-                        self._failed(entry, step, findings, mark, saved, withdrawn, failure)
+                        if returned is None:
+                            continue
+                        failure = f"returned {_a(returned)}"
+                    if passes is not None:
+                        del passes[passed:]
+                    self._failed(entry, step, findings, mark, saved, withdrawn, failure)
                 changed = step._obligations
                 obligations = (
                     case.obligations if changed is None else tuple(sorted(changed, key=_by_due))
@@ -738,6 +736,17 @@ class Engine:
         if clock is None or timestamp > clock:
             clock = timestamp
         return Case(case.case_id, new_state, events, obligations, clock), expired, findings
+
+    def _timed(self, on_event: Callable[[Step], object], step: Step) -> object:
+        # A rule's call under the time budget: counted in overruns when slow, even when it
+        # raises.
+        clock = self._clock
+        began = clock()
+        try:
+            return on_event(step)
+        finally:
+            if clock() - began > cast(float, self.rule_budget):
+                self._overran({step._code: 1})
 
     def _failed(
         self,

@@ -15,6 +15,7 @@ __all__ = [
     "COMPRESSED",
     "MAX_DOCUMENT",
     "MAX_LINE",
+    "Bounded",
     "Readable",
     "gzip_hint",
     "is_compressed",
@@ -34,6 +35,9 @@ MAX_LINE: Final = 64 * 2**20
 
 #: The largest document read whole (an OCEL log), in characters (1 Gi).
 MAX_DOCUMENT: Final = 2**30
+
+# What a line is read up to: one character more than it may have, to tell when it has more.
+_LINE_LIMIT: Final = MAX_LINE + 1
 
 _GZIP_MAGIC: Final = b"\x1f\x8b"
 
@@ -71,43 +75,54 @@ def open_text(path: Path, name: str) -> Iterator[IO[str]]:
         raise LogError(f"{name}: cannot read the log: {exc.strerror}") from None
     with handle:
         try:
-            yield cast("IO[str]", _Bounded(handle, name))
+            yield cast("IO[str]", Bounded(handle, name))
         except UnicodeDecodeError as exc:
             raise LogError(_not_utf8(path, name, compressed, exc.reason)) from None
         except (OSError, EOFError, zlib.error) as exc:
             raise read_error(name, exc) from None
 
 
-class _Bounded:
+class Bounded:
     """A text file whose lines and whole reads stop at :data:`MAX_LINE` and
     :data:`MAX_DOCUMENT`: memory stays bounded whatever the file holds."""
 
     def __init__(self, inner: IO[str], name: str) -> None:
         self._inner = inner
+        self._readline = inner.readline
         self._name = name
         self._lines = 0
         self.name = name
+        #: The line iteration gave last (the CSV reader needs it after an error).
+        self.last = ""
 
-    def __iter__(self) -> _Bounded:
+    def __iter__(self) -> Bounded:
         return self
 
     def __next__(self) -> str:
-        line = self.readline()
+        # readline's work, inline: this runs for every line of every log.
+        line = self._readline(_LINE_LIMIT)
         if not line:
             raise StopIteration
+        self._lines += 1
+        if len(line) > MAX_LINE:
+            self._too_long()
+        self.last = line
         return line
 
     def readline(self, size: int = -1) -> str:
-        limit = MAX_LINE + 1 if size < 0 else min(size, MAX_LINE + 1)
-        line = self._inner.readline(limit)
+        limit = _LINE_LIMIT if size < 0 else min(size, _LINE_LIMIT)
+        line = self._readline(limit)
         if line:
             self._lines += 1
         if len(line) > MAX_LINE:
-            raise LogError(
-                f"{self._name}:{self._lines}: a line longer than {MAX_LINE // 2**20} Mi "
-                "characters; expected one record per line (is this the right file?)"
-            )
+            self._too_long()
         return line
+
+    def _too_long(self) -> None:
+        raise LogError(
+            f"{self._name}:{self._lines}: a line longer than {MAX_LINE // 2**20} Mi "
+            "characters; expected one record per line (is this the right file?)"
+        )
 
     def read(self, size: int = -1) -> str:
         limit = MAX_DOCUMENT + 1 if size < 0 else min(size, MAX_DOCUMENT + 1)

@@ -10,7 +10,7 @@ from typing import IO, Final
 
 from ..exceptions import InvalidEvent
 from ._build import build_event, build_plain, build_share, plain
-from ._files import open_text
+from ._files import Bounded, open_text
 from .mapping import STANDARD_COLUMNS, LogMapping
 from .records import InputError, LogError, Record
 from .stream import FOREIGN, OUTLINES, PARTITION, PLACES, LogStream, Part, Place, Skip
@@ -158,7 +158,8 @@ def _rows(
     handle: IO[str], delimiter: str, name: str
 ) -> Iterator[tuple[int, list[str] | InputError]]:
     """Each row with the physical line it starts on (the header is line 1)."""
-    lines = _Lines(handle)
+    # A file of open_text keeps its last line itself; any other stream is wrapped to.
+    lines = handle if isinstance(handle, Bounded) else _Lines(handle)
     rows = csv.reader(lines, delimiter=delimiter, strict=True)
     # line_num counts the lines the reader has consumed, so a row starts one line after the
     # previous row ended; that keeps numbers right when a quoted cell spans lines.  Lines
@@ -190,7 +191,7 @@ def _rows(
         end = rows.line_num + skipped + 1
 
 
-def _skip_quoted(lines: _Lines, inside: bool, delimiter: str) -> int:
+def _skip_quoted(lines: _Lines | Bounded, inside: bool, delimiter: str) -> int:
     """Pass over the rest of a row that :func:`csv.reader` stopped reading in its last line
     (``lines.last``) and return how many lines that takes.
 
