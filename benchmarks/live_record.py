@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from importlib.metadata import version
 from zoneinfo import ZoneInfo
 
-from cx_rules import Case, Engine, Event, Policy
+from cx_rules import EVERY_ACTIVITY, Case, Engine, Event, Policy
 from cx_rules.plugins import plugin_manager
 from cx_rules.rules.process import IllegalTransition, RuleError
 
@@ -75,7 +75,12 @@ def _cx_rules(calls: int) -> dict[str, Callable[[], object]]:
     rules = len(everything.rules)
 
     def subscribed(activity: str) -> int:
-        return sum(1 for r in everything.rules.values() if activity in r.subscriptions())
+        # As the engine dispatches: EVERY_ACTIVITY ("*") stands for every activity.
+        return sum(
+            1
+            for r in everything.rules.values()
+            if activity in r.subscriptions() or EVERY_ACTIVITY in r.subscriptions()
+        )
 
     # Cases are immutable, so recording on the same case again and again measures the same
     # step every time, but for the moment.
