@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from multiprocessing.connection import Connection
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from typing import Any, Final, TypeAlias
 
 import attrs
@@ -65,7 +65,6 @@ Progress: TypeAlias = Callable[[str, int, int], None]
 
 _PROGRESS_EVERY: Final = 8192
 _ITERABLE: Final = "<input>"
-_timestamp: Final = attrgetter("timestamp")
 
 
 class SourceChanged(CxRulesError, RuntimeError):
@@ -456,10 +455,7 @@ class _Share:
                 events = [events[i] for i in settled]
             origins = [origins[i] for i in order]
         elif len(events) > 1:
-            events.sort(key=_timestamp)
-            settled = engine.model._settle(events)
-            if settled is not None:
-                events = [events[i] for i in settled]
+            events = engine.model.in_order(events)
         if collector.counts_only:
             # The same checks as below, with passes and pending checks counted, not built.
             try:

@@ -128,7 +128,7 @@ class ProcessModel:
         at one moment keep their order.
         """
         ordered = sorted(events, key=_timestamp)
-        order = self._settle(ordered, self.initial if state is None else state)
+        order = self._settle(ordered, state)
         return ordered if order is None else [ordered[i] for i in order]
 
     def _settle(self, ordered: Sequence[Event], state: str | None = None) -> list[int] | None:
@@ -215,7 +215,6 @@ _AFTER_CLOSE: Final = (
 
 
 _timestamp: Final = attrgetter("timestamp")
-#: Where each canonical activity comes among events at one moment.
 #: Where each canonical activity comes among a case's events at one moment: the process
 #: order, with the decision before what answers it (feedback given with a rejection is
 #: feedback on it).

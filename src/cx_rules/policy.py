@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from ._toml import load_toml
 from .calendar import WEEKDAYS, BusinessCalendar
 from .exceptions import PolicyError
 from .findings import Severity
@@ -136,9 +137,6 @@ class Policy:
         :class:`~cx_rules.PolicyError` naming the file for a file that cannot be read, is not
         UTF-8 (naming the line and byte) or is not TOML, and for a value that is not valid.
         """
-        # Imported here: the readers (cx_rules.io) are not needed to build a policy in Python.
-        from ._toml import load_toml
-
         path = Path(path)
         data = load_toml(path, "policy")
         if path.name == "pyproject.toml":

@@ -111,6 +111,10 @@ class Place(NamedTuple):
 PLACES: Final[ContextVar[bool]] = ContextVar("cx_rules_places", default=False)
 
 
+# What a reader yields besides records, and LogStream keeps to itself.
+_NOT_RECORDS: Final = (Skip, Place)
+
+
 class LogStream(Iterator[Record]):
     """An iterator of records (events and input errors) that also counts what it skipped.
 
@@ -140,11 +144,11 @@ class LogStream(Iterator[Record]):
 
     def __next__(self) -> Record:
         for item in self._items:
-            if isinstance(item, Skip):
-                self._skipped[item.reason] += 1
-                continue
-            if isinstance(item, Place):
-                self.place = item
+            if isinstance(item, _NOT_RECORDS):  # one check for the usual record
+                if isinstance(item, Skip):
+                    self._skipped[item.reason] += 1
+                else:
+                    self.place = item
                 continue
             return item
         raise StopIteration
