@@ -76,7 +76,8 @@ def test_every_rule_passes_and_fails_somewhere():
         (r.code, o) for r in REPORT.rules for o in ("passed", "violated") if getattr(r.tally, o)
     )
     for code in INFOS:
-        if code in ("CX000", "CX002"):
+        # CX003 is live-only: an audit counts unknown activities as unmapped instead.
+        if code in ("CX000", "CX002", "CX003"):
             continue
         assert (code, "passed") in tally, code
         assert (code, "violated") in tally, code

@@ -21,7 +21,7 @@ def test_naive_timestamp_is_an_error_that_says_so():
         Event("c1", "rejected", "2026-03-02T09:30:00")
     assert str(info.value) == (
         "timestamp: 2026-03-02T09:30:00 has no time zone; give an offset "
-        "(2026-03-02T09:30:00+01:00) or set a default timezone in the policy"
+        "(2026-03-02T09:30:00+01:00) or set assume_timezone in the policy"
     )
     assert isinstance(info.value, ValueError)
 

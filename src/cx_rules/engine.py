@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import threading
 import time
 from bisect import bisect_right
@@ -27,6 +28,7 @@ from .exceptions import (
     PolicyError,
     PolicyViolation,
     TransitionNotAllowed,
+    UnknownActivity,
 )
 from .findings import Finding, Outcome, Severity
 from .model import ProcessModel, default_model
@@ -49,6 +51,12 @@ __all__ = ["Engine", "Recorded"]
 
 _RULE_ERROR: Final = "CX000"
 _ILLEGAL: Final = "CX001"
+_UNKNOWN: Final = "CX003"
+#: Rules that always run, whatever the policy selects: a failed rule and an event nobody
+#: understands must never pass unseen.
+_ALWAYS: Final = frozenset({_RULE_ERROR, _UNKNOWN})
+#: The findings of events the engine refuses (they are not kept on the case).
+_REFUSALS: Final = frozenset({_ILLEGAL, _UNKNOWN})
 _CHANNELS: Final = frozenset(Channel)
 _VIOLATED: Final = Outcome.VIOLATED
 _PASSED: Final = Outcome.PASSED
@@ -176,8 +184,16 @@ class Engine:
     hook.
 
     ``strict=True`` raises :class:`~cx_rules.TransitionNotAllowed` for an event the state does
-    not allow and :class:`~cx_rules.InvalidEvent` for an unknown channel; otherwise (the audit
-    mode) the first becomes a ``CX001`` finding and the second is kept as given.
+    not allow, :class:`~cx_rules.UnknownActivity` (a ``TransitionNotAllowed`` too) for an
+    activity the model does not know and :class:`~cx_rules.InvalidEvent` for an unknown
+    channel; otherwise (the audit mode) the first becomes a ``CX001`` finding, the second a
+    ``CX003`` finding (``CX000`` and ``CX003`` always run, whatever the policy selects), and
+    neither event is kept on the case; the third is kept as given.
+
+    Every rule's subscriptions must be activities of the model: a rule for an activity the
+    model does not know could never run, so building the engine raises
+    :class:`~cx_rules.PluginError` naming the rule, the activity and the
+    ``cx_rules_process_model`` hook that adds activities to the model.
 
     ``guard=False`` ignores the policy's ``enforce`` list: nothing is blocked.  An audit of
     past events, which judges rather than prevents, uses it to share the policy file of a live
@@ -247,7 +263,7 @@ class Engine:
                 )
         entries: dict[str, _Entry] = {}
         for code, info in infos.items():
-            if not self.policy.selects(code) and code != _RULE_ERROR:
+            if not self.policy.selects(code) and code not in _ALWAYS:
                 continue
             try:
                 rule = info.rule(**self.policy.options_for(code))
@@ -266,10 +282,12 @@ class Engine:
         self._severity = {code: e.severity for code, e in entries.items()}
         self._enforced: frozenset[str] = self._check_enforce(entries) if guard else frozenset()
         dispatch: dict[str, list[_Entry]] = {}
+        known = self.model.activities
         for entry in entries.values():
             wanted = self._subscriptions(entry)
             if EVERY_ACTIVITY in wanted:
-                wanted = (wanted - {EVERY_ACTIVITY}) | self.model.activities
+                wanted = (wanted - {EVERY_ACTIVITY}) | known
+            self._check_subscriptions(entry, wanted, known, given_model=model is not None)
             for activity in sorted(wanted):
                 dispatch.setdefault(activity, []).append(entry)
         self._dispatch: dict[str, tuple[_Dispatched, ...]] = {
@@ -281,6 +299,7 @@ class Engine:
             state: dict(targets) for state, targets in self.model.transitions.items()
         }
         self._illegal = entries.get(_ILLEGAL)
+        self._known = known
         self._missing_as_violation = self.policy.missing_evidence == "violation"
         self._insert = self.policy.out_of_order == "insert"
 
@@ -298,6 +317,26 @@ class Engine:
                 "subscriptions() must give activity names (strings)"
             )
         return wanted
+
+    def _check_subscriptions(
+        self, entry: _Entry, wanted: frozenset[str], known: frozenset[str], *, given_model: bool
+    ) -> None:
+        # A rule for an activity the model lacks would never run, and in an audit its events
+        # would only be counted as unmapped: refuse to build instead.
+        for activity in sorted(wanted - known):
+            close = difflib.get_close_matches(activity, sorted(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            fix = (
+                "add it to the model given to the engine (ProcessModel.extend)"
+                if given_model
+                else "a plugin adds it by implementing the cx_rules_process_model hook "
+                "(see the plugin guide)"
+            )
+            raise PluginError(
+                f"rule {entry.code} {entry.rule.name} of plugin {entry.plugin!r} subscribes "
+                f"to {activity!r}, which the process model {self.model.name!r} does not "
+                f"know{hint}: {fix}"
+            )
 
     def _check_names(self, rule: Rule, info: RuleInfo) -> None:
         # Options the policy sets that name activities or states must name the model's own:
@@ -430,12 +469,12 @@ class Engine:
                 if event not in result.case.events:
                     # Inserted and refused: the next rebuild would not find its CX001 either.
                     refused += (
-                        f for f in result.findings if f.code == _ILLEGAL and f.evidence == (event,)
+                        f for f in result.findings if f.code in _REFUSALS and f.evidence == (event,)
                     )
             else:
                 findings.extend(result.findings)
                 if result.case.events is case.events and not result.duplicate:
-                    refused += (f for f in result.findings if f.code == _ILLEGAL)
+                    refused += (f for f in result.findings if f.code in _REFUSALS)
             case = result.case
         if case is None:
             raise ValueError("replay needs at least one event or a case")
@@ -642,9 +681,18 @@ class Engine:
         at = self._comparable(timestamp)
         dropped: list[Obligation] | None = None
         if target is None:
-            if self.strict:
+            if event.activity not in self._known:
+                # Not an illegal step but an event nobody understands: always reported, never
+                # kept (the model cannot say where it leads).
+                suggestions = tuple(
+                    difflib.get_close_matches(event.activity, sorted(self._known), n=3)
+                )
+                if self.strict:
+                    raise UnknownActivity(event, state, self.model.allowed(state), suggestions)
+                findings.append(self._unknown_finding(case, event, suggestions))
+            elif self.strict:
                 raise TransitionNotAllowed(event, state, self.model.allowed(state))
-            if illegal is not None:
+            elif illegal is not None:
                 findings.append(self._illegal_finding(case, event, illegal.severity))
             obligations = case.obligations
             new_state = state
@@ -778,6 +826,23 @@ class Engine:
                 at=event.timestamp,
                 evidence=(event,),
             )
+        )
+
+    def _unknown_finding(self, case: Case, event: Event, suggestions: Sequence[str]) -> Finding:
+        hint = f"did you mean {' or '.join(map(repr, suggestions))}? " if suggestions else ""
+        return Finding(
+            case_id=case.case_id,
+            code=_UNKNOWN,
+            outcome=Outcome.VIOLATED,
+            severity=self._severity.get(_UNKNOWN, Severity.ERROR),
+            message=(
+                f"unknown activity {event.activity!r} at {event.timestamp.isoformat()}: the "
+                f"process model {self.model.name!r} does not know it ({hint}a plugin adds "
+                f"activities with the cx_rules_process_model hook); the event is not "
+                f"recorded and the case stays {case.state!r}"
+            ),
+            at=event.timestamp,
+            evidence=(event,),
         )
 
     def _illegal_finding(self, case: Case, event: Event, severity: Severity) -> Finding:

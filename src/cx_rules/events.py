@@ -115,13 +115,24 @@ def parse_timestamp(value: str | datetime, *, where: str = "timestamp") -> datet
     if value.tzinfo is None or value.utcoffset() is None:
         raise NaiveTimestamp(
             f"{where}: {value.isoformat()} has no time zone; give an offset "
-            "(2026-03-02T09:30:00+01:00) or set a default timezone in the policy"
+            "(2026-03-02T09:30:00+01:00) or set assume_timezone in the policy"
         )
     return value
 
 
 def _timestamp(value: str | datetime) -> datetime:
-    return parse_timestamp(value)
+    try:
+        return parse_timestamp(value)
+    except NaiveTimestamp as exc:
+        # Built in Python, an event has no policy to take a zone from: say so, rather than
+        # send the caller to an assume_timezone that only the readers apply.
+        naive = value.isoformat() if isinstance(value, datetime) else repr(value)
+        raise NaiveTimestamp(
+            f"timestamp: {naive} has no time zone; an Event needs an aware timestamp (give "
+            "an offset, 2026-03-02T09:30:00+01:00, or a tzinfo). The policy's "
+            "assume_timezone applies to logs cx-rules reads (audit, read_path, "
+            "read_dataframe), not to events built in Python"
+        ) from exc
 
 
 def _attributes(value: Mapping[str, Any] | None) -> Mapping[str, Any]:

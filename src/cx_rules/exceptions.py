@@ -30,6 +30,7 @@ __all__ = [
     "PolicyViolation",
     "ProcessModelError",
     "TransitionNotAllowed",
+    "UnknownActivity",
 ]
 
 
@@ -83,6 +84,29 @@ class TransitionNotAllowed(CxRulesError, ValueError):
         super().__init__(
             f"{event.activity!r} is not allowed in state {state!r} of case {event.case_id!r} "
             f"(event at {event.timestamp.isoformat()}); allowed: {', '.join(self.allowed) or 'none'}"
+        )
+
+
+class UnknownActivity(TransitionNotAllowed):
+    """An event's activity is not one the process model knows (a misspelling, or a stage a
+    plugin's model was meant to add).
+
+    A :class:`TransitionNotAllowed` too, with :attr:`suggestions`: the model's activities
+    closest in spelling (at most three, best first; empty when none is close).
+    """
+
+    def __init__(
+        self, event: Event, state: str, allowed: Sequence[str], suggestions: Sequence[str] = ()
+    ) -> None:
+        super().__init__(event, state, allowed)
+        self.suggestions = tuple(suggestions)
+        hint = f"did you mean {' or '.join(map(repr, self.suggestions))}? " if suggestions else ""
+        # Replace the message TransitionNotAllowed wrote: "not allowed in state" would send
+        # the reader to the wrong place.
+        self.args = (
+            f"case {event.case_id!r}: unknown activity {event.activity!r} at "
+            f"{event.timestamp.isoformat()}: the process model does not know it ({hint}a "
+            "plugin adds activities with the cx_rules_process_model hook)",
         )
 
 

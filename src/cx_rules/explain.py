@@ -51,7 +51,8 @@ def rule_markdown(info: RuleInfo, *, heading: str = "#") -> str:
             default = json.dumps(
                 list(spec.default) if isinstance(spec.default, tuple) else spec.default
             )
-            rows.append(f"| `{name}` | {spec.kind} | `{default}` | {spec.doc} |")
+            kind = f"{spec.kind}, {spec.range}" if spec.range else spec.kind
+            rows.append(f"| `{name}` | {kind} | `{default}` | {spec.doc} |")
         parts.append("\n".join(rows) + "\n")
         parts.append(
             f"Set them in the policy under `[rules.{rule.code}]`, with `severity` to change "

@@ -292,7 +292,7 @@ def _build_default() -> ProcessModel:
             ),
             "interviewing": interviewing,
             "offer": offer,
-            "hired": _stay("hired", (a for a in _AFTER_CLOSE if a != A.DATA_DELETED)),
+            "hired": _stay("hired", _AFTER_CLOSE),
             "rejected": _stay("rejected", _AFTER_CLOSE),
             "withdrawn": _stay("withdrawn", _AFTER_CLOSE),
             "declined": _stay("declined", _AFTER_CLOSE),
@@ -310,6 +310,9 @@ def default_model() -> ProcessModel:
     ``offer`` -> ``hired``; any open state -> ``rejected`` or ``withdrawn``; ``offer`` ->
     ``declined``.  ``hired``, ``rejected``, ``withdrawn`` and ``declined`` are terminal.
     Messages, questions, feedback, thanks and the talent pool are allowed in every open state
-    and after closing; ``data_deleted`` closes an open case as withdrawn.
+    and after closing.  ``data_deleted`` is allowed in every state but ``new``: deleting a
+    candidate's data is never a process failure.  On a closed case (hired included) it keeps
+    the state; on an open case it closes the case as ``withdrawn``, because a candidate whose
+    data is gone can no longer be in the process (an erasure request ends the application).
     """
     return _DEFAULT

@@ -35,7 +35,11 @@ class Option(Generic[T]):
                 due = step.business_days(self.business_days)
 
     The type is the default's: ``bool``, ``int``, ``float``, ``str`` or a tuple of strings.
-    Numbers are at least ``minimum`` (0 unless given); ``choices`` limits strings.  ``of``
+    Numbers are at least ``minimum`` (0 unless given) and at most ``maximum`` (no bound
+    unless given: give one, since a deadline of a hundred million business days is a typo
+    that would cost every event seconds): ``Option(9, "...", minimum=0, maximum=23)`` for an
+    hour of the day.  A policy value out of range is a :class:`~cx_rules.PolicyError` naming
+    the rule, the key and the range.  ``choices`` limits strings.  ``of``
     says that the strings name ``"activities"`` or ``"states"`` of the process model: the
     engine then refuses a policy value the model does not know (a typo would otherwise make
     the rule silently never apply).
@@ -47,6 +51,7 @@ class Option(Generic[T]):
         doc: str,
         *,
         minimum: float | None = 0,
+        maximum: float | None = None,
         choices: Sequence[str] | None = None,
         of: str | None = None,
     ) -> None:
@@ -56,7 +61,10 @@ class Option(Generic[T]):
             raise ValueError(f"Option of={of!r} needs a tuple of names as its default")
         self.default = default
         self.doc = doc
+        if minimum is not None and maximum is not None and maximum < minimum:
+            raise ValueError(f"Option maximum {maximum!r} is below its minimum {minimum!r}")
         self.minimum = minimum
+        self.maximum = maximum
         self.choices = tuple(choices) if choices is not None else None
         self.of = of
         self.name = ""
@@ -79,6 +87,19 @@ class Option(Generic[T]):
     def kind(self) -> str:
         """The option's type as a policy author reads it (``integer``, ``list of strings``)."""
         return _kind_name(self.default)
+
+    @property
+    def range(self) -> str:
+        """The numbers allowed, as a policy author reads them (``0 to 23``, ``at least 1``);
+        empty for an option that is not a number or has no bound."""
+        if isinstance(self.default, bool) or not isinstance(self.default, int | float):
+            return ""
+        low, high = self.minimum, self.maximum
+        if low is not None and high is not None:
+            return f"{low:g} to {high:g}"
+        if low is not None:
+            return f"at least {low:g}"
+        return "" if high is None else f"at most {high:g}"
 
     def validate(self, value: object, where: str) -> T:
         """Return ``value`` converted to the option's type, or raise :class:`PolicyError`."""
@@ -105,12 +126,22 @@ class Option(Generic[T]):
         if not ok:
             raise PolicyError(f"{where}: expected {expected}, got {value!r}")
         if (
-            self.minimum is not None
-            and isinstance(result, int | float)
+            isinstance(result, int | float)
             and not isinstance(result, bool)
-            and result < self.minimum
+            and (
+                (self.minimum is not None and result < self.minimum)
+                or (self.maximum is not None and result > self.maximum)
+            )
         ):
-            raise PolicyError(f"{where}: expected a number >= {self.minimum:g}, got {value!r}")
+            low, high = self.minimum, self.maximum
+            bounds = (
+                f"from {low:g} to {high:g}"
+                if low is not None and high is not None
+                else f"of at least {low:g}"
+                if low is not None
+                else f"of at most {high:g}"
+            )
+            raise PolicyError(f"{where}: expected {self.kind} {bounds}, got {value!r}")
         if self.choices is not None:
             items = result if isinstance(result, tuple) else (result,)
             for item in items:

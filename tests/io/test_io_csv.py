@@ -94,7 +94,7 @@ def test_bad_rows_are_errors_and_the_stream_goes_on(tmp_path):
             name,
             2,
             "timestamp: 2026-03-02T09:30:00 has no time zone; give an offset "
-            "(2026-03-02T09:30:00+01:00) or set a default timezone in the policy",
+            "(2026-03-02T09:30:00+01:00) or set assume_timezone in the policy",
         ),
         InputError(name, 3, "attribute 'consent': expected true or false, got 'maybe'"),
         InputError(name, 4, "not a valid CSV row (',' expected after '\"')"),

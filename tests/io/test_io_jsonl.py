@@ -63,7 +63,7 @@ def test_each_bad_line_is_an_error_with_its_line_and_the_stream_goes_on(tmp_path
             name,
             4,
             "timestamp: 2026-03-02T09:30:00 has no time zone; give an offset "
-            "(2026-03-02T09:30:00+01:00) or set a default timezone in the policy",
+            "(2026-03-02T09:30:00+01:00) or set assume_timezone in the policy",
         ),
         InputError(name, 5, "attribute 'delay_minutes': expected a whole number, got 'soon'"),
         Event("c1", "rejected", datetime(2026, 3, 2, 9, 30, tzinfo=UTC)),

@@ -16,7 +16,7 @@ SUBMITTED = datetime(2026, 3, 2, 9, 30, tzinfo=timezone(timedelta(hours=1)))
 REJECTED = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
 NAIVE = (
     "timestamp: 2026-03-09T10:00:00 has no time zone; give an offset "
-    "(2026-03-02T09:30:00+01:00) or set a default timezone in the policy"
+    "(2026-03-02T09:30:00+01:00) or set assume_timezone in the policy"
 )
 
 

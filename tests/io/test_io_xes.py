@@ -109,7 +109,7 @@ def test_bad_events_are_errors_naming_trace_and_event(tmp_path):
             name,
             4,
             "event attribute 'time:timestamp' (date): 2026-03-02T09:30:00 has no time zone; "
-            "give an offset (2026-03-02T09:30:00+01:00) or set a default timezone in the policy",
+            "give an offset (2026-03-02T09:30:00+01:00) or set assume_timezone in the policy",
             where(1),
         ),
         InputError(

@@ -94,7 +94,7 @@ class PersonalRejection(Rule):
     )
 
     min_interviews = Option(
-        1, "interviews held before a rejection must be given in person", minimum=1
+        1, "interviews held before a rejection must be given in person", minimum=1, maximum=50
     )
     personal_channels: Option[tuple[str, ...]] = Option(
         _PERSONAL, "channels that count as a personal rejection"
@@ -156,7 +156,7 @@ class QuestionsAnswered(Rule):
         '{"case_id": "c1", "activity": "question_answered", "timestamp": "2026-03-12T11:00:00+01:00", "channel": "email", "question_id": "q1"}',
     )
 
-    business_days = Option(2, "business days allowed to answer a question")
+    business_days = Option(2, "business days allowed to answer a question", maximum=260)
     cancelled_by: Option[tuple[str, ...]] = Option(
         (A.DATA_DELETED.value,),
         "activities after which open questions are no longer owed",
@@ -239,7 +239,7 @@ class NoGhosting(Rule):
         '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-27T14:00:00+01:00", "channel": "email", "reason": "the role was filled internally"}',
     )
 
-    days = Option(14, "calendar days a candidate may go without contact", minimum=1)
+    days = Option(14, "calendar days a candidate may go without contact", minimum=1, maximum=366)
     contacts: Option[tuple[str, ...]] = Option(
         (
             A.APPLICATION_ACKNOWLEDGED.value,
@@ -317,7 +317,7 @@ class SingleRejection(Rule):
         '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-16T09:00:00+01:00", "channel": "email", "reason": "budget withdrawn"}',
     )
 
-    max_rejections = Option(1, "rejections allowed per case", minimum=1)
+    max_rejections = Option(1, "rejections allowed per case", minimum=1, maximum=100)
     offer_states: Option[tuple[str, ...]] = Option(
         ("offer",),
         "states in which the candidate holds an outstanding offer",

@@ -53,7 +53,9 @@ class AcknowledgeApplication(Rule):
         '{"case_id": "c1", "activity": "application_acknowledged", "timestamp": "2026-03-11T09:00:00+01:00", "channel": "email"}',
     )
 
-    business_days = Option(2, "business days allowed between application and acknowledgement")
+    business_days = Option(
+        2, "business days allowed between application and acknowledgement", maximum=260
+    )
     acknowledged_by: Option[tuple[str, ...]] = Option(
         (
             A.APPLICATION_ACKNOWLEDGED.value,
@@ -220,7 +222,7 @@ class InterviewPunctuality(Rule):
     )
     activities = frozenset({A.INTERVIEW_HELD})
 
-    minutes = Option(10, "minutes an interview may start after its scheduled time")
+    minutes = Option(10, "minutes an interview may start after its scheduled time", maximum=1440)
 
     def on_event(self, step: Step) -> None:
         held = step.event
@@ -309,7 +311,9 @@ class DecisionTimeliness(Rule):
         '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-30T14:00:00+02:00", "channel": "phone"}',
     )
 
-    business_days = Option(10, "business days allowed between an interview and the next step")
+    business_days = Option(
+        10, "business days allowed between an interview and the next step", maximum=260
+    )
     next_steps: Option[tuple[str, ...]] = Option(
         (A.INTERVIEW_SCHEDULED.value, A.OFFER_MADE.value, A.REJECTED.value),
         "activities that tell the candidate the next step",
@@ -383,7 +387,11 @@ class TimeToDisposition(Rule):
         '{"case_id": "c1", "activity": "screening_started", "timestamp": "2026-03-20T13:00:00+01:00"}',
     )
 
-    days = Option(14, "calendar days allowed between the application and the first decision")
+    days = Option(
+        14,
+        "calendar days allowed between the application and the first decision",
+        maximum=366,
+    )
     decided_by: Option[tuple[str, ...]] = Option(
         (A.SCREENING_STARTED.value, A.INTERVIEW_SCHEDULED.value, A.REJECTED.value),
         "activities that count as a decision on the application",
@@ -438,8 +446,10 @@ class RescheduleCourtesy(Rule):
     )
     activities = frozenset({A.INTERVIEW_RESCHEDULED})
 
-    notice_hours = Option(24, "hours of notice the company gives when it moves an interview")
-    max_moves = Option(1, "times the company may move one interview")
+    notice_hours = Option(
+        24, "hours of notice the company gives when it moves an interview", maximum=720
+    )
+    max_moves = Option(1, "times the company may move one interview", maximum=100)
     company: Option[tuple[str, ...]] = Option(
         ("company",), "values of by that mean the company moved the interview"
     )

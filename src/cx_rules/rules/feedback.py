@@ -71,9 +71,11 @@ class SpecificFeedback(Rule):
         '{"case_id": "c1", "activity": "feedback_given", "timestamp": "2026-03-04T10:00:00+01:00", "channel": "email", "text": "It was a close call. Best of luck in your search."}',
     )
 
-    business_days = Option(5, "business days after the rejection allowed for the feedback")
+    business_days = Option(
+        5, "business days after the rejection allowed for the feedback", maximum=260
+    )
     min_interviews = Option(
-        1, "interviews held before a rejected candidate is owed feedback", minimum=1
+        1, "interviews held before a rejected candidate is owed feedback", minimum=1, maximum=50
     )
     cancelled_by: Option[tuple[str, ...]] = Option(
         (A.DATA_DELETED.value,),
@@ -180,7 +182,9 @@ class FeedbackOnRequest(Rule):
         '{"case_id": "c1", "activity": "feedback_given", "timestamp": "2026-03-17T14:00:00+01:00", "channel": "phone"}',
     )
 
-    business_days = Option(5, "business days allowed to give feedback once it is requested")
+    business_days = Option(
+        5, "business days allowed to give feedback once it is requested", maximum=260
+    )
     cancelled_by: Option[tuple[str, ...]] = Option(
         (A.DATA_DELETED.value,),
         "activities after which requested feedback is no longer owed",

@@ -82,7 +82,9 @@ class ThanksOnRejection(Rule):
         '{"case_id": "c1", "activity": "thank_you_sent", "timestamp": "2026-03-11T10:00:00+01:00", "channel": "email"}',
     )
 
-    business_days = Option(2, "business days after the rejection allowed for a thank-you")
+    business_days = Option(
+        2, "business days after the rejection allowed for a thank-you", maximum=260
+    )
     cancelled_by: Option[tuple[str, ...]] = Option(
         (A.DATA_DELETED.value,),
         "activities after which a thank-you is no longer owed",
@@ -166,7 +168,9 @@ class PersonalThanks(Rule):
         '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-02T15:00:00+01:00", "channel": "email", "reason": "less experience with Kubernetes", "thanked": true, "template": true}',
     )
 
-    min_interviews = Option(1, "interviews held before thanks must be personal", minimum=1)
+    min_interviews = Option(
+        1, "interviews held before thanks must be personal", minimum=1, maximum=50
+    )
     personal_channels: Option[tuple[str, ...]] = Option(
         _PERSONAL, "channels on which thanks count as personal"
     )

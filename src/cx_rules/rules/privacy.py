@@ -104,6 +104,7 @@ class RetentionLimit(Rule):
         180,
         "days the data of a closed case may be kept (Datatilsynet accepts up to 1095, 3 years; "
         "longer needs documented special reasons)",
+        maximum=3660,
     )
     closed_states: Option[tuple[str, ...]] = Option(
         ("rejected", "withdrawn", "declined"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..findings import Severity
 from ..rule import Rule
 
-__all__ = ["RULES", "IllegalTransition", "RuleError", "UnusedWaiver"]
+__all__ = ["RULES", "IllegalTransition", "RuleError", "UnknownActivity", "UnusedWaiver"]
 
 
 class RuleError(Rule):
@@ -69,5 +69,25 @@ class UnusedWaiver(Rule):
     )
 
 
+class UnknownActivity(Rule):
+    code = "CX003"
+    name = "unknown-activity"
+    practice = "process"
+    severity = Severity.ERROR
+    summary = (
+        "Every event's activity must be one the process model knows. An unknown activity (a "
+        "misspelling such as aplication_acknowledged, or a stage a plugin's model was meant "
+        "to add) is not recorded: the case stays as it was, and the finding names the "
+        "activity and the closest known ones. It always runs, like CX000; in strict mode it "
+        "raises UnknownActivity instead. An audit counts such events as unmapped, per "
+        "activity, before they reach the engine."
+    )
+    why = (
+        "An event nobody understands must not vanish: dropped silently, the acknowledgement "
+        "a recruiter sent under a misspelt name would make CX401 report a violation that "
+        "never happened, and nothing would say why."
+    )
+
+
 #: The rules this module contributes, registered by :mod:`cx_rules.rules.builtin`.
-RULES: tuple[type[Rule], ...] = (RuleError, IllegalTransition, UnusedWaiver)
+RULES: tuple[type[Rule], ...] = (RuleError, IllegalTransition, UnusedWaiver, UnknownActivity)

@@ -43,7 +43,9 @@ class TalentPoolOffer(Rule):
         '{"case_id": "c1", "activity": "talent_pool_offered", "timestamp": "2026-03-24T10:00:00+01:00", "channel": "email"}',
     )
 
-    business_days = Option(5, "business days allowed between the rejection and the offer")
+    business_days = Option(
+        5, "business days allowed between the rejection and the offer", maximum=260
+    )
     reached_by: Option[tuple[str, ...]] = Option(
         (A.INTERVIEW_SCHEDULED.value, A.INTERVIEW_HELD.value),
         "activities that show the candidate reached the interviews (the scope of the rule)",
