@@ -20,8 +20,10 @@ def test_naive_timestamp_is_an_error_that_says_so():
     with pytest.raises(NaiveTimestamp) as info:
         Event("c1", "rejected", "2026-03-02T09:30:00")
     assert str(info.value) == (
-        "timestamp: 2026-03-02T09:30:00 has no time zone; give an offset "
-        "(2026-03-02T09:30:00+01:00) or set assume_timezone in the policy"
+        "timestamp: 2026-03-02T09:30:00 has no time zone; an Event needs an aware timestamp "
+        "(give an offset, 2026-03-02T09:30:00+01:00, or a tzinfo). The policy's "
+        "assume_timezone applies to logs cx-rules reads (audit, read_path, read_dataframe), "
+        "not to events built in Python"
     )
     assert isinstance(info.value, ValueError)
 

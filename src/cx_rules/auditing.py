@@ -47,9 +47,11 @@ from .events import Event, parse_timestamp
 from .exceptions import CxRulesError, EventConflict, InvalidEvent
 from .findings import Finding
 from .io import LogMapping, locate, read_path
+from .io._build import build_event
+from .io.dataframe import is_dataframe, read_dataframe
 from .io.native import event_from_dict
 from .io.records import InputError, LogError, Record
-from .io.stream import FOREIGN, OUTLINES, PARTITION, Part
+from .io.stream import FOREIGN, OUTLINES, PARTITION, LogStream, Part, Skip
 from .policy import Policy
 from .report.collect import MAX_ERRORS, Collector
 from .report.model import InputSummary, Report
@@ -85,8 +87,12 @@ def audit(
 ) -> Report:
     """Audit an event log: every case replayed through the engine, then a scored report.
 
-    ``source`` is a path, a list of paths (read in that order, as one log) or an iterable of
-    :class:`~cx_rules.Event`, :class:`~cx_rules.io.records.InputError` or native event dicts.
+    ``source`` is a path, a list of paths (read in that order, as one log), a pandas
+    DataFrame (read with :func:`~cx_rules.io.read_dataframe`, with the mapping and the
+    policy's ``assume_timezone``), or an iterable of :class:`~cx_rules.Event`,
+    :class:`~cx_rules.io.records.InputError` or native event dicts (``mapping``, when given,
+    is applied to the dicts; events already read, such as a reader's stream, cannot be
+    mapped again: ``mapping`` with one raises :class:`ValueError` saying where to give it).
     ``policy`` chooses rules and calendar (the default policy when neither it nor ``engine``
     is given; give one or the other).  Enforcement (``enforce``) never applies: an audit
     judges, it does not block.
@@ -233,14 +239,33 @@ def _open(source: Source, policy: Policy, mapping: LogMapping | None) -> _Log:
         if mapping is None and policy.mapping:
             mapping = LogMapping.from_policy(policy)
         return _Log([os.fspath(p) for p in source], None, mapping, policy)
+    if is_dataframe(source):
+        # What a pandas or pm4py user tries first: the frame itself, read as the policy says.
+        source = read_dataframe(source, mapping=mapping, policy=policy)
+        mapping = None
     zone = policy.default_zone()
     records: list[Record] = []
+    skipped: Counter[str] = Counter()
     for number, item in enumerate(source, start=1):
         if isinstance(item, Event | InputError):
+            if mapping is not None:
+                raise ValueError(
+                    f"audit: mapping= cannot rename events already read (item {number} is "
+                    f"an {type(item).__name__}): give the mapping to the reader "
+                    "(read_dataframe(df, mapping=m), read_path(path, mapping=m)), or pass "
+                    "the DataFrame or the file itself to audit()"
+                )
             records.append(item)
         elif isinstance(item, Mapping):
             try:
-                records.append(event_from_dict(item, default_tz=zone))
+                if mapping is None:
+                    records.append(event_from_dict(item, default_tz=zone))
+                else:
+                    built = build_event(item, mapping, zone)
+                    if isinstance(built, Skip):
+                        skipped[built.reason] += 1
+                    else:
+                        records.append(built)
             except InvalidEvent as exc:
                 records.append(InputError(_ITERABLE, number, str(exc)))
         else:
@@ -248,7 +273,11 @@ def _open(source: Source, policy: Policy, mapping: LogMapping | None) -> _Log:
                 f"audit source item {number}: expected an Event, an InputError or a dict, "
                 f"got {type(item).__name__}"
             )
-    return _Log((), records, None, policy)
+    log = _Log((), records, None, policy)
+    if isinstance(source, LogStream):
+        skipped.update(source.skipped)
+    log.skipped = skipped
+    return log
 
 
 # -- the two passes --------------------------------------------------------------------------

@@ -126,7 +126,7 @@ def _timestamp(value: str | datetime) -> datetime:
     except NaiveTimestamp as exc:
         # Built in Python, an event has no policy to take a zone from: say so, rather than
         # send the caller to an assume_timezone that only the readers apply.
-        naive = value.isoformat() if isinstance(value, datetime) else repr(value)
+        naive = value.isoformat() if isinstance(value, datetime) else value
         raise NaiveTimestamp(
             f"timestamp: {naive} has no time zone; an Event needs an aware timestamp (give "
             "an offset, 2026-03-02T09:30:00+01:00, or a tzinfo). The policy's "

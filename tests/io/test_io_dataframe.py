@@ -72,7 +72,9 @@ def test_naive_timestamps_need_default_tz():
             "<DataFrame>",
             None,
             "timestamp: 2026-03-02T09:30:00 has no time zone; give an offset "
-            "(2026-03-02T09:30:00+01:00) or set assume_timezone in the policy",
+            "(2026-03-02T09:30:00+01:00) or give read_dataframe a default_tz (a zone name "
+            "such as 'Europe/Copenhagen') or the policy (policy=...) whose assume_timezone "
+            "applies",
             "row 1 (index 0)",
         )
         == error
