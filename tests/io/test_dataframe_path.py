@@ -144,4 +144,3 @@ def test_a_mapping_is_applied_to_native_dicts():
     ]
     report = audit(rows, mapping=m)
     assert (2, 0) == (report.input.events, report.input.unmapped)
-

@@ -9,9 +9,20 @@ about in the pytest configuration::
 and use the fixtures:
 
 - ``cx_engine``: an :class:`~cx_rules.Engine` with only the rules of those plugins (all rules
-  when the option is empty), the default policy and model, in audit mode;
+  when the option is empty), the default policy, in audit mode, and the process model every
+  installed plugin's ``cx_rules_process_model`` hook makes (your plugin's activities
+  included);
 - ``cx_engine_factory``: builds such an engine with your own policy, model or strictness:
   ``cx_engine_factory(policy=Policy(timezone="Europe/Copenhagen"), strict=True)``.
+
+The default policy counts deadlines in UTC, Monday to Friday, with no holidays: a rule about
+the time of day or business days in your company's zone needs
+``cx_engine_factory(policy=Policy(timezone=...))``.
+
+Both fixtures are session-scoped, so they work under Hypothesis' ``@given`` (which refuses
+function-scoped fixtures, since they would not be reset between examples).  Sharing them is
+safe: an engine keeps no per-case state (cases are immutable values), and each call of the
+factory builds a new engine.
 """
 
 from __future__ import annotations
@@ -40,7 +51,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def cx_engine_factory(request: pytest.FixtureRequest) -> EngineFactory:
     """A function that builds an engine with only the configured plugins' rules."""
     names = set(request.config.getini("cx_rules_plugins"))
@@ -66,7 +77,7 @@ def cx_engine_factory(request: pytest.FixtureRequest) -> EngineFactory:
     return build
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def cx_engine(cx_engine_factory: EngineFactory) -> Engine:
     """An engine with only the configured plugins' rules and the default policy."""
     return cx_engine_factory()

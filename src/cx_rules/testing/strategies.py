@@ -1,24 +1,33 @@
 """Hypothesis strategies for events, cases and whole logs, on any process model.
 
-Needs Hypothesis (``pip install 'cx-rules[test]'``).  The project's own tests use these same
-strategies; a plugin author passes an extended :class:`~cx_rules.ProcessModel` to test rules
-on their own stages::
+Needs Hypothesis (``pip install 'cx-rules[testing]'`` brings it, with pytest).  The project's
+own tests use these same strategies.  Without a model they draw on the model the installed
+plugins make (the default model, extended by every ``cx_rules_process_model`` hook), so a
+plugin's own activities and stages are generated without being asked for; pass a
+:class:`~cx_rules.ProcessModel` (or an :class:`~cx_rules.Engine`, whose model is taken) to
+choose another::
 
     from hypothesis import given
     from cx_rules.testing.strategies import event_sequences
 
-    @given(event_sequences(my_model, valid=True))
-    def test_never_crashes(events): ...
+    @given(event_sequences(valid=True))
+    def test_never_crashes(cx_engine, events): ...
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ImportError as exc:  # pragma: no cover - the extra brings it
+    raise ImportError(
+        "cx_rules.testing.strategies needs Hypothesis: pip install 'cx-rules[testing]'"
+    ) from exc
 
 from ..case import Case
 from ..engine import Engine
@@ -35,6 +44,7 @@ __all__ = [
     "channels",
     "event_sequences",
     "hostile_text",
+    "installed_model",
     "json_values",
     "logs",
     "moments",
@@ -96,6 +106,23 @@ attributes: st.SearchStrategy[dict[str, Any]] = st.dictionaries(
 )
 
 
+@functools.cache
+def installed_model() -> ProcessModel:
+    """The process model an :class:`~cx_rules.Engine` built without one uses: the default
+    model as the installed plugins' ``cx_rules_process_model`` hooks leave it (found once)."""
+    from ..plugins import plugin_manager, resolve_model
+
+    return resolve_model(plugin_manager(), default_model())
+
+
+def _model_of(model: ProcessModel | Engine | None) -> ProcessModel:
+    if model is None:
+        return installed_model()
+    if isinstance(model, Engine):
+        return model.model
+    return model
+
+
 @st.composite
 def timestamps(draw: st.DrawFn, after: datetime = START) -> datetime:
     """An aware moment at or after ``after`` (up to 40 days later), in a drawn zone."""
@@ -104,18 +131,17 @@ def timestamps(draw: st.DrawFn, after: datetime = START) -> datetime:
     return (after + timedelta(minutes=step)).astimezone(zone)
 
 
-@st.composite
 def event_sequences(
-    draw: st.DrawFn,
-    model: ProcessModel | None = None,
+    model: ProcessModel | Engine | None = None,
     *,
     case_id: str = "c1",
     valid: bool | None = None,
     max_size: int = 12,
     start: datetime = START,
     with_attributes: st.SearchStrategy[dict[str, Any]] | None = None,
-) -> list[Event]:
-    """Time-ordered events of one case.
+) -> st.SearchStrategy[list[Event]]:
+    """Time-ordered events of one case, on ``model`` (default: :func:`installed_model`,
+    found when the strategy is made, not while drawing).
 
     ``valid=True`` walks the model (every event allowed in its state); ``valid=False`` draws
     activities freely from the model's and the canonical vocabulary (many are illegal);
@@ -123,7 +149,27 @@ def event_sequences(
     are drawn from :data:`attributes` unless ``with_attributes`` is given (for instance
     :data:`timed_attributes`, whose times readers produce).
     """
-    model = model or default_model()
+    return _event_sequences(
+        _model_of(model),
+        case_id=case_id,
+        valid=valid,
+        max_size=max_size,
+        start=start,
+        with_attributes=with_attributes,
+    )
+
+
+@st.composite
+def _event_sequences(
+    draw: st.DrawFn,
+    model: ProcessModel,
+    *,
+    case_id: str,
+    valid: bool | None,
+    max_size: int,
+    start: datetime,
+    with_attributes: st.SearchStrategy[dict[str, Any]] | None,
+) -> list[Event]:
     vocabulary = sorted(set(ACTIVITIES) | model.activities)
     size = draw(st.integers(min_value=0, max_value=max_size))
     state = model.initial
@@ -149,9 +195,15 @@ def event_sequences(
     return events
 
 
-@st.composite
-def logs(draw: st.DrawFn, model: ProcessModel | None = None, *, max_cases: int = 6) -> list[Event]:
+def logs(
+    model: ProcessModel | Engine | None = None, *, max_cases: int = 6
+) -> st.SearchStrategy[list[Event]]:
     """Events of several cases interleaved in time order, as an exported log is."""
+    return _logs(_model_of(model), max_cases=max_cases)
+
+
+@st.composite
+def _logs(draw: st.DrawFn, model: ProcessModel, *, max_cases: int) -> list[Event]:
     count = draw(st.integers(min_value=1, max_value=max_cases))
     merged: list[Event] = []
     for n in range(count):
@@ -269,20 +321,24 @@ timed_attributes: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
 )
 
 
-@st.composite
 def unruly_sequences(
-    draw: st.DrawFn,
-    model: ProcessModel | None = None,
+    model: ProcessModel | Engine | None = None,
     *,
     case_id: str = "c1",
     max_size: int = 12,
-) -> list[Event]:
+) -> st.SearchStrategy[list[Event]]:
     """Events of one case as a careless source sends them: in any order, at any moment of
     the years 1 to 9999, with activities no model knows, retried events (the same event
     twice), reused event ids (another event under an id already sent), hostile text in
     every free field and attributes of any JSON type.
     """
-    model = model or default_model()
+    return _unruly_sequences(_model_of(model), case_id=case_id, max_size=max_size)
+
+
+@st.composite
+def _unruly_sequences(
+    draw: st.DrawFn, model: ProcessModel, *, case_id: str, max_size: int
+) -> list[Event]:
     vocabulary = sorted(set(ACTIVITIES) | model.activities | {"moved_to_folder"})
     near = st.integers(min_value=-3 * 24 * 60, max_value=40 * 24 * 60).map(
         lambda minutes: START + timedelta(minutes=minutes)
