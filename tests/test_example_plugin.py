@@ -65,7 +65,7 @@ def test_rule_page_of_a_plugin_rule(installed):
     )
     assert result.stdout.startswith("# ACME103 mobility-meeting\n")
     assert "- **Provided by:** acme_cx" in result.stdout
-    assert "| `within` | an integer | `3` |" in result.stdout
+    assert "| `within` | an integer, 0 to 260 | `3` |" in result.stdout
 
 
 def test_the_plugin_own_tests_pass(installed):

@@ -39,16 +39,16 @@ def test_a_misspelt_activity_is_its_own_finding_with_a_suggestion():
         [event("c1", "application_received", T), event("c1", "aplication_acknowledged", LATER)],
     )
     (unknown,) = findings_of(found, "CX003")
-    assert (
+    assert unknown.message == (
         "unknown activity 'aplication_acknowledged' at 2026-03-02T10:00:00+01:00: the process "
         "model 'default' does not know it (did you mean 'application_acknowledged' or "
         "'application_received'? a plugin "
         "adds activities with the cx_rules_process_model hook); the event is not recorded and "
         "the case stays 'applied'"
-    ) == unknown.message
-    assert Severity.ERROR == unknown.severity
+    )
+    assert unknown.severity == Severity.ERROR
     # Not also reported as an illegal step.
-    assert ["passed"] == outcomes(found, "CX001")
+    assert outcomes(found, "CX001") == ["passed"]
 
 
 @pytest.mark.parametrize("ignore", [["CX001"], ["CX0"], ["ALL"]])
@@ -57,10 +57,10 @@ def test_an_unknown_activity_is_never_dropped_silently(ignore):
     case = engine.start("c1")
     case, _ = engine.record(case, event("c1", "application_received", T))
     after, found = engine.record(case, event("c1", "aplication_acknowledged", LATER))
-    assert ["violated"] == outcomes(found, "CX003")
+    assert outcomes(found, "CX003") == ["violated"]
     # The case stays as it was: the model cannot say where an unknown activity leads.
     assert case.events == after.events
-    assert "applied" == after.state
+    assert after.state == "applied"
 
 
 def test_strict_mode_raises_unknown_activity_a_transition_error_too():
@@ -69,7 +69,7 @@ def test_strict_mode_raises_unknown_activity_a_transition_error_too():
     with pytest.raises(UnknownActivity) as info:
         engine.record(case, event("c1", "aplication_acknowledged", LATER))
     assert isinstance(info.value, TransitionNotAllowed)
-    assert ("application_acknowledged",) == info.value.suggestions[:1]
+    assert info.value.suggestions[:1] == ("application_acknowledged",)
     assert str(info.value).startswith(
         "case 'c1': unknown activity 'aplication_acknowledged' at 2026-03-02T10:00:00+01:00"
     )
@@ -88,8 +88,8 @@ def test_an_audit_counts_unknown_activities_as_unmapped():
         {"case_id": "c1", "activity": "aplication_acknowledged", "timestamp": LATER},
     ]
     report = audit(rows)
-    assert {"aplication_acknowledged": 1} == dict(report.input.unmapped_activities)
-    assert [] == [f for f in report.findings if f.code == "CX003"]
+    assert dict(report.input.unmapped_activities) == {"aplication_acknowledged": 1}
+    assert [f for f in report.findings if f.code == "CX003"] == []
 
 
 # -- rules for activities the model lacks ----------------------------------------------------
@@ -109,11 +109,11 @@ class _Assessed(Rule):
 def test_a_rule_for_an_activity_the_model_lacks_stops_the_build_naming_the_hook():
     with pytest.raises(PluginError) as info:
         _engine(rules=[_Assessed])
-    assert (
+    assert str(info.value) == (
         "rule ACME901 assessed of plugin '<given>' subscribes to 'assessment_completed', which "
         "the process model 'default' does not know: a plugin adds it by implementing the "
         "cx_rules_process_model hook (see the plugin guide)"
-    ) == str(info.value)
+    )
 
 
 def test_with_a_model_given_the_error_says_to_extend_it():
@@ -133,7 +133,7 @@ def test_a_model_that_has_the_activity_builds_and_the_rule_runs():
             event("c1", "assessment_completed", LATER),
         ],
     )
-    assert ["passed"] == outcomes(found, "ACME901")
+    assert outcomes(found, "ACME901") == ["passed"]
 
 
 def test_a_rule_the_policy_leaves_out_is_not_checked():
@@ -161,12 +161,12 @@ def test_deleting_data_is_allowed_in_every_closed_state_and_keeps_it(state_event
     assert state == case.state
     case, found = engine.record(case, event("c1", "data_deleted", "2026-03-20T09:00:00+01:00"))
     assert state == case.state
-    assert [] == [f for f in found if f.code == "CX001" and f.outcome.value == "violated"]
+    assert [f for f in found if f.code == "CX001" and f.outcome.value == "violated"] == []
 
 
 @pytest.mark.parametrize("open_state", ["applied", "screening", "interviewing", "offer"])
 def test_deleting_the_data_of_an_open_case_closes_it_as_withdrawn(open_state):
-    assert "withdrawn" == default_model().next_state(open_state, "data_deleted")
+    assert default_model().next_state(open_state, "data_deleted") == "withdrawn"
 
 
 def test_data_cannot_be_deleted_before_there_is_an_application():
@@ -188,17 +188,17 @@ class _Hours(Rule):
 def test_a_value_above_the_maximum_is_refused_naming_rule_key_and_range():
     with pytest.raises(PolicyError) as info:
         _Hours(from_hour=25)
-    assert "rules.ACME902.from_hour: expected an integer from 0 to 23, got 25" == str(info.value)
+    assert str(info.value) == "rules.ACME902.from_hour: expected an integer from 0 to 23, got 25"
     with pytest.raises(PolicyError, match=r"expected a number from 0 to 1, got 1.5"):
         _Hours(share=1.5)
-    assert 23 == _Hours(from_hour=23).from_hour
+    assert _Hours(from_hour=23).from_hour == 23
 
 
 def test_the_range_is_shown_as_a_policy_author_reads_it():
-    assert "0 to 23" == _Hours.option_specs()["from_hour"].range
-    assert "at least 1" == Option(1, "n", minimum=1).range
-    assert "at most 5" == Option(1, "n", minimum=None, maximum=5).range
-    assert "" == Option("x", "a string").range
+    assert _Hours.option_specs()["from_hour"].range == "0 to 23"
+    assert Option(1, "n", minimum=1).range == "at least 1"
+    assert Option(1, "n", minimum=None, maximum=5).range == "at most 5"
+    assert Option("x", "a string").range == ""
 
 
 def test_an_option_whose_bounds_are_crossed_is_a_programming_error():
@@ -218,7 +218,7 @@ def test_a_huge_deadline_is_refused_when_the_engine_is_built():
     policy = Policy(rules={"CX401": {"business_days": 100_000_000}}, source="policy.toml")
     with pytest.raises(PolicyError) as info:
         _engine(policy=policy)
-    assert (
+    assert str(info.value) == (
         "policy.toml: rules.CX401.business_days: expected an integer from 0 to 260, got "
         "100000000 (plugin 'cx_rules.builtin')"
-    ) == str(info.value)
+    )

@@ -89,7 +89,10 @@ RULES = [RuleError, IllegalTransition, AcknowledgeApplication]
     ("table", "message"),
     [
         ({"business_days": "two"}, "rules.CX401.business_days: expected an integer, got 'two'"),
-        ({"business_days": -1}, "rules.CX401.business_days: expected a number >= 0, got -1"),
+        (
+            {"business_days": -1},
+            "rules.CX401.business_days: expected an integer from 0 to 260, got -1",
+        ),
         ({"business_days": True}, "rules.CX401.business_days: expected an integer, got True"),
         ({"colour": 1}, "rules.CX401: unknown option 'colour' (options of CX401"),
         ({"acknowledged_by": "email"}, "rules.CX401.acknowledged_by: expected a list of strings"),

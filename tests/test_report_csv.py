@@ -65,6 +65,8 @@ def test_one_row_per_finding_under_a_header() -> None:
         "",
         "application acknowledged within 2 business days: not done",
         "application_received@2026-03-02T09:00:00+01:00#e1; rejected@2026-03-09T09:00:00+01:00",
+        "UTC, Monday to Friday, no holidays (the default calendar: set timezone and holidays "
+        "in the policy)",
     ]
     assert [
         list(COLUMNS),
@@ -73,7 +75,9 @@ def test_one_row_per_finding_under_a_header() -> None:
     ] == list(csv.reader(io.StringIO(text, newline="")))
     assert text == render(report, "csv")
     assert text.endswith(
-        "not done,application_received@2026-03-02T09:00:00+01:00#e1; rejected@2026-03-09T09:00:00+01:00\r\n"
+        "not done,application_received@2026-03-02T09:00:00+01:00#e1; rejected@2026-03-09T09:00:00+01:00,"
+        '"UTC, Monday to Friday, no holidays (the default calendar: set timezone and holidays in "
+        'the policy)"\r\n'
     )
 
 

@@ -115,6 +115,7 @@ def test_json_is_the_same_bytes_every_time_with_a_fixed_key_order() -> None:
         "schema",
         "as_of",
         "redacted",
+        "calendar",
         "input",
         "score",
         "passed",

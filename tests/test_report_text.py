@@ -93,6 +93,7 @@ def _report() -> Report:
 
 EXPECTED = """\
 cx-rules audit as of 2026-03-09T09:00:00+01:00
+Calendar: UTC, Monday to Friday, no holidays (the default calendar: set timezone and holidays in the policy)
 Read 1 file: 5 lines, 3 events in 2 cases; 1 rejected; 1 unmapped (note)
 
 Score: 25.0 / 100  (passed 1, violated 2; not scored: unknown 1, pending 0, waived 0)
@@ -162,6 +163,8 @@ def test_an_empty_report_says_so() -> None:
 
     assert to_text(empty) == (
         "cx-rules audit as of n/a (no events)\n"
+        "Calendar: UTC, Monday to Friday, no holidays (the default calendar: set timezone "
+        "and holidays in the policy)\n"
         "Read 0 files: 0 lines, 0 events in 0 cases; 0 rejected; 0 unmapped\n"
         "\n"
         "Score: n/a / 100  (passed 0, violated 0; not scored: unknown 0, pending 0, waived 0)\n"

@@ -41,6 +41,7 @@ from typing import Any, Final, TypeAlias
 
 import attrs
 
+from .calendar import WEEKDAYS
 from .case import Case
 from .engine import Engine
 from .events import Event, parse_timestamp
@@ -54,7 +55,7 @@ from .io.records import InputError, LogError, Record
 from .io.stream import FOREIGN, OUTLINES, PARTITION, LogStream, Part, Skip
 from .policy import Policy
 from .report.collect import MAX_ERRORS, Collector
-from .report.model import InputSummary, Report
+from .report.model import CalendarSummary, InputSummary, Report
 
 __all__ = ["Progress", "Source", "SourceChanged", "audit"]
 
@@ -547,9 +548,28 @@ def _report(
         # Every share reads every record, and a skipped source event belongs to no case.
         skipped=first.skipped,
     )
-    return collector.report(
+    report = collector.report(
         as_of=cut, input=summary, errors=[error for _, _, error in errors[:MAX_ERRORS]]
     )
+    return attrs.evolve(report, calendar=_calendar_of(engine))
+
+
+def _calendar_of(engine: Engine) -> CalendarSummary:
+    """What the report's header says about the calendar the engine counts deadlines in."""
+    calendar = engine.calendar
+    zone = calendar.timezone
+    country = engine.policy.holiday_country
+    summary = CalendarSummary(
+        timezone=str(getattr(zone, "key", None) or zone),
+        workdays=tuple(WEEKDAYS[d] for d in sorted(calendar.workdays)),
+        holidays=len(calendar.holidays),
+        holiday_country=country,
+        default=False,
+    )
+    plain = CalendarSummary(default=False)
+    if summary == plain and calendar.extra_holidays is None:
+        return CalendarSummary()
+    return summary
 
 
 # -- several processes -----------------------------------------------------------------------

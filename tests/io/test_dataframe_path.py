@@ -38,10 +38,10 @@ def test_default_tz_may_be_a_zone_name():
 def test_a_bad_zone_name_is_an_error_naming_it():
     with pytest.raises(LogError) as info:
         read_dataframe(_pm4py_frame(), default_tz="Europe/Kobenhavn")
-    assert (
+    assert str(info.value) == (
         "<DataFrame>: default_tz: 'Europe/Kobenhavn' is not a known IANA time zone "
         "(expected e.g. Europe/Copenhagen)"
-    ) == str(info.value)
+    )
 
 
 def test_the_policy_gives_its_zone_and_its_mapping():
@@ -51,7 +51,7 @@ def test_the_policy_gives_its_zone_and_its_mapping():
     )
     first, second = read_dataframe(_pm4py_frame(), policy=policy)
     assert Event("c1", "application_received", datetime(2026, 3, 2, 9, tzinfo=CPH)) == first
-    assert "rejected" == second.activity
+    assert second.activity == "rejected"
 
 
 def test_an_array_in_a_cell_is_a_list():
@@ -66,8 +66,8 @@ def test_an_array_in_a_cell_is_a_list():
         }
     )
     first, second = read_dataframe(df)
-    assert {"items": ["cv", "letter"], "tags": [1, 2]} == dict(first.attributes)
-    assert {"items": [], "tags": [[1, 2], [3, 4]]} == dict(second.attributes)
+    assert dict(first.attributes) == {"items": ["cv", "letter"], "tags": [1, 2]}
+    assert dict(second.attributes) == {"items": [], "tags": [[1, 2], [3, 4]]}
 
 
 def test_a_bad_array_is_an_input_error_with_its_row():
@@ -82,8 +82,8 @@ def test_a_bad_array_is_an_input_error_with_its_row():
     )
     (error,) = read_dataframe(df)
     assert isinstance(error, InputError)
-    assert "row 1 (index 0)" == error.element
-    assert "attribute 'scheduled_for': expected an ISO 8601 timestamp, got list" == error.message
+    assert error.element == "row 1 (index 0)"
+    assert error.message == "attribute 'scheduled_for': expected an ISO 8601 timestamp, got list"
 
 
 @given(st.lists(st.lists(st.text(max_size=5), max_size=3), min_size=1, max_size=5))
@@ -106,25 +106,25 @@ def test_audit_takes_a_raw_dataframe_with_the_policy_zone_and_mapping():
         mapping={"activities": {"apply": "application_received"}},
     )
     report = audit(_pm4py_frame(), policy=policy)
-    assert (2, 2, 0, 0) == (
+    assert (
         report.input.lines,
         report.input.events,
         report.input.rejected,
         report.input.unmapped,
-    )
+    ) == (2, 2, 0, 0)
     assert datetime(2026, 3, 3, 10, tzinfo=CPH) == report.as_of
 
 
 def test_audit_applies_a_mapping_given_with_a_raw_dataframe():
     m = LogMapping(activities={"apply": "application_received"})
     report = audit(_pm4py_frame(), mapping=m, policy=Policy(assume_timezone="UTC"))
-    assert 0 == report.input.unmapped
-    assert 2 == report.input.events
+    assert report.input.unmapped == 0
+    assert report.input.events == 2
 
 
 def test_audit_of_a_raw_dataframe_without_a_zone_points_to_the_policy():
     report = audit(_pm4py_frame(), mapping=LogMapping(activities={"apply": "application_received"}))
-    assert 2 == report.input.rejected
+    assert report.input.rejected == 2
     assert report.errors[0].message.endswith("or set assume_timezone in the policy")
 
 
@@ -143,4 +143,4 @@ def test_a_mapping_is_applied_to_native_dicts():
         {"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-03T09:00:00+01:00"},
     ]
     report = audit(rows, mapping=m)
-    assert (2, 0) == (report.input.events, report.input.unmapped)
+    assert (report.input.events, report.input.unmapped) == (2, 0)

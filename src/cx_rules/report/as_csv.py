@@ -27,6 +27,7 @@ COLUMNS: Final = (
     "waived_by",
     "message",
     "evidence",
+    "calendar",
 )
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); the
@@ -42,13 +43,17 @@ def to_csv(report: Report) -> str:
     leading ``'`` so a spreadsheet shows it as text instead of running it.  A lone surrogate
     (which UTF-8 cannot encode) becomes U+FFFD; every other character is kept as it is.
     ``evidence`` lists the events as ``activity@timestamp#event_id`` separated by ``; ``.
+    ``calendar`` is the same on every row: the calendar deadlines were counted in (see
+    :meth:`~cx_rules.report.model.CalendarSummary.describe`), so that a row copied elsewhere
+    still says whether "two business days" meant UTC without holidays.
     """
     buffer = io.StringIO()
     # RFC 4180 line ends: with them the writer also quotes a cell holding a bare "\r".
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
+    calendar = report.calendar.describe()
     for f in report.findings:
-        writer.writerow([_safe(cell) for cell in _row(f)])
+        writer.writerow([_safe(cell) for cell in (*_row(f), calendar)])
     return buffer.getvalue()
 
 

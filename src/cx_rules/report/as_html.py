@@ -135,6 +135,7 @@ def to_html(report: Report) -> str:
         f'<p class="meta">As of <time>{e(as_of)}</time>'
         + (" &middot; ids redacted" if report.redacted else "")
         + "</p>",
+        f'<p class="meta">Calendar: {e(report.calendar.describe())}</p>',
         f'<p class="meta">{e(_files(i.files))}: {i.lines} lines, {i.events} events in '
         f"{i.cases} cases; {i.rejected} rejected, {i.unmapped} unmapped"
         + (f", {i.after_as_of} after as_of" if i.after_as_of else "")

@@ -10,6 +10,7 @@ from typing import Any, Final
 
 from ..io.records import InputError
 from .model import (
+    CalendarSummary,
     CaseScore,
     Evidence,
     GroupScore,
@@ -59,6 +60,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "schema": SCHEMA,
         "as_of": _time(report.as_of),
         "redacted": report.redacted,
+        "calendar": _calendar(report.calendar),
         "input": _input(report.input),
         "score": _percent(report.score),
         **_tally(report.tally),
@@ -87,6 +89,16 @@ def _tally(t: Tally) -> dict[str, int]:
         "unknown": t.unknown,
         "pending": t.pending,
         "waived": t.waived,
+    }
+
+
+def _calendar(c: CalendarSummary) -> dict[str, Any]:
+    return {
+        "timezone": c.timezone,
+        "workdays": list(c.workdays),
+        "holidays": c.holidays,
+        "holiday_country": c.holiday_country,
+        "default": c.default,
     }
 
 

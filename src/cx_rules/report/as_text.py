@@ -62,6 +62,7 @@ def to_text(report: Report, *, color: bool = False) -> str:
     out: list[str] = []
     as_of = report.as_of.isoformat() if report.as_of is not None else "n/a (no events)"
     out.append(paint(f"cx-rules audit as of {as_of}", _BOLD))
+    out.append(f"Calendar: {printable(report.calendar.describe())}")
     out.append(_input_line(report))
     out.append("")
     t = report.tally

@@ -15,6 +15,7 @@ from ..io.records import InputError
 
 __all__ = [
     "GROUP_BY",
+    "CalendarSummary",
     "CaseScore",
     "Evidence",
     "GroupScore",
@@ -185,6 +186,46 @@ class InputSummary:
         return sum(self.unmapped_activities.values())
 
 
+_DAY_NAMES: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@attrs.frozen
+class CalendarSummary:
+    """The calendar the audit counted deadlines in, for the report's header.
+
+    ``workdays`` are day names as the policy writes them (``mon`` ... ``sun``); ``holidays``
+    counts the dates the calendar lists; ``holiday_country`` is the policy's.  ``default``
+    says that nothing chose the calendar (no policy, or one that sets no time zone, workdays
+    or holidays): UTC, Monday to Friday, no holidays, which can judge a deadline differently
+    from the company's own calendar (a Saturday-night application in Copenhagen is Saturday
+    afternoon in UTC, and Sunday morning in Auckland).
+    """
+
+    timezone: str = "UTC"
+    workdays: tuple[str, ...] = _WEEKDAYS[:5]
+    holidays: int = 0
+    holiday_country: str | None = None
+    default: bool = True
+
+    def describe(self) -> str:
+        """One line: ``UTC, Monday to Friday, no holidays (the default calendar: ...)``."""
+        numbers = [_WEEKDAYS.index(d) for d in self.workdays]
+        if numbers == list(range(numbers[0], numbers[-1] + 1)) and len(numbers) > 2:
+            days = f"{_DAY_NAMES[numbers[0]]} to {_DAY_NAMES[numbers[-1]]}"
+        else:
+            days = ", ".join(_DAY_NAMES[n] for n in numbers)
+        holidays = []
+        if self.holidays:
+            holidays.append(f"{self.holidays} holiday{'s' if self.holidays != 1 else ''}")
+        if self.holiday_country:
+            holidays.append(f"the public holidays of {self.holiday_country}")
+        text = f"{self.timezone}, {days}, {' and '.join(holidays) or 'no holidays'}"
+        if self.default:
+            text += " (the default calendar: set timezone and holidays in the policy)"
+        return text
+
+
 @attrs.frozen
 class Report:
     """The outcome of an audit; render it with :func:`cx_rules.report.render`.
@@ -208,6 +249,8 @@ class Report:
     group_by: str | None = None
     groups: tuple[GroupScore, ...] = ()
     redacted: bool = False
+    #: The calendar deadlines were counted in.
+    calendar: CalendarSummary = attrs.field(factory=CalendarSummary)
 
     def violations(self, at_least: Severity = Severity.INFO) -> int:
         """How many violated findings have ``at_least`` this severity (for ``--fail-on``)."""

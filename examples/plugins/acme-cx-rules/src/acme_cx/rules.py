@@ -61,7 +61,9 @@ class NoFridayAfternoonRejections(Prohibition):
     activity = "rejected"
     message = "rejected on a Friday afternoon"
 
-    after_hour = Option(15, "the hour on Fridays from which rejections wait until Monday")
+    after_hour = Option(
+        15, "the hour on Fridays from which rejections wait until Monday", maximum=23
+    )
 
     def forbidden(self, step: Step) -> bool:
         local = step.event.timestamp.astimezone(step.calendar.timezone)
@@ -88,7 +90,7 @@ class MobilityMeeting(DeadlineRule):
     )
     after = "application_received"
     then = ("interview_scheduled",)
-    within = Option(3, "business days to invite an internal candidate to a meeting")
+    within = Option(3, "business days to invite an internal candidate to a meeting", maximum=260)
     action = "invite the internal candidate to a meeting"
 
     def applies(self, step: Step) -> bool:
