@@ -76,7 +76,7 @@ def test_one_row_per_finding_under_a_header() -> None:
     assert text == render(report, "csv")
     assert text.endswith(
         "not done,application_received@2026-03-02T09:00:00+01:00#e1; rejected@2026-03-09T09:00:00+01:00,"
-        '"UTC, Monday to Friday, no holidays (the default calendar: set timezone and holidays in "
+        '"UTC, Monday to Friday, no holidays (the default calendar: set timezone and holidays in '
         'the policy)"\r\n'
     )
 
