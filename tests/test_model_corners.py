@@ -222,3 +222,41 @@ def test_a_huge_deadline_is_refused_when_the_engine_is_built():
         "policy.toml: rules.CX401.business_days: expected an integer from 0 to 260, got "
         "100000000 (plugin 'cx_rules.builtin')"
     )
+
+
+# -- duplicates and the calendar in the report -------------------------------------------------
+
+
+def test_a_retried_event_is_read_twice_recorded_once_and_counted_as_a_duplicate():
+    first = {
+        "case_id": "c1",
+        "activity": "application_received",
+        "timestamp": T,
+        "event_id": "e1",
+    }
+    rows = [
+        first,
+        dict(first),
+        {**first, "activity": "rejected", "event_id": "e2", "timestamp": LATER},
+    ]
+    report = audit(rows)
+    assert (report.input.lines, report.input.events, report.input.duplicates) == (3, 3, 1)
+    # CX401 judged the application once.
+    tally = next(r for r in report.rules if r.code == "CX401").tally
+    assert tally.passed + tally.violated == 1
+    from cx_rules.report import render
+
+    assert '"duplicates": 1' in render(report, "json")
+    assert "1 duplicate recorded once" in render(report, "text")
+
+
+def test_the_report_says_which_calendar_it_counted_in():
+    rows = [{"case_id": "c1", "activity": "application_received", "timestamp": T}]
+    assert audit(rows).calendar.describe() == (
+        "UTC, Monday to Friday, no holidays (the default calendar: set timezone and holidays "
+        "in the policy)"
+    )
+    policy = Policy(timezone="Europe/Copenhagen", holidays=["2026-12-24"])
+    calendar = audit(rows, policy=policy).calendar
+    assert calendar.describe() == "Europe/Copenhagen, Monday to Friday, 1 holiday"
+    assert not calendar.default

@@ -150,6 +150,7 @@ def test_json_content_of_a_small_audit(tmp_path: Path) -> None:
         "files": [str(path)],
         "lines": 2,
         "events": 2,
+        "duplicates": 0,
         "cases": 1,
         "rejected": 0,
         "unmapped": 0,

@@ -304,6 +304,8 @@ class _Partial:
     collected: object
     #: The calls of each rule over the engine's time budget during this share's check.
     overruns: Counter[str]
+    #: Of ``events``, the retries: an event again, same ``event_id`` and content.
+    duplicates: int = 0
 
 
 class _Share:
@@ -329,6 +331,8 @@ class _Share:
         self.collector = Collector(engine, group_by=group_by)
         self.last: dict[str, int] = {}
         self.position = -1
+        #: Retried events met by :meth:`check` (counted once among the findings).
+        self.duplicates = 0
 
     def plan(self) -> datetime | None:
         """The first pass: the position of each case's last event, noted; returns the latest
@@ -461,6 +465,7 @@ class _Share:
             errors,
             self.collector.partial(),
             self.engine._overruns_now() - overran,
+            duplicates=self.duplicates,
         )
 
     def _finish(
@@ -486,6 +491,8 @@ class _Share:
             origins = [origins[i] for i in order]
         elif len(events) > 1:
             events = engine.model.in_order(events)
+        if len(events) > 1:
+            self.duplicates += _retries(events)
         if collector.counts_only:
             # The same checks as below, with passes and pending checks counted, not built.
             try:
@@ -545,6 +552,7 @@ def _report(
         rejected=sum(p.rejected for p in partials),
         unmapped_activities=unmapped,
         after_as_of=sum(p.after for p in partials),
+        duplicates=sum(p.duplicates for p in partials),
         # Every share reads every record, and a skipped source event belongs to no case.
         skipped=first.skipped,
     )
@@ -675,6 +683,20 @@ def _portable(exc: Exception) -> Exception:
     except Exception:
         return RuntimeError(f"{type(exc).__name__}: {exc}")
     return exc
+
+
+def _retries(events: Sequence[Event]) -> int:
+    """How many of one case's events repeat an earlier one exactly (same ``event_id`` and
+    content): a retry, which the engine records once."""
+    first: dict[str, Event] = {}
+    count = 0
+    for event in events:
+        event_id = event.event_id
+        if event_id is not None:
+            seen = first.setdefault(event_id, event)
+            if seen is not event and seen == event:
+                count += 1
+    return count
 
 
 def _raise_first(outcomes: Sequence[_Outcome]) -> None:

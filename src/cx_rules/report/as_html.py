@@ -138,6 +138,7 @@ def to_html(report: Report) -> str:
         f'<p class="meta">Calendar: {e(report.calendar.describe())}</p>',
         f'<p class="meta">{e(_files(i.files))}: {i.lines} lines, {i.events} events in '
         f"{i.cases} cases; {i.rejected} rejected, {i.unmapped} unmapped"
+        + (f", {i.duplicates} duplicates recorded once" if i.duplicates else "")
         + (f", {i.after_as_of} after as_of" if i.after_as_of else "")
         + "</p>",
         _score_panel(report),

@@ -107,6 +107,7 @@ def _input(i: InputSummary) -> dict[str, Any]:
         "files": list(i.files),
         "lines": i.lines,
         "events": i.events,
+        "duplicates": i.duplicates,
         "cases": i.cases,
         "rejected": i.rejected,
         "unmapped": i.unmapped,

@@ -211,6 +211,8 @@ def _input_line(report: Report) -> str:
         f"{i.unmapped} unmapped"
         + (f" ({printable(', '.join(i.unmapped_activities))})" if i.unmapped_activities else ""),
     ]
+    if i.duplicates:
+        parts.append(f"{i.duplicates} duplicate{'s' if i.duplicates != 1 else ''} recorded once")
     if i.after_as_of:
         parts.append(f"{i.after_as_of} after as_of")
     if i.skipped:

@@ -166,6 +166,9 @@ class InputSummary:
 
     ``lines`` counts the records the readers yielded (a non-blank line of JSONL or CSV, an
     event of XES or OCEL): ``lines == events + rejected + unmapped + after_as_of``.
+    ``events`` counts every event read, a retry too; ``duplicates`` says how many of them
+    repeat an event of their case exactly (the same ``event_id`` and content) and were
+    therefore recorded once: the findings rest on ``events - duplicates`` distinct events.
     ``unmapped_activities`` counts, per activity, the events whose activity the process
     model does not know; ``skipped`` counts, per reason, source events the readers passed
     over by design (they are not records).
@@ -179,6 +182,7 @@ class InputSummary:
     unmapped_activities: Mapping[str, int] = attrs.field(factory=dict, converter=_counts)
     after_as_of: int = 0
     skipped: Mapping[str, int] = attrs.field(factory=dict, converter=_counts)
+    duplicates: int = 0
 
     @property
     def unmapped(self) -> int:
