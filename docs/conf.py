@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent / "src"))
@@ -47,3 +52,39 @@ html_static_path: list[str] = []
 # The rule pages are generated from the rules' own metadata on every build, so the
 # documentation and `cx-rules rule CODE` never drift apart.
 write_rule_pages(HERE / "rules" / "generated")
+
+
+class _ImportFailures(logging.Handler):
+    """Notes every object autodoc could not import (Sphinx only warns, then leaves the object
+    out of the page: a build without Hypothesis would drop cx_rules.testing.strategies)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.failures: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "failed to import" in message:
+            first = message.splitlines()[0].split("; the following exception")[0]
+            if first not in self.failures:
+                self.failures.append(first)
+
+
+def _fail_on_import_failures(
+    failures: _ImportFailures,
+) -> Callable[[Sphinx, Exception | None], None]:
+    def check(app: Sphinx, exception: Exception | None) -> None:
+        if exception is None and failures.failures:
+            raise ExtensionError(
+                "autodoc could not import what the API reference documents (install the "
+                "docs extra: pip install -e '.[docs]'): " + "; ".join(failures.failures)
+            )
+
+    return check
+
+
+def setup(app: Sphinx) -> None:
+    # An import autodoc cannot make fails the build, with -W or without.
+    failures = _ImportFailures()
+    logging.getLogger("sphinx").addHandler(failures)
+    app.connect("build-finished", _fail_on_import_failures(failures))

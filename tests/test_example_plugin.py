@@ -52,6 +52,7 @@ def test_cx_rules_lists_the_plugin_rules(installed):
         ("ACME101", "manager-calls-final-round", "yes", "acme_cx"),
         ("ACME102", "no-friday-afternoon-rejections", "yes", "acme_cx"),
         ("ACME103", "mobility-meeting", "yes", "acme_cx"),
+        ("ACME104", "assessment-reviewed", "yes", "acme_cx"),
     ]
 
 
@@ -77,7 +78,7 @@ def test_the_plugin_own_tests_pass(installed):
         cwd=PLUGIN,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "5 passed" in result.stdout
+    assert "8 passed" in result.stdout
 
 
 def test_an_audit_applies_the_plugin_rules(installed, tmp_path):

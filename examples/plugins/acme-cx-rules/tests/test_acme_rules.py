@@ -1,9 +1,11 @@
 """ACME's rules, tested with the tools cx-rules gives plugin authors."""
 
-from acme_cx.rules import ManagerCallsFinalRound, MobilityMeeting, NoFridayAfternoonRejections
-from hypothesis import HealthCheck, given, settings
+import pytest
+from acme_cx.rules import AssessmentReviewed, MobilityMeeting
+from hypothesis import HealthCheck, find, given, settings
 
-from cx_rules import Engine, Outcome, Policy
+from cx_rules import Engine, Outcome, PluginError, Policy
+from cx_rules.plugins import plugin_manager
 from cx_rules.testing import event, events, findings_of, outcomes, run
 from cx_rules.testing.strategies import event_sequences
 
@@ -21,6 +23,7 @@ def test_only_acme_rules_are_loaded(cx_engine):
         "ACME101",
         "ACME102",
         "ACME103",
+        "ACME104",
     ]
     assert "CX401" not in cx_engine.rules
 
@@ -55,13 +58,32 @@ def test_mobility_meeting_deadline(cx_engine_factory):
     assert outcomes(found, "ACME103") == ["pending"]
 
 
-# Generating whole sequences is slower than Hypothesis' default budget for one input.
+def test_the_assessment_is_answered_in_time(cx_engine_factory):
+    engine = cx_engine_factory(policy=Policy(timezone="Europe/Copenhagen"))
+    assert outcomes(run(engine, events(*AssessmentReviewed.passing)), "ACME104") == ["passed"]
+    assert outcomes(run(engine, events(*AssessmentReviewed.violating)), "ACME104") == ["violated"]
+
+
+def test_without_acme_model_the_engine_says_which_hook_adds_the_activity():
+    # Only the built-in plugin: the default model, without ACME's assessment stage.
+    builtins_only = plugin_manager(autoload=False)
+    with pytest.raises(PluginError, match=r"'assessment_submitted'.*cx_rules_process_model"):
+        Engine(rules=[AssessmentReviewed], plugins=builtins_only)
+
+
+# The fixtures are session-scoped, so @given takes them; the strategy draws on the model the
+# installed plugins make, ACME's assessment stage included.  Whole sequences take longer to
+# generate than Hypothesis' budget for one input.
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(event_sequences(valid=None))
-def test_no_sequence_breaks_the_rules(sequence):
-    engine = Engine(
-        Policy(timezone="Europe/Copenhagen"),
-        rules=[ManagerCallsFinalRound, NoFridayAfternoonRejections, MobilityMeeting],
-    )
-    found = run(engine, sequence)
+@given(sequence=event_sequences(valid=None))
+def test_no_sequence_breaks_the_rules(cx_engine, sequence):
+    found = run(cx_engine, sequence)
     assert [f for f in found if f.code == "CX000"] == []
+
+
+def test_the_strategies_know_acme_stage(cx_engine):
+    sequence = find(
+        event_sequences(valid=True),
+        lambda es: any(e.activity == "assessment_submitted" for e in es),
+    )
+    assert [f for f in run(cx_engine, sequence) if f.code in ("CX000", "CX003")] == []

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from cx_rules import Option, Severity, Step
+from cx_rules import Option, ProcessModel, Severity, Step
 from cx_rules.shapes import DeadlineRule, Prohibition, StateRule
 
-__all__ = ["ManagerCallsFinalRound", "MobilityMeeting", "NoFridayAfternoonRejections"]
+__all__ = [
+    "AssessmentReviewed",
+    "ManagerCallsFinalRound",
+    "MobilityMeeting",
+    "NoFridayAfternoonRejections",
+    "with_assessment",
+]
 
 
 class ManagerCallsFinalRound(StateRule):
@@ -95,3 +101,54 @@ class MobilityMeeting(DeadlineRule):
 
     def applies(self, step: Step) -> bool:
         return step.attr("mobility") is True
+
+
+def with_assessment(model: ProcessModel) -> ProcessModel:
+    """``model`` with ACME's work-sample stage: screening --assessment_sent--> assessment,
+    where the candidate's ``assessment_submitted`` arrives, and from which the case goes on
+    to interviews or closes as in screening."""
+    staying = {
+        a: "assessment" for a, to in model.transitions["screening"].items() if to == "screening"
+    }
+    return model.extend(
+        {
+            "screening": {"assessment_sent": "assessment"},
+            "assessment": {
+                **staying,
+                "assessment_submitted": "assessment",
+                "interview_scheduled": "interviewing",
+                "rejected": "rejected",
+                "withdrawn": "withdrawn",
+                "data_deleted": "withdrawn",
+            },
+        }
+    )
+
+
+class AssessmentReviewed(DeadlineRule):
+    code = "ACME104"
+    name = "assessment-reviewed"
+    practice = "experience"
+    severity = Severity.WARNING
+    summary = (
+        "A submitted work sample is answered (an interview, or a rejection) within 5 business days."
+    )
+    why = "A candidate who spent an evening on a work sample deserves a quick verdict on it."
+    passing = (
+        '{"case_id": "c1", "activity": "application_received", "timestamp": "2026-03-02T09:00:00+01:00"}',
+        '{"case_id": "c1", "activity": "screening_started", "timestamp": "2026-03-03T09:00:00+01:00"}',
+        '{"case_id": "c1", "activity": "assessment_sent", "timestamp": "2026-03-03T10:00:00+01:00"}',
+        '{"case_id": "c1", "activity": "assessment_submitted", "timestamp": "2026-03-05T20:00:00+01:00"}',
+        '{"case_id": "c1", "activity": "interview_scheduled", "timestamp": "2026-03-10T10:00:00+01:00"}',
+    )
+    violating = (
+        '{"case_id": "c1", "activity": "application_received", "timestamp": "2026-03-02T09:00:00+01:00"}',
+        '{"case_id": "c1", "activity": "screening_started", "timestamp": "2026-03-03T09:00:00+01:00"}',
+        '{"case_id": "c1", "activity": "assessment_sent", "timestamp": "2026-03-03T10:00:00+01:00"}',
+        '{"case_id": "c1", "activity": "assessment_submitted", "timestamp": "2026-03-05T20:00:00+01:00"}',
+        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-16T10:00:00+01:00", "reason": "other candidates"}',
+    )
+    after = "assessment_submitted"
+    then = ("interview_scheduled", "rejected")
+    within = Option(5, "business days to answer a submitted work sample", maximum=260)
+    action = "review the work sample and tell the candidate"
