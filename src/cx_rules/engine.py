@@ -419,8 +419,8 @@ class Engine:
         Idempotency: an event whose ``event_id`` is already on the case, with equal content,
         is a no-op that returns the case unchanged with ``duplicate`` set; the same id on a
         different event raises :class:`~cx_rules.EventConflict`.  An event refused by the
-        model in audit mode (a ``CX001`` violation) is not kept on the case, so it is judged
-        again if it comes again.
+        model in audit mode (a ``CX001`` violation, or ``CX003`` for an activity the model
+        does not know) is not kept on the case, so it is judged again if it comes again.
 
         Order: an event older than the case's clock (its latest event, or the time
         :meth:`advance` moved it to) raises :class:`~cx_rules.EventOutOfOrder`, unless the

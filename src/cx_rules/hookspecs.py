@@ -71,6 +71,10 @@ def cx_rules_process_model(model: ProcessModel) -> ProcessModel | None:
     ``model`` is the model so far: the default recruitment model as changed by the plugins
     called before this one (in registration order).  Return a new model (for instance
     ``model.extend({...})`` with an extra ``assessment`` stage) or ``None`` to keep it.
+
+    A plugin whose rules subscribe to activities of its own adds them here: an engine whose
+    rules subscribe to an activity its model does not know is not built
+    (:class:`~cx_rules.PluginError` names the rule, the activity and this hook).
     """
 
 
