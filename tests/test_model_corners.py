@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import json
+import subprocess
+import sys
+
 import pytest
+from hypothesis import given, settings
 
 from cx_rules import (
     Engine,
+    EventConflict,
+    EventOutOfOrder,
     Option,
     PluginError,
     Policy,
@@ -20,6 +28,7 @@ from cx_rules import (
 )
 from cx_rules.plugins import plugin_manager
 from cx_rules.testing import event, findings_of, outcomes, run
+from cx_rules.testing.strategies import unruly_sequences
 
 T = "2026-03-02T09:00:00+01:00"
 LATER = "2026-03-02T10:00:00+01:00"
@@ -260,3 +269,55 @@ def test_the_report_says_which_calendar_it_counted_in():
     calendar = audit(rows, policy=policy).calendar
     assert calendar.describe() == "Europe/Copenhagen, Monday to Friday, 1 holiday"
     assert not calendar.default
+
+
+# -- properties and the command line ------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(sequence=unruly_sequences(default_model()))
+def test_no_event_of_an_unknown_activity_is_ever_dropped_without_a_finding(sequence):
+    # Every rule the policy can leave out is left out: CX003 still reports each one.
+    known = _ENGINE.model.activities
+    case = _ENGINE.start("c1")
+    for e in sorted(sequence, key=lambda e: e.timestamp):
+        try:
+            after, found = _ENGINE.record(case, e)
+        except (EventConflict, EventOutOfOrder):
+            continue
+        if e.activity not in known:
+            assert after.events == case.events
+            assert [f.evidence for f in found if f.code == "CX003"] == [(e,)]
+        case = after
+
+
+_ENGINE = Engine(Policy(ignore=["ALL"]), plugins=plugin_manager(autoload=False))
+
+
+def test_the_command_line_shows_ranges_and_the_calendar(tmp_path):
+    log = tmp_path / "log.jsonl"
+    record = {"case_id": "c1", "activity": "application_received", "timestamp": T}
+    log.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    run_cli = functools.partial(
+        subprocess.run, capture_output=True, text=True, check=True, timeout=120
+    )
+    page = run_cli([sys.executable, "-m", "cx_rules", "rule", "CX401"]).stdout
+    assert "| `business_days` | an integer, 0 to 260 | `2` |" in page
+    report = run_cli([sys.executable, "-m", "cx_rules", "audit", str(log)]).stdout
+    assert report.splitlines()[1] == (
+        "Calendar: UTC, Monday to Friday, no holidays (the default calendar: set timezone and "
+        "holidays in the policy)"
+    )
+    policy = tmp_path / "policy.toml"
+    policy.write_text('timezone = "Europe/Copenhagen"\n[rules.CX401]\nbusiness_days = 100000000\n')
+    refused = subprocess.run(
+        [sys.executable, "-m", "cx_rules", "audit", str(log), "--policy", str(policy)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode != 0
+    assert "rules.CX401.business_days: expected an integer from 0 to 260, got 100000000" in (
+        refused.stderr
+    )
+    assert "Traceback" not in refused.stderr

@@ -57,6 +57,8 @@ _UNKNOWN: Final = "CX003"
 _ALWAYS: Final = frozenset({_RULE_ERROR, _UNKNOWN})
 #: The findings of events the engine refuses (they are not kept on the case).
 _REFUSALS: Final = frozenset({_ILLEGAL, _UNKNOWN})
+#: The longest activity name the engine looks for close matches of.
+_SUGGEST_UP_TO: Final = 200
 _CHANNELS: Final = frozenset(Channel)
 _VIOLATED: Final = Outcome.VIOLATED
 _PASSED: Final = Outcome.PASSED
@@ -684,8 +686,11 @@ class Engine:
             if event.activity not in self._known:
                 # Not an illegal step but an event nobody understands: always reported, never
                 # kept (the model cannot say where it leads).
-                suggestions = tuple(
-                    difflib.get_close_matches(event.activity, sorted(self._known), n=3)
+                # Names of a reasonable length only: comparing costs their length.
+                suggestions = (
+                    tuple(difflib.get_close_matches(event.activity, sorted(self._known), n=3))
+                    if len(event.activity) <= _SUGGEST_UP_TO
+                    else ()
                 )
                 if self.strict:
                     raise UnknownActivity(event, state, self.model.allowed(state), suggestions)
