@@ -13,13 +13,14 @@ import hashlib
 import hmac
 import json
 import re
+from collections.abc import Callable
 from typing import Final
 
 import attrs
 
 from ..io.records import InputError
 from .collect import finding_sort_key
-from .model import Evidence, Report, ReportFinding
+from .model import Evidence, Report, ReportFinding, SourceSummary
 
 __all__ = ["SALT_ENV", "pseudonym", "redact"]
 
@@ -120,4 +121,21 @@ def redact(report: Report, salt: str) -> Report:
         groups=groups,
         errors=tuple(error(e) for e in report.errors),
         redacted=True,
+        source=None if report.source is None else _source(report.source, case, error),
+    )
+
+
+def _source(
+    source: SourceSummary,
+    case: Callable[[str], str],
+    error: Callable[[InputError], InputError],
+) -> SourceSummary:
+    # A warning is placed and worded like an input error: rewritten the same way.
+    return attrs.evolve(
+        source,
+        partial_cases={case(c): reason for c, reason in source.partial_cases.items()},
+        warnings=tuple(
+            attrs.evolve(w, message=error(InputError(w.file, w.line, w.message)).message)
+            for w in source.warnings
+        ),
     )

@@ -1,0 +1,15 @@
+"""The built-in importers, registered as a plugin through ``cx_rules_importers``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..hookspecs import hookimpl
+from .base import Importer
+from .greenhouse import Greenhouse
+
+
+@hookimpl
+def cx_rules_importers() -> Sequence[Importer]:
+    """Every built-in importer."""
+    return (Greenhouse(),)
