@@ -349,11 +349,17 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             else:
                 yield record
 
+    from .exceptions import CxRulesError
+
     try:
         with open(args.output, "w", encoding="utf-8", newline="") as handle:
             written = write_jsonl(events(), handle)
     except OSError as exc:
         return _fail(f"{args.output}: cannot write the log: {exc.strerror}")
+    except CxRulesError:
+        # A file of the export cannot be read: no half-written log is left behind.
+        os.unlink(args.output)
+        raise
     finally:
         stream.close()
     from .report.as_text import printable

@@ -778,6 +778,8 @@ def _history(row: Any, at: _At, index: Index, key: _Key) -> list[Any]:
     stage_attr = {"stage_id": stage} if stage else {}
     if status == "active":
         first = index.history_first.get(case_id)
+        if app is not None and first is not None and first[1] == key:
+            return [Skip("the first stage of an application read from its record")]
         if app is None and first is not None and first[1] == key:
             return [
                 Event(

@@ -26,8 +26,9 @@ __all__ = [
 
 # Some warehouses write a zone name after the time ("2026-03-02 09:30:00.123 UTC").
 _UTC_SUFFIX: Final = re.compile(r"\s+UTC$", re.IGNORECASE)
-# Between year 1970 and 9999: epoch milliseconds outside this are not a vendor's timestamps.
-_MAX_MS: Final = 253_402_300_799_999
+# The times a vendor's timestamp may name: room left for a few days' arithmetic either side.
+_FIRST: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_LAST: Final = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 def vendor_time(value: Any, where: str) -> datetime:
@@ -42,14 +43,17 @@ def vendor_time(value: Any, where: str) -> datetime:
             f"{where}: expected an ISO 8601 timestamp with a zone, got {_kind(value)}"
         )
     text = _UTC_SUFFIX.sub("+00:00", value.strip())
+    shown = value if len(value) <= 40 else value[:37] + "..."
     try:
-        return parse_timestamp(text, where=where)
+        moment = parse_timestamp(text, where=where)
     except CxRulesError:
-        shown = value if len(value) <= 40 else value[:37] + "..."
         raise ImportProblem(
             f"{where}: {shown!r} is not an ISO 8601 timestamp with a zone "
             "(expected e.g. 2026-03-02T09:30:00.000Z)"
         ) from None
+    if not _FIRST <= moment < _LAST:
+        raise ImportProblem(f"{where}: {shown!r} is not a time between 1970 and 9998")
+    return moment
 
 
 def epoch_ms(value: Any, where: str) -> datetime:
@@ -71,7 +75,7 @@ def epoch_ms(value: Any, where: str) -> datetime:
         raise ImportProblem(
             f"{where}: {number} is too small for epoch milliseconds (seconds, or not a time?)"
         )
-    if number > _MAX_MS:
+    if number >= 253_370_764_800_000:  # 9999-01-01
         raise ImportProblem(f"{where}: {number} is too large for epoch milliseconds")
     return datetime.fromtimestamp(number / 1000, tz=UTC)
 

@@ -1,0 +1,418 @@
+"""The Greenhouse importer, from Harvest API records as documented to an audit report."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import cx_rules
+from cx_rules import Event
+from cx_rules.importers import ImportResult
+from cx_rules.importers.greenhouse import Greenhouse
+from cx_rules.io import read_jsonl
+from cx_rules.io.native import event_to_dict
+from cx_rules.io.records import InputError
+from cx_rules.report import json_schema, redact, render
+
+DATA = Path(__file__).parent / "data"
+DUMP = DATA / "greenhouse"
+FILES = sorted(str(p) for p in DUMP.iterdir() if p.suffix in (".json", ".jsonl")) + [
+    str(DUMP / "application_history.csv")
+]
+GOLDEN = DATA / "greenhouse.golden.jsonl"
+GREENHOUSE = Greenhouse()
+
+
+@pytest.fixture(scope="module")
+def result() -> ImportResult:
+    return ImportResult.of(GREENHOUSE.read(FILES))
+
+
+def _source_records() -> int:
+    """The records of the fixture dump, counted from the files themselves."""
+    count = 0
+    for name in FILES:
+        path = Path(name)
+        if path.suffix == ".csv":
+            count += len(path.read_text("utf-8").splitlines()) - 1
+            continue
+        text = path.read_text("utf-8")
+        values = (
+            [json.loads(line) for line in text.splitlines() if line.strip()]
+            if path.suffix == ".jsonl"
+            else json.loads(text)
+        )
+        for value in values:
+            if "activity_feed" in value:
+                count += sum(len(items) for items in value["activity_feed"].values())
+            elif "applications" in value:
+                count += len(value["applications"])
+            else:
+                count += 1
+    return count
+
+
+def test_the_dump_imports_as_the_golden_log(result: ImportResult) -> None:
+    expected = [e for e in read_jsonl(GOLDEN) if isinstance(e, Event)]
+    assert [event_to_dict(e) for e in result.events] == [event_to_dict(e) for e in expected]
+
+
+def test_every_record_is_an_event_source_an_error_or_a_skip(result: ImportResult) -> None:
+    records = _source_records()
+    skipped = sum(result.skipped.values())
+    producing = records - len(result.errors) - skipped
+    assert (records, len(result.errors), skipped) == (34, 5, 13)
+    # Each producing record gave at least one event; an application gives up to two.
+    assert producing <= len(result.events) <= 2 * producing
+    assert set(result.skipped) == {
+        "a prospect (no application to a job)",
+        "an application already read from another record",
+        "an internal note",
+        "an e-mail from the candidate",
+        "a stage change also in application_history",
+        "a rejection also in its application",
+        "an activity the importer does not recognise",
+        "a record with nothing to import",
+        "a scorecard of an imported scheduled interview",
+        "a superseded offer version",
+        "the first stage of an application read from its record",
+    }
+
+
+def test_input_errors_name_the_file_and_the_place(result: ImportResult) -> None:
+    assert sorted(str(e).replace(str(DUMP) + "/", "") for e in result.errors) == [
+        "activity_feeds.jsonl:2 (activity_feed.emails[0]): e-mail 8100: candidate 52009 has no "
+        "application in the input",
+        "application_history.csv:8: updated_at: '2026-03-07 10:00:00' is not an ISO 8601 "
+        "timestamp with a zone (expected e.g. 2026-03-02T09:30:00.000Z)",
+        "application_history.csv:9: new_status: expected one of active, rejected, hired, got "
+        "'promoted'",
+        "applications-page2.jsonl:4: applied_at: '2026-03-06T09:00:00' is not an ISO 8601 "
+        "timestamp with a zone (expected e.g. 2026-03-02T09:30:00.000Z)",
+        "scheduled_interviews.json ([3]): scheduled interview 9128484: its application, case "
+        "'79999', is not in the input",
+    ]
+
+
+def test_warnings_name_the_place(result: ImportResult) -> None:
+    shown = [str(w).replace(str(DUMP) + "/", "") for w in result.warnings]
+    assert shown == [
+        "activity_feeds.jsonl:1 (activity_feed.activities[2]): activity 6003: the subject "
+        "'Candidate Merged' is not one the importer recognises (Candidate Stage Change, "
+        "Candidate Rejected); skipped",
+        "scheduled_interviews.json ([2]): scheduled interview 9128483 has no created_at: when "
+        "it was scheduled is not known",
+        "scheduled_interviews.json ([2]): scheduled interview 9128483 is an all-day event: "
+        "without a time (and a zone) it is not imported as held",
+        "application_history.csv:7: case '71007' was hired with no accepted offer in the "
+        "input: the offer is inferred from the hire",
+    ]
+
+
+def _of(result: ImportResult, case_id: str) -> list[Event]:
+    return [e for e in result.events if e.case_id == case_id]
+
+
+def test_a_rejection_email_sent_later_is_the_rejection_at_its_sending(result: ImportResult) -> None:
+    (rejection,) = [e for e in _of(result, "71001") if e.activity == "rejected"]
+    assert rejection.timestamp.isoformat() == "2026-03-23T09:00:12+00:00"
+    assert rejection.channel == "email"
+    assert rejection.attributes["decided_at"] == "2026-03-19T13:02:44.517000+00:00"
+    assert rejection.attributes["reason"] == "Lacking skill(s)/qualification(s)"
+    # The HTML body is text now, the style sheet gone.
+    assert rejection.attributes["text"].startswith("Dear candidate,\n\nThank you for the time")
+    assert "color" not in rejection.attributes["text"]
+
+
+def test_they_rejected_us_is_a_withdrawal(result: ImportResult) -> None:
+    activities = [e.activity for e in _of(result, "71002")]
+    assert "withdrawn" in activities
+    assert "rejected" not in activities
+
+
+def test_an_anonymised_candidate_is_a_partial_trace(result: ImportResult) -> None:
+    assert result.partial == {
+        "71004": "the candidate was anonymised: stage data and e-mails may be gone"
+    }
+    assert [e.activity for e in _of(result, "71004")] == ["application_received", "rejected"]
+
+
+def test_no_name_or_address_reaches_an_event(result: ImportResult) -> None:
+    text = GOLDEN.read_text("utf-8")
+    for personal in ("Maja", "Holm", "Ole Berg", "@example.com", "Cand One"):
+        assert personal not in text
+    assert {e.actor for e in result.events} == {None, "4080", "4082"}
+
+
+def test_one_application_translates_on_its_own() -> None:
+    record = json.loads((DUMP / "applications-page1.json").read_text("utf-8"))[1]
+    one = GREENHOUSE.translate(record, name="webhook")
+    assert [(e.activity, e.timestamp.isoformat()) for e in one.events] == [
+        ("application_received", "2026-03-03T10:40:00+00:00"),
+        ("withdrawn", "2026-03-12T07:30:00+00:00"),
+    ]
+    lone = GREENHOUSE.translate({"candidate_id": 1, "activity_feed": {"emails": [{"id": 5}]}})
+    assert [str(e) for e in lone.errors] == [
+        "<record> (activity_feed.emails[0]): created_at: expected an ISO 8601 timestamp with "
+        "a zone, got null"
+    ]
+
+
+# -- the audit -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def report() -> cx_rules.Report:
+    return cx_rules.audit(FILES, importer=GREENHOUSE)
+
+
+def _findings(report: cx_rules.Report) -> Counter[tuple[str, str, str]]:
+    return Counter((f.case_id, f.code, f.outcome.value) for f in report.findings)
+
+
+def test_the_audit_of_the_dump_finds_what_the_data_shows(report: cx_rules.Report) -> None:
+    assert report.input.events == 22
+    assert report.input.rejected == 5
+    assert dict(report.input.unmapped_activities) == {}
+    assert _findings(report) == Counter(
+        {
+            # Rejected by e-mail after a video interview: not personal.
+            ("71001", "CX102", "violated"): 1,
+            ("71001", "CX202", "unknown"): 1,
+            ("71001", "CX301", "unknown"): 1,
+            ("71001", "CX402", "unknown"): 1,
+            ("71001", "CX403", "unknown"): 1,
+            ("71001", "CX501", "unknown"): 1,
+            ("71001", "CX503", "unknown"): 1,
+            # No acknowledgement within 2 business days; an interview only a scorecard knows.
+            ("71002", "CX401", "violated"): 1,
+            ("71002", "CX001", "violated"): 1,
+            ("71002", "CX503", "unknown"): 1,
+            ("71003", "CX402", "unknown"): 1,
+            ("71003", "CX403", "unknown"): 1,
+            # Anonymised: violations are unknown, the trace is partial.
+            ("71004", "CX101", "unknown"): 1,
+            ("71004", "CX104", "unknown"): 1,
+            ("71004", "CX401", "unknown"): 1,
+            ("71004", "CX405", "unknown"): 1,
+            ("71004", "CX201", "unknown"): 1,
+            ("71004", "CX503", "unknown"): 1,
+            # Known from the history alone: moved on within days (CX405 passes), but no
+            # message to the candidate before the hire.
+            ("71007", "CX401", "violated"): 1,
+            ("71007", "CX104", "violated"): 1,
+        }
+    )
+    states = {c.case_id: c.state for c in report.cases}
+    assert states == {
+        "71001": "rejected",
+        "71002": "withdrawn",
+        "71003": "hired",
+        "71004": "rejected",
+        "71007": "hired",
+    }
+
+
+def test_no_rule_the_source_cannot_feed_is_ever_violated(report: cx_rules.Report) -> None:
+    assert report.source is not None
+    assert sorted(report.source.not_recorded) == [
+        "CX103",
+        "CX301",
+        "CX302",
+        "CX402",
+        "CX403",
+        "CX406",
+        "CX501",
+        "CX502",
+        "CX503",
+    ]
+    for rule in report.rules:
+        if rule.code in report.source.not_recorded:
+            assert (rule.tally.passed, rule.tally.violated, rule.tally.pending) == (0, 0, 0)
+    reasons = {f.message for f in report.findings if f.code == "CX403"}
+    assert reasons == {
+        "not recorded by this source (greenhouse): interview_held.started_at|interview_held."
+        "delay_minutes (no ATS records when an interview really started; Greenhouse keeps the "
+        "time it was scheduled for; Greenhouse records no interview delays) (punctuality of "
+        f"the interview ({e}) cannot be judged: neither delay_minutes nor a started_at with a "
+        "time zone is recorded)"
+        for e in (
+            "interview_held at 2026-03-16T09:00:00+00:00 by video",
+            "interview_held at 2026-03-12T13:00:00+00:00 by meeting",
+        )
+    }
+
+
+@pytest.mark.parametrize("format", ["text", "json", "csv", "html"])
+def test_every_format_says_what_the_source_does_not_record(
+    report: cx_rules.Report, format: str
+) -> None:
+    text = render(report, format)
+    assert "not recorded by this source (greenhouse)" in text or "CX403" in text
+    if format != "csv":
+        assert "greenhouse" in text and "CX503" in text
+    for secret in ("Dear candidate", "Thank you for applying", "Phone call", "@example.com"):
+        assert secret not in text
+
+
+def test_the_json_report_validates_and_carries_the_source(report: cx_rules.Report) -> None:
+    data = json.loads(render(report, "json"))
+    jsonschema.Draft202012Validator(json_schema()).validate(data)
+    assert data["source"]["system"] == "greenhouse"
+    assert list(data["source"]["partial_cases"]) == ["71004"]
+    assert len(data["source"]["warnings"]) == 4
+
+
+def test_redaction_hides_the_partial_cases_and_the_ids_in_warnings(
+    report: cx_rules.Report,
+) -> None:
+    hidden = redact(report, "salt")
+    assert hidden.source is not None
+    assert "71004" not in json.dumps(dict(hidden.source.partial_cases))
+    assert not any("'71007'" in w.message for w in hidden.source.warnings)
+
+
+def test_the_audit_is_the_same_in_two_processes(report: cx_rules.Report) -> None:
+    split = cx_rules.audit(FILES, importer=GREENHOUSE, jobs=2)
+    assert render(split, "json") == render(report, "json")
+
+
+def test_the_audit_of_the_imported_log_judges_as_the_import_does(tmp_path) -> None:
+    # The canonical log alone knows no source: only what the source cannot say differs.
+    plain = cx_rules.audit(str(GOLDEN))
+    assert plain.source is None
+    assert plain.input.events == 22
+
+
+# -- any JSON of the right shape -------------------------------------------------------------
+
+_FIELDS = (
+    "id",
+    "candidate_id",
+    "application_id",
+    "applied_at",
+    "rejected_at",
+    "status",
+    "prospect",
+    "jobs",
+    "rejection_reason",
+    "rejection_details",
+    "start",
+    "created_at",
+    "interviewers",
+    "interviewed_at",
+    "version",
+    "resolved_at",
+    "activity_feed",
+    "applications",
+    "first_name",
+    "emails",
+    "notes",
+    "activities",
+    "user",
+    "body",
+    "subject",
+)
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 10**13),
+    st.sampled_from(
+        [
+            "2026-03-02T09:00:00.000Z",
+            "2026-03-02 09:00:00 UTC",
+            "2026-03-02T09:00:00",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "rejected",
+            "hired",
+            "active",
+            "complete",
+            "accepted",
+            "deprecated",
+            "They rejected us",
+            "Candidate Stage Change",
+            "Candidate Rejected",
+            "Anonymized",
+            "<p>Hi</p>",
+            "x was moved into Y for Z on 03/09/2026 by W",
+        ]
+    ),
+    st.text(max_size=8),
+)
+
+
+def _values(depth: int = 3) -> st.SearchStrategy[Any]:
+    return st.recursive(
+        _SCALARS,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3),
+            st.dictionaries(st.sampled_from(_FIELDS), inner, max_size=6),
+        ),
+        max_leaves=12,
+    )
+
+
+_RECORD = st.dictionaries(st.sampled_from(_FIELDS), _values(), max_size=8)
+
+
+@given(st.lists(st.one_of(_RECORD, _values()), max_size=6))
+def test_any_json_of_the_right_shape_gives_events_and_errors(records: list[Any]) -> None:
+    name = _write(records)
+    try:
+        for record in GREENHOUSE.read([name]):
+            assert isinstance(record, Event | InputError)
+    finally:
+        Path(name).unlink()
+    for record in records:
+        if isinstance(record, dict):
+            one = GREENHOUSE.translate(record)
+            assert all(isinstance(e, Event) for e in one.events)
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "application_id": st.one_of(st.integers(1, 4), st.text(max_size=3)),
+                "new_stage_id": st.one_of(st.integers(0, 9).map(str), st.just("")),
+                "new_status": st.sampled_from(["active", "rejected", "hired", "", "x"]),
+                "updated_at": _SCALARS.map(str),
+            }
+        ),
+        max_size=6,
+    )
+)
+def test_any_history_table_gives_events_and_errors(rows: list[dict[str, Any]]) -> None:
+    import csv
+    import io
+    import tempfile
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(
+        buffer, fieldnames=["application_id", "new_stage_id", "new_status", "updated_at"]
+    )
+    writer.writeheader()
+    writer.writerows(rows)
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as f:
+        f.write(buffer.getvalue())
+    result = ImportResult.of(GREENHOUSE.read([f.name]))
+    assert len(result.events) + len(result.errors) + sum(result.skipped.values()) >= len(
+        [r for r in rows if any(str(v).strip() for v in r.values())]
+    )
+    Path(f.name).unlink()
+
+
+def _write(records: list[Any]) -> str:
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
+        json.dump(records, f)
+    return f.name
