@@ -135,6 +135,8 @@ def audit(
     Collector(engine, group_by=group_by)  # refuses a bad group_by before any work
     log = _open(source, policy, mapping)
     if importer is not None:
+        if mapping is not None:
+            raise ValueError("audit(importer=...) reads an export: a mapping does not apply")
         if not log.files:
             raise ValueError("audit(importer=...) reads files: give a path or a list of paths")
         log.use(importer, uncovered_rules(engine.rules.values(), importer.coverage))

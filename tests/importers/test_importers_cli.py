@@ -68,7 +68,7 @@ def test_audit_from_a_system_reports_what_it_cannot_say() -> None:
     assert result.returncode == 0, result.stderr
     assert "\nSource: greenhouse export\n" in result.stdout
     assert "  Not recorded by this source (9 rules, every check unknown):\n" in result.stdout
-    assert "  Partial traces: 1 cases\n" in result.stdout
+    assert "  Partial traces: 1 case\n" in result.stdout
     assert "Dear candidate" not in result.stdout + result.stderr
 
 

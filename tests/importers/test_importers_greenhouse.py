@@ -451,3 +451,119 @@ def test_documented_records_with_any_field_broken_give_events_and_errors(
         Path(name).unlink()
     assert all(isinstance(e, Event) for e in result.events)
     assert all(isinstance(e, InputError) for e in result.errors)
+
+
+# -- messier exports -------------------------------------------------------------------------
+
+
+def _app(id: int, candidate: int, applied: str, **fields: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": id,
+        "candidate_id": candidate,
+        "prospect": False,
+        "applied_at": applied,
+        "rejected_at": None,
+        "rejection_reason": None,
+        "rejection_details": None,
+        "jobs": [{"id": 1, "name": "Nurse"}],
+        "status": "active",
+        "current_stage": {"id": 5, "name": "Application Review"},
+    }
+    record.update(fields)
+    return record
+
+
+def _email(id: int, at: str, user: int | None = 7) -> dict[str, Any]:
+    return {
+        "id": id,
+        "created_at": at,
+        "subject": "About your application",
+        "body": "<p>Hello</p>",
+        "to": "c@example.com",
+        "from": "r@example.com",
+        "cc": None,
+        "user": None if user is None else {"id": user, "name": "R"},
+    }
+
+
+def _read(tmp_path: Path, *documents: Any) -> ImportResult:
+    names = []
+    for n, document in enumerate(documents):
+        path = tmp_path / f"part{n}.json"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        names.append(str(path))
+    return ImportResult.of(GREENHOUSE.read(names))
+
+
+def test_a_feed_item_goes_to_the_application_applied_to_last_before_it(tmp_path) -> None:
+    apps = [
+        _app(1, 9, "2026-01-05T10:00:00Z", status="rejected", rejected_at="2026-01-20T10:00:00Z"),
+        _app(2, 9, "2026-03-02T10:00:00Z"),
+    ]
+    feed = {
+        "candidate_id": 9,
+        "activity_feed": {
+            "emails": [
+                _email(10, "2026-01-06T10:00:00Z"),
+                _email(11, "2026-03-03T10:00:00Z"),
+                _email(12, "2026-01-01T10:00:00Z"),
+            ]
+        },
+    }
+    result = _read(tmp_path, apps, feed)
+    sent = {e.event_id: e.case_id for e in result.events if e.activity == "status_update_sent"}
+    assert sent == {"gh-email-10": "1", "gh-email-11": "2"}
+    assert [e.message for e in result.errors] == [
+        "e-mail 12: candidate 9 has no application in the input applied to before "
+        "2026-01-01T10:00:00+00:00"
+    ]
+
+
+def test_overlapping_pages_import_each_record_once_for_the_audit(tmp_path) -> None:
+    page = [_app(1, 9, "2026-03-02T10:00:00Z"), _app(2, 8, "2026-03-02T11:00:00Z")]
+    once = _read(tmp_path, page)
+    twice = _read(tmp_path, page, page[1:])
+    assert [e.event_id for e in twice.events] == [e.event_id for e in once.events]
+    assert twice.skipped == {"an application already read from another record": 1}
+
+
+def test_an_application_without_stage_data_is_partial(tmp_path) -> None:
+    result = _read(tmp_path, [_app(1, 9, "2026-03-02T10:00:00Z", current_stage=None)])
+    assert result.partial == {"1": "the application has no stage data (anonymised?)"}
+
+
+def test_a_hire_without_its_offer_or_history_is_a_warning_and_partial(tmp_path) -> None:
+    result = _read(tmp_path, [_app(1, 9, "2026-03-02T10:00:00Z", status="hired")])
+    assert [e.activity for e in result.events] == ["application_received"]
+    assert [w.message for w in result.warnings] == [
+        "case '1' is hired, but neither an accepted offer nor an application_history row is "
+        "in the input: the hire is not imported"
+    ]
+    assert result.partial == {"1": "the hire's time is not in the export"}
+
+
+def test_a_rejection_only_the_feed_records_keeps_its_reason(tmp_path) -> None:
+    feed = {
+        "candidate_id": 9,
+        "activity_feed": {
+            "activities": [
+                {
+                    "id": 3,
+                    "created_at": "2026-03-05T10:00:00.250Z",
+                    "subject": "Candidate Rejected",
+                    "body": "Reason: Position filled\n\nMore text.",
+                    "user": {"id": 7},
+                }
+            ]
+        },
+    }
+    result = _read(tmp_path, [_app(1, 9, "2026-03-02T10:00:00Z")], feed)
+    (rejected,) = [e for e in result.events if e.activity == "rejected"]
+    assert (rejected.attributes, rejected.actor) == ({"reason": "Position filled"}, "7")
+
+
+def test_an_import_takes_no_mapping() -> None:
+    from cx_rules.io import LogMapping
+
+    with pytest.raises(ValueError, match="a mapping does not apply"):
+        cx_rules.audit(FILES, importer=GREENHOUSE, mapping=LogMapping())

@@ -22,6 +22,7 @@ from .base import (
     ImportStream,
     InputWarning,
     Partial,
+    translated,
 )
 from .values import epoch_ms, html_to_text, identifier, message_text, vendor_time
 
@@ -40,6 +41,7 @@ __all__ = [
     "identifier",
     "importers",
     "message_text",
+    "translated",
     "vendor_time",
 ]
 

@@ -15,7 +15,7 @@ from ..events import Activity as A
 from ..events import Channel, Event
 from ..io.records import InputError
 from ..io.stream import Place, Skip
-from .base import ImportItem, ImportProblem, InputWarning, Partial
+from .base import ImportItem, ImportProblem, InputWarning, Partial, translated
 from .values import identifier, message_text, vendor_time
 
 __all__ = ["HISTORY_COLUMNS", "Index", "Source", "translate_all"]
@@ -76,6 +76,10 @@ class App:
     job_id: str | None
     job_name: str | None
     prospect: bool
+    #: The recruiter (or else the user credited with the application), by id.
+    actor: str | None = None
+    #: Whether the application has its stage data (``current_stage``).
+    staged: bool = True
 
 
 @attrs.define
@@ -312,6 +316,12 @@ def parse_app(value: Any, where: str, candidate: str | None) -> App:
         job = _obj(jobs[0], "jobs[0]")
         job_id = identifier(job.get("id"), "jobs[0].id")
         job_name = _text(job.get("name"), "jobs[0].name")
+    actor = _user(value.get("recruiter"), "recruiter") or _user(
+        value.get("credited_to"), "credited_to"
+    )
+    staged = value.get("current_stage") is not None
+    if staged:
+        _obj(value["current_stage"], "current_stage")
     return App(
         case_id,
         candidate,
@@ -324,6 +334,8 @@ def parse_app(value: Any, where: str, candidate: str | None) -> App:
         job_id,
         job_name,
         prospect,
+        actor,
+        staged,
     )
 
 
@@ -390,17 +402,8 @@ def translate_all(sources: Iterable[Source | InputError], index: Index) -> Itera
 
 
 def _one(translate: Any, value: Any, at: _At, index: Index, *extra: Any) -> Iterator[ImportItem]:
-    """One source record: its place, then its items, or one input error; a record that
-    gives neither an event nor an error gives a skip, so the counts add up."""
-    yield at.place
-    try:
-        items: list[ImportItem] = translate(value, at, index, *extra)
-    except ImportProblem as exc:
-        yield at.error(str(exc))
-        return
-    if not any(isinstance(i, Event | InputError | Skip) for i in items):
-        items.append(Skip("a record with nothing to import"))
-    yield from items
+    """One source record, through :func:`~cx_rules.importers.translated`."""
+    return translated(at.path, at.place, lambda: translate(value, at, index, *extra))
 
 
 def _candidate(source: Source, index: Index) -> Iterator[ImportItem]:
@@ -435,6 +438,9 @@ def _application(value: Any, at: _At, index: Index, candidate: str | None, key: 
         out.append(
             Partial(case, "the candidate was anonymised: stage data and e-mails may be gone")
         )
+    elif not app.staged:
+        # Every application has a stage in Greenhouse: none means its stage data was removed.
+        out.append(Partial(case, "the application has no stage data (anonymised?)"))
     attributes = {"job_id": app.job_id} if app.job_id else {}
     out.append(
         Event(
@@ -442,6 +448,7 @@ def _application(value: Any, at: _At, index: Index, candidate: str | None, key: 
             A.APPLICATION_RECEIVED,
             app.applied_at,
             event_id=f"gh-application-{case}-received",
+            actor=app.actor,
             attributes=attributes,
         )
     )

@@ -19,7 +19,7 @@ gives events, one input error, or one skip, so the counts add up.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar, TypeAlias
 
@@ -39,6 +39,7 @@ __all__ = [
     "Importer",
     "InputWarning",
     "Partial",
+    "translated",
 ]
 
 
@@ -189,3 +190,26 @@ class Importer:
 
     def __repr__(self) -> str:
         return f"<importer {self.name}>"
+
+
+#: A record's translation: its events, and perhaps warnings, partial notes or one skip.
+Translation: TypeAlias = Sequence[Event | Skip | InputWarning | Partial]
+
+
+def translated(
+    path: str, place: Place, translate: Callable[[], Translation]
+) -> Iterator[ImportItem]:
+    """The items of one source record at ``place`` in file ``path``: its place, then what
+    ``translate()`` returns, or the :class:`~cx_rules.io.records.InputError` of the
+    :class:`ImportProblem` it raises.  A record that gives neither an event nor an error
+    nor a skip gives a skip ("a record with nothing to import"), so that the counts add up.
+    The loop of an importer's :meth:`Importer.items` is mostly this, once per record."""
+    yield place
+    try:
+        items = list(translate())
+    except ImportProblem as exc:
+        yield InputError(path, place.line, str(exc), place.element)
+        return
+    if not any(isinstance(i, Event | Skip) for i in items):
+        items.append(Skip("a record with nothing to import"))
+    yield from items

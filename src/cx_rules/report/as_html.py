@@ -197,7 +197,8 @@ def _source(report: Report) -> str:
         )
         parts.append("</ul>")
     if source.partial_cases:
-        parts.append(f"<p>Partial traces: {len(source.partial_cases)} cases.</p>")
+        count = len(source.partial_cases)
+        parts.append(f"<p>Partial traces: {count} case{'' if count == 1 else 's'}.</p>")
     if source.warnings:
         parts.append(f"<h3>Import warnings ({len(source.warnings)})</h3><ul>")
         parts.extend(f"<li><code>{e(str(w))}</code></li>" for w in source.warnings)

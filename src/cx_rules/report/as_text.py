@@ -218,7 +218,8 @@ def _source_lines(source: SourceSummary) -> list[str]:
             for code, reason in source.not_recorded.items()
         )
     if source.partial_cases:
-        lines.append(f"  Partial traces: {len(source.partial_cases)} cases")
+        count = len(source.partial_cases)
+        lines.append(f"  Partial traces: {count} case{'' if count == 1 else 's'}")
     if source.warnings:
         lines.append(f"  Import warnings ({len(source.warnings)}):")
         lines.extend(f"    {printable(str(w))}" for w in source.warnings[:_WARNINGS])
