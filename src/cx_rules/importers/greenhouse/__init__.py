@@ -14,12 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Final
 
-from ..coverage import Coverage
-from ..io.records import InputError
-from ..io.stream import Place
-from ._greenhouse import HISTORY_COLUMNS, Index, Source, translate_all
-from .base import Importer, ImportItem, ImportResult, ImportStream
-from .sources import TABLE_SUFFIXES, csv_rows, json_records, suffix_of
+from ...coverage import Coverage
+from ...io.records import InputError
+from ...io.stream import Place
+from ..base import Importer, ImportItem, ImportResult, ImportStream
+from ..sources import TABLE_SUFFIXES, csv_rows, json_records, suffix_of
+from ._index import Index
+from ._records import translate_all
+from ._shapes import HISTORY_COLUMNS, Source
 
 __all__ = ["COVERAGE", "Greenhouse"]
 
