@@ -51,6 +51,8 @@ class Index:
     #: Where each application was first read (a candidate embeds its applications too).
     app_keys: dict[str, Key] = attrs.Factory(dict)
     rejection_email: dict[Key, str] = attrs.Factory(dict)
+    #: The applications whose rejection is imported from its e-mail.
+    rejected_by_email: frozenset[str] = frozenset()
 
     def learn(self, source: Source) -> None:
         """Note what ``source`` tells about the export; a malformed record teaches nothing
@@ -126,6 +128,7 @@ class Index:
             if app.rejected_at - EMAIL_BEFORE <= at <= app.rejected_at + EMAIL_AFTER:
                 first[app.case_id] = (at, key)
         self.rejection_email = {key: case_id for case_id, (_, key) in first.items()}
+        self.rejected_by_email = frozenset(first)
         self.emails = []
         # The first row after the first is the first move out of the first stage.
         for rows in self.history_rows.values():
@@ -141,11 +144,6 @@ class Index:
                 moved.setdefault(case_id, key)
         self.screening.update(moved.values())
         self.moves = []
-
-    @property
-    def rejected_by_email(self) -> frozenset[str]:
-        """The applications whose rejection is imported from its e-mail."""
-        return frozenset(self.rejection_email.values())
 
     def assign(self, candidate: str, at: datetime) -> str | None:
         """The application of ``candidate`` a feed item at ``at`` belongs to: the one
