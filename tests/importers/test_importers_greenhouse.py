@@ -90,7 +90,7 @@ def test_every_record_is_an_event_source_an_error_or_a_skip(result: ImportResult
 
 def test_input_errors_name_the_file_and_the_place(result: ImportResult) -> None:
     assert sorted(str(e).replace(str(DUMP) + "/", "") for e in result.errors) == [
-        "activity_feeds.jsonl:2 (activity_feed.emails[0]): e-mail 8100: candidate 52009 has no "
+        "activity_feeds.jsonl:2 (activity_feed.emails[0]): e-mail 8100: candidate '52009' has no "
         "application in the input",
         "application_history.csv:8: updated_at: '2026-03-07 10:00:00' is not an ISO 8601 "
         "timestamp with a zone (expected e.g. 2026-03-02T09:30:00.000Z)",
@@ -282,6 +282,7 @@ def test_redaction_hides_the_partial_cases_and_the_ids_in_warnings(
 ) -> None:
     hidden = redact(report, "salt")
     assert hidden.source is not None
+    assert not any("52009" in e.message for e in hidden.errors)
     assert "71004" not in json.dumps(dict(hidden.source.partial_cases))
     assert not any("'71007'" in w.message for w in hidden.source.warnings)
 
@@ -514,7 +515,7 @@ def test_a_feed_item_goes_to_the_application_applied_to_last_before_it(tmp_path)
     sent = {e.event_id: e.case_id for e in result.events if e.activity == "status_update_sent"}
     assert sent == {"gh-email-10": "1", "gh-email-11": "2"}
     assert [e.message for e in result.errors] == [
-        "e-mail 12: candidate 9 has no application in the input applied to before "
+        "e-mail 12: candidate '9' has no application in the input applied to before "
         "2026-01-01T10:00:00+00:00"
     ]
 
@@ -567,3 +568,11 @@ def test_an_import_takes_no_mapping() -> None:
 
     with pytest.raises(ValueError, match="a mapping does not apply"):
         cx_rules.audit(FILES, importer=GREENHOUSE, mapping=LogMapping())
+
+
+def test_a_feed_saved_without_its_candidate_says_how_to_save_it(tmp_path) -> None:
+    result = _read(tmp_path, {"notes": [], "emails": [], "activities": []})
+    assert [e.message for e in result.errors] == [
+        "an activity feed without its candidate: save it as {candidate_id, activity_feed} "
+        "(see the Greenhouse importer's guide)"
+    ]

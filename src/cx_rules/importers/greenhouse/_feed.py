@@ -94,10 +94,10 @@ def _feed_case(index: Index, candidate: str, at: datetime, what: str) -> str:
     if case_id is None:
         if candidate in index.candidates:
             raise ImportProblem(
-                f"{what}: candidate {candidate} has no application in the input applied to "
+                f"{what}: candidate {candidate!r} has no application in the input applied to "
                 f"before {at.isoformat()}"
             )
-        raise ImportProblem(f"{what}: candidate {candidate} has no application in the input")
+        raise ImportProblem(f"{what}: candidate {candidate!r} has no application in the input")
     return case_id
 
 

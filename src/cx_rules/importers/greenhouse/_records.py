@@ -51,6 +51,12 @@ def translate_all(sources: Iterable[Source | InputError], index: Index) -> Itera
             )
         elif kind == "feed":
             yield from feed(source, index)
+        elif kind is None and _bare_feed(source.value):
+            yield source.place
+            yield at.error(
+                "an activity feed without its candidate: save it as {candidate_id, "
+                "activity_feed} (see the Greenhouse importer's guide)"
+            )
         elif kind is None:
             yield source.place
             yield at.error(
@@ -62,6 +68,10 @@ def translate_all(sources: Iterable[Source | InputError], index: Index) -> Itera
             yield from one(_history, source.value, at, index, key_of(source, source.place))
         else:
             yield from one(_RECORDS[kind], source.value, at, index)
+
+
+def _bare_feed(value: Any) -> bool:
+    return isinstance(value, dict) and {"notes", "emails", "activities"} <= set(value)
 
 
 def _candidate(source: Source, index: Index) -> Iterator[ImportItem]:
