@@ -290,3 +290,11 @@ def _check_metadata(rule: object, plugin: str) -> None:
         raise PluginError(f"{where}: name {rule.name!r} is not kebab-case")
     if not isinstance(rule.severity, Severity):
         raise PluginError(f"{where}: severity must be a cx_rules.Severity")
+    evidence: object = getattr(rule, "evidence", frozenset())
+    if not isinstance(evidence, frozenset | set) or not all(
+        isinstance(key, str) and key for key in evidence
+    ):
+        raise PluginError(
+            f"{where}: evidence must be a frozenset of evidence keys (such as "
+            "'rejected.reason'), got {evidence!r}"
+        )

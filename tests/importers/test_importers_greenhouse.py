@@ -576,3 +576,16 @@ def test_a_feed_saved_without_its_candidate_says_how_to_save_it(tmp_path) -> Non
         "an activity feed without its candidate: save it as {candidate_id, activity_feed} "
         "(see the Greenhouse importer's guide)"
     ]
+
+
+@given(_mutated())
+def test_any_broken_export_audits_to_a_report(records: list[Any]) -> None:
+    name = _write(records)
+    try:
+        report = cx_rules.audit(name, importer=GREENHOUSE)
+    finally:
+        Path(name).unlink()
+    assert report.input.lines == report.input.events + report.input.rejected + (
+        report.input.unmapped + report.input.after_as_of
+    )
+    assert report.source is not None
