@@ -589,3 +589,33 @@ def test_any_broken_export_audits_to_a_report(records: list[Any]) -> None:
         report.input.unmapped + report.input.after_as_of
     )
     assert report.source is not None
+
+
+def test_an_application_and_its_feed_translate_together() -> None:
+    app = _app(1, 9, "2026-03-02T10:00:00Z", status="rejected", rejected_at="2026-03-09T10:00:00Z")
+    feed = {"candidate_id": 9, "activity_feed": {"emails": [_email(4, "2026-03-10T08:00:00Z")]}}
+    together = GREENHOUSE.translate_records([app, feed], name="webhook")
+    assert [(e.activity, e.channel) for e in together.events] == [
+        ("application_received", None),
+        ("rejected", "email"),
+    ]
+    alone = GREENHOUSE.translate(feed, name="webhook")
+    assert [str(e) for e in alone.errors] == [
+        "webhook (activity_feed.emails[0]): e-mail 4: candidate '9' has no application in the input"
+    ]
+
+
+def test_the_default_translate_records_translates_each_on_its_own() -> None:
+    from cx_rules.importers import Importer
+
+    class One(Importer):
+        name = "one"
+
+        def translate(self, record, *, name="<record>"):  # type: ignore[no-untyped-def]
+            return GREENHOUSE.translate(record, name=name)
+
+    app = _app(1, 9, "2026-03-02T10:00:00Z")
+    both = One().translate_records([app, {"x": 1}], name="in")
+    assert [e.activity for e in both.events] == ["application_received"]
+    (error,) = both.errors
+    assert str(error).startswith("in[1]: not a Greenhouse record")

@@ -188,6 +188,30 @@ class Importer:
         source.  The default raises :class:`NotImplementedError`."""
         raise NotImplementedError(f"importer {type(self).__name__} does not translate records")
 
+    def translate_records(
+        self, records: Sequence[Mapping[str, Any]], *, name: str = "<records>"
+    ) -> ImportResult:
+        """Translate a few vendor records together, as one small export (an application and
+        its activity feed; a webhook's payloads): records that refer to each other are
+        joined.  Errors name ``name`` and each record's index (``[i]``).  The default
+        translates each record on its own with :meth:`translate`; an importer that joins
+        records across files overrides it."""
+        results = [self.translate(r, name=f"{name}[{i}]") for i, r in enumerate(records)]
+        skipped: dict[str, int] = {}
+        partial: dict[str, str] = {}
+        for result in results:
+            for reason, count in result.skipped.items():
+                skipped[reason] = skipped.get(reason, 0) + count
+            for case_id, reason in result.partial.items():
+                partial.setdefault(case_id, reason)
+        return ImportResult(
+            tuple(e for r in results for e in r.events),
+            tuple(e for r in results for e in r.errors),
+            tuple(w for r in results for w in r.warnings),
+            dict(sorted(skipped.items())),
+            dict(sorted(partial.items())),
+        )
+
     def __repr__(self) -> str:
         return f"<importer {self.name}>"
 

@@ -130,9 +130,21 @@ class Greenhouse(Importer):
     def translate(self, record: Mapping[str, Any], *, name: str = "<record>") -> ImportResult:
         """Translate one Harvest record on its own: an application (or a candidate with its
         applications) gives its events; a feed, interview, scorecard or offer needs its
-        application in the same record, else each of its items is an input error."""
-        source = Source(0, name, Place(None, None), None, record)
+        application among the records (see :meth:`translate_records`), else each of its
+        items is an input error."""
+        return self._translate([Source(0, name, Place(None, None), None, record)], name)
+
+    def translate_records(
+        self, records: Sequence[Mapping[str, Any]], *, name: str = "<records>"
+    ) -> ImportResult:
+        """Translate Harvest records together, as a small export: an application and its
+        candidate's activity feed, say.  Each record's place is its index (``[i]``)."""
+        sources = [Source(0, name, Place(None, f"[{i}]"), None, r) for i, r in enumerate(records)]
+        return self._translate(sources, name)
+
+    def _translate(self, sources: list[Source], name: str) -> ImportResult:
         index = Index()
-        index.learn(source)
+        for source in sources:
+            index.learn(source)
         index.settle()
-        return ImportResult.of(ImportStream(translate_all(iter((source,)), index), name))
+        return ImportResult.of(ImportStream(translate_all(iter(sources), index), name))
