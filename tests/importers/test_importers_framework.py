@@ -127,6 +127,8 @@ def test_uncovered_rules_for_greenhouse() -> None:
         ("2026-03-19T13:02:44.517Z", datetime(2026, 3, 19, 13, 2, 44, 517000, tzinfo=UTC)),
         ("2026-03-19T13:02:44Z", datetime(2026, 3, 19, 13, 2, 44, tzinfo=UTC)),
         ("2026-03-19 13:02:44.517 UTC", datetime(2026, 3, 19, 13, 2, 44, 517000, tzinfo=UTC)),
+        ("2026-03-19 13:02:44.517 +0000", datetime(2026, 3, 19, 13, 2, 44, 517000, tzinfo=UTC)),
+        ("2026-03-19 13:02:44.517+00", datetime(2026, 3, 19, 13, 2, 44, 517000, tzinfo=UTC)),
         (
             "2026-03-19T14:02:44+01:00",
             datetime(2026, 3, 19, 14, 2, 44, tzinfo=timezone(timedelta(hours=1))),

@@ -24,16 +24,19 @@ __all__ = [
     "vendor_time",
 ]
 
-# Some warehouses write a zone name after the time ("2026-03-02 09:30:00.123 UTC").
+# Some warehouses write a zone name after the time ("2026-03-02 09:30:00.123 UTC"), or the
+# offset after a space ("2026-03-02 09:30:00.123 +0000").
 _UTC_SUFFIX: Final = re.compile(r"\s+UTC$", re.IGNORECASE)
+_SPACED_OFFSET: Final = re.compile(r"(?<=\d)\s+(?=[+-]\d\d(?::?\d\d)?$)")
 # The times a vendor's timestamp may name: room left for a few days' arithmetic either side.
 _FIRST: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _LAST: Final = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 def vendor_time(value: Any, where: str) -> datetime:
-    """An ISO 8601 timestamp with a zone (``2026-03-02T09:30:00.123Z``; a space for the
-    ``T`` and a trailing `` UTC`` as warehouses write it are accepted) as an aware datetime.
+    """An ISO 8601 timestamp with a zone (``2026-03-02T09:30:00.123Z``) as an aware
+    datetime.  What warehouses write is accepted too: a space for the ``T``, a trailing
+    `` UTC``, an offset after a space (``2026-03-02 09:30:00.123 +0000``).
 
     A value without a zone, a date without a time, a number or anything else is an
     :class:`ImportProblem`: a vendor's documented timestamps carry their zone.
@@ -42,7 +45,7 @@ def vendor_time(value: Any, where: str) -> datetime:
         raise ImportProblem(
             f"{where}: expected an ISO 8601 timestamp with a zone, got {_kind(value)}"
         )
-    text = _UTC_SUFFIX.sub("+00:00", value.strip())
+    text = _SPACED_OFFSET.sub("", _UTC_SUFFIX.sub("+00:00", value.strip()))
     shown = value if len(value) <= 40 else value[:37] + "..."
     try:
         moment = parse_timestamp(text, where=where)
