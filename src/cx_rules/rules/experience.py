@@ -196,9 +196,7 @@ class InterviewPunctuality(Rule):
     name = "interview-punctuality"
     practice = "experience"
     severity = Severity.WARNING
-    evidence = frozenset(
-        {"interview_held", "interview_held.started_at|interview_held.delay_minutes"}
-    )
+    evidence = frozenset({"interview_held.started_at|interview_held.delay_minutes"})
     summary = (
         "Every interview starts no more than a few minutes (10 by default) after the time it "
         "was scheduled for. The delay is the held interview's delay_minutes when recorded; "
