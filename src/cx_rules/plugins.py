@@ -61,7 +61,7 @@ def plugin_manager(
     the entry points with those names (a policy's ``plugins`` allow-list); naming one that is
     not installed is a :class:`~cx_rules.PluginError`.
     """
-    from .importers import builtin as importers
+    from . import _importers_builtin as importers
     from .rules import builtin
 
     pm = pluggy.PluginManager(hookspecs.PROJECT)
