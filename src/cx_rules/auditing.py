@@ -37,16 +37,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from multiprocessing.connection import Connection
 from operator import itemgetter
-from typing import Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import attrs
 
 from .calendar import WEEKDAYS
 from .case import Case
+from .coverage import uncovered_rules
 from .engine import Engine
 from .events import Event, parse_timestamp
 from .exceptions import CxRulesError, EventConflict, InvalidEvent
-from .findings import Finding
+from .findings import Finding, Outcome
 from .io import LogMapping, locate, read_path
 from .io._build import build_event
 from .io.dataframe import is_dataframe, read_dataframe
@@ -55,7 +56,10 @@ from .io.records import InputError, LogError, Record
 from .io.stream import FOREIGN, OUTLINES, PARTITION, LogStream, Part, Skip
 from .policy import Policy
 from .report.collect import MAX_ERRORS, Collector
-from .report.model import CalendarSummary, InputSummary, Report
+from .report.model import CalendarSummary, InputSummary, Report, SourceSummary
+
+if TYPE_CHECKING:
+    from .importers import Importer, InputWarning
 
 __all__ = ["Progress", "Source", "SourceChanged", "audit"]
 
@@ -85,6 +89,7 @@ def audit(
     group_by: str | None = None,
     progress: Progress | None = None,
     jobs: int = 1,
+    importer: Importer | None = None,
 ) -> Report:
     """Audit an event log: every case replayed through the engine, then a scored report.
 
@@ -112,6 +117,13 @@ def audit(
     platform that cannot fork, are audited in this process; with more than one process,
     ``progress`` counts the cases of this process's share.
 
+    ``importer`` (a :class:`~cx_rules.importers.Importer`) reads the paths of ``source`` as
+    one export of its system instead of as event logs (``mapping`` does not apply).  Every
+    check of a rule whose :attr:`~cx_rules.Rule.evidence` the importer's coverage cannot hold
+    is then unknown, "not recorded by this source (SYSTEM): ...", and the report's
+    :attr:`~cx_rules.report.Report.source` names those rules, the partial cases and the
+    import's warnings.
+
     Raises :class:`~cx_rules.io.records.LogError` for a file that cannot be read as a log,
     :class:`SourceChanged` when a file changes between the two passes, and
     :class:`~cx_rules.PolicyError` for a bad policy or mapping.  With several processes the
@@ -129,6 +141,12 @@ def audit(
     as_of = parse_timestamp(as_of, where="as_of") if as_of is not None else None
     Collector(engine, group_by=group_by)  # refuses a bad group_by before any work
     log = _open(source, policy, mapping)
+    if importer is not None:
+        if mapping is not None:
+            raise ValueError("audit(importer=...) reads an export: a mapping does not apply")
+        if not log.files:
+            raise ValueError("audit(importer=...) reads files: give a path or a list of paths")
+        log.use(importer, uncovered_rules(engine.rules.values(), importer.coverage))
     if jobs > 1 and log.files and "fork" in multiprocessing.get_all_start_methods():
         cut, partials = _in_processes(log, engine, as_of, strict, group_by, progress, jobs)
     else:
@@ -160,6 +178,17 @@ class _Log:
         self.skipped: Counter[str] = Counter()
         #: The file being read: input errors found while checking a case name it.
         self.name = self.files[0] if self.files else _ITERABLE
+        self.importer: Importer | None = None
+        #: The rules the importer's source cannot give evidence for, with the reason.
+        self.uncovered: dict[str, str] = {}
+        #: The import's warnings and partial cases on the last full pass.
+        self.warnings: tuple[InputWarning, ...] = ()
+        self.partial: dict[str, str] = {}
+
+    def use(self, importer: Importer, uncovered: dict[str, str]) -> None:
+        """Read the files through ``importer``, as one export of its system."""
+        self.importer = importer
+        self.uncovered = uncovered
 
     def read(self, part: Part | None = None, *, outline: bool = False) -> Iterator[Record]:
         """Every record, in order; with ``part``, those of other shares as :data:`FOREIGN`;
@@ -168,6 +197,9 @@ class _Log:
             yield from self._records
             return
         self.skipped = Counter()
+        if self.importer is not None:
+            yield from self._imported(part)
+            return
         for name in self.files:
             self.name = name
             shared, outlined = PARTITION.set(part), OUTLINES.set(outline)
@@ -191,6 +223,24 @@ class _Log:
                 stream.close()
             self.skipped.update(stream.skipped)
 
+    def _imported(self, part: Part | None) -> Iterator[Record]:
+        assert self.importer is not None
+        stream = self.importer.read(self.files)
+        try:
+            # An importer joins records across files: it decides nothing about shares.
+            for position, record in enumerate(stream):
+                if part is None:
+                    yield record
+                elif isinstance(record, InputError):
+                    yield record if part.owns_position(position) else FOREIGN
+                else:
+                    yield record if part.owns_case(record.case_id) else FOREIGN
+        finally:
+            stream.close()
+        self.skipped.update(stream.skipped)
+        self.warnings = stream.warnings
+        self.partial = dict(stream.partial)
+
     def place(
         self, errors: list[tuple[int, int, InputError]], unplaced: Sequence[tuple[int, Event]]
     ) -> None:
@@ -198,6 +248,8 @@ class _Log:
         of ``unplaced``, the place of its event: its item number in an iterable source, else
         its line or element, found by reading its file once more.  An event not found (the
         file changed) leaves its error without a place."""
+        if self.importer is not None:
+            return  # an import's events are joined from several records: no one place
         if self._records is not None:
             waiting: dict[int, list[int]] = {}
             for i, event in reversed(unplaced):
@@ -304,6 +356,9 @@ class _Partial:
     collected: object
     #: The calls of each rule over the engine's time budget during this share's check.
     overruns: Counter[str]
+    #: An import's partial cases (id and reason) and warnings; every share reads them all.
+    partial: tuple[tuple[str, str], ...] = ()
+    warnings: tuple[Any, ...] = ()
     #: Of ``events``, the retries: an event again, same ``event_id`` and content.
     duplicates: int = 0
 
@@ -465,6 +520,8 @@ class _Share:
             errors,
             self.collector.partial(),
             self.engine._overruns_now() - overran,
+            partial=tuple(sorted(log.partial.items())),
+            warnings=log.warnings,
             duplicates=self.duplicates,
         )
 
@@ -479,6 +536,8 @@ class _Share:
         """
         engine = self.engine
         collector = self.collector
+        uncovered = self.log.uncovered
+        partial = self.log.partial.get(case_id)
         # In time order, ties in the model's order (ProcessModel.in_order); each event keeps
         # the file it came from.
         if origins is not None:
@@ -493,7 +552,7 @@ class _Share:
             events = engine.model.in_order(events)
         if len(events) > 1:
             self.duplicates += _retries(events)
-        if collector.counts_only:
+        if collector.counts_only and not uncovered and partial is None:
             # The same checks as below, with passes and pending checks counted, not built.
             try:
                 case, findings, tallied = engine._audit_case(events, cut)
@@ -512,8 +571,34 @@ class _Share:
             case, findings, conflicts, events = _replay_each(engine, case_id, held)
         case, tail = engine.finish(case, cut)
         findings.extend(tail)
+        if uncovered:
+            findings = [_not_recorded(f, uncovered) for f in findings]
+        if partial is not None:
+            findings = [_partial(f, partial) for f in findings]
         collector.add_case(case, events, findings)
         return conflicts
+
+
+def _not_recorded(finding: Finding, uncovered: Mapping[str, str]) -> Finding:
+    """``finding`` as unknown when its rule's evidence is not recorded by the source."""
+    reason = uncovered.get(finding.code)
+    if reason is None or finding.outcome in (Outcome.UNKNOWN, Outcome.WAIVED):
+        if reason is not None and finding.outcome is Outcome.UNKNOWN:
+            return attrs.evolve(finding, message=f"{reason} ({finding.message})")
+        return finding
+    return attrs.evolve(finding, outcome=Outcome.UNKNOWN, message=reason, due=None, late=None)
+
+
+def _partial(finding: Finding, reason: str) -> Finding:
+    """A violation of a case whose trace is partial, as unknown: what is missing may be
+    what would have passed."""
+    if finding.outcome is not Outcome.VIOLATED:
+        return finding
+    return attrs.evolve(
+        finding,
+        outcome=Outcome.UNKNOWN,
+        message=f"partial trace ({reason}): {finding.message}",
+    )
 
 
 def _changed(log: _Log) -> str:
@@ -559,6 +644,17 @@ def _report(
     report = collector.report(
         as_of=cut, input=summary, errors=[error for _, _, error in errors[:MAX_ERRORS]]
     )
+    if log.importer is not None:
+        first_log = partials[0]
+        report = attrs.evolve(
+            report,
+            source=SourceSummary(
+                system=log.importer.name,
+                not_recorded=log.uncovered,
+                partial_cases=dict(first_log.partial),
+                warnings=first_log.warnings,
+            ),
+        )
     return attrs.evolve(report, calendar=_calendar_of(engine))
 
 

@@ -16,9 +16,11 @@ from ._version import __version__
 # typing itself takes longer to import than argparse: checkers know the name.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Mapping, Sequence
     from typing import Final, TextIO
 
+    from .events import Event
+    from .importers import Importer
     from .report import Report
 
 __all__ = ["main"]
@@ -60,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     audit.add_argument("paths", nargs="+", metavar="PATH", help="event log files, read in order")
+    audit.add_argument(
+        "--from",
+        dest="system",
+        metavar="SYSTEM",
+        help="read the paths as one export of SYSTEM (see `cx-rules import --list`)",
+    )
     audit.add_argument(
         "--format",
         default="text",
@@ -107,7 +115,31 @@ def _parser() -> argparse.ArgumentParser:
             f"is not affected (default: {_RULE_BUDGET:g}; 0 turns the check off)"
         ),
     )
+    _import_parser(commands)
     return parser
+
+
+def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    imports = commands.add_parser(
+        "import",
+        help="turn a system's export into a cx-rules event log",
+        description=(
+            "Read the export files of an applicant tracking system as one export and write "
+            "the canonical event log (JSONL) to keep, look at or audit. Input errors and "
+            "warnings go to stderr. Exit status: 0 done, 2 the import could not complete."
+        ),
+    )
+    imports.add_argument("system", nargs="?", metavar="SYSTEM", help="the system, e.g. greenhouse")
+    imports.add_argument("inputs", nargs="*", metavar="INPUT", help="its export files")
+    imports.add_argument(
+        "--list", action="store_true", help="list the systems and what each records"
+    )
+    imports.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="the event log to write (JSONL; it keeps message texts, so it is never stdout)",
+    )
 
 
 def _seconds(text: str) -> float:
@@ -144,6 +176,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
             return _rule(args, out)
         if args.command == "audit":
             return _audit(args, out)
+        if args.command == "import":
+            return _import(args, out)
     except CxRulesError as exc:
         return _fail(str(exc))
     parser.print_help(out)
@@ -232,6 +266,16 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
             known = ", ".join((*_FORMATS, *plugin_formats))
             return _fail(f"--format: unknown format {args.format!r} (expected one of {known})")
     mapping = LogMapping.load(args.map) if args.map else None
+    importer = None
+    if args.system is not None:
+        from .importers import get_importer
+        from .plugins import plugin_manager
+
+        if mapping is not None:
+            return _fail("--map applies to event logs, not to an export read with --from")
+        importer = get_importer(
+            args.system, plugin_manager(allow=policy.plugins if policy is not None else None)
+        )
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
     engine = Engine(policy, guard=False, rule_budget=args.rule_budget or None)
     try:
@@ -244,6 +288,7 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
             group_by=args.group_by,
             progress=progress,
             jobs=args.jobs,
+            importer=importer,
         )
     finally:
         if progress is not None:
@@ -275,6 +320,79 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
     if args.fail_on is not None and report.violations(Severity(args.fail_on)):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _import(args: argparse.Namespace, out: TextIO) -> int:
+    from .importers import get_importer, importers
+
+    if args.list:
+        if args.system is not None or args.inputs:
+            return _fail("import --list takes no SYSTEM or INPUT")
+        _list_importers(importers(), out)
+        return EXIT_OK
+    if args.system is None or not args.inputs:
+        return _fail("import needs a SYSTEM and its INPUT files (or --list)")
+    if args.output is None:
+        return _fail("import needs --output FILE: the log keeps message texts")
+    from .importers import ImportStream
+    from .io import write_jsonl
+    from .io.records import InputError
+
+    importer = get_importer(args.system)
+    stream: ImportStream = importer.read(args.inputs)
+    errors: list[InputError] = []
+
+    def events() -> Iterator[Event]:
+        for record in stream:
+            if isinstance(record, InputError):
+                errors.append(record)
+            else:
+                yield record
+
+    from .exceptions import CxRulesError
+
+    try:
+        with open(args.output, "w", encoding="utf-8", newline="") as handle:
+            written = write_jsonl(events(), handle)
+    except OSError as exc:
+        return _fail(f"{args.output}: cannot write the log: {exc.strerror}")
+    except CxRulesError:
+        # A file of the export cannot be read: no half-written log is left behind.
+        os.unlink(args.output)
+        raise
+    finally:
+        stream.close()
+    from .report.as_text import printable
+
+    for error in errors:
+        print(f"cx-rules: input error: {printable(str(error))}", file=sys.stderr)
+    for warning in stream.warnings:
+        print(f"cx-rules: warning: {printable(str(warning))}", file=sys.stderr)
+    skipped = sum(stream.skipped.values())
+    partial = len(stream.partial)
+    print(
+        f"cx-rules: imported {written} events from {len(args.inputs)} file"
+        f"{'' if len(args.inputs) == 1 else 's'} of {importer.name} to {args.output}; "
+        f"{len(errors)} input errors, {len(stream.warnings)} warnings, {skipped} records "
+        f"skipped, {partial} partial cases",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _list_importers(found: Mapping[str, Importer], out: TextIO) -> None:
+    for name, importer in found.items():
+        coverage = importer.coverage
+        print(f"{name}: {importer.title}", file=out)
+        if importer.summary:
+            print(f"  reads: {importer.summary}", file=out)
+        print(f"  activities: {', '.join(sorted(coverage.activities))}", file=out)
+        for activity, attributes in coverage.attributes.items():
+            print(f"    {activity}: {', '.join(sorted(attributes))}", file=out)
+        if coverage.never:
+            print("  never recorded:", file=out)
+            for key, why in coverage.never.items():
+                print(f"    {key}: {why}", file=out)
 
 
 def _isatty(stream: TextIO) -> bool:

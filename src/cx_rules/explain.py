@@ -6,6 +6,7 @@ import json
 import textwrap
 
 from .plugins import RuleInfo
+from .rule import Rule
 
 __all__ = ["rule_markdown"]
 
@@ -20,8 +21,29 @@ def _events(lines: tuple[str, ...]) -> str:
     return "```json\n" + "\n".join(rendered) + "\n```\n"
 
 
+def _evidence(rule: type[Rule]) -> str:
+    keys = sorted(getattr(rule, "evidence", frozenset()))
+    if not keys:
+        return "Judges whatever the log records; no source makes it unknown by itself.\n"
+    from .importers import importers
+
+    lacking = [
+        f"{name} ({', '.join(k for k in keys if not importer.coverage.records(k))})"
+        for name, importer in importers().items()
+        if not all(importer.coverage.records(k) for k in keys)
+    ]
+    text = (
+        f"Rests on {', '.join(f'`{k}`' for k in keys)} (see the coverage model in the "
+        "importers guide). Auditing an export whose system does not record one of them "
+        "(`cx-rules audit --from SYSTEM`), every check is unknown, not recorded by this source."
+    )
+    if lacking:
+        text += f" Built-in systems that do not record it: {'; '.join(lacking)}."
+    return textwrap.fill(text, 88, break_on_hyphens=False, break_long_words=False) + "\n"
+
+
 def rule_markdown(info: RuleInfo, *, heading: str = "#") -> str:
-    """The rule's page as Markdown: what it checks, why, examples and options.
+    """The rule's page as Markdown: what it checks, why, examples, evidence and options.
 
     The same text is printed by ``cx-rules rule CODE`` and rendered on the docs site, so the
     two never drift.
@@ -43,6 +65,7 @@ def rule_markdown(info: RuleInfo, *, heading: str = "#") -> str:
             parts.append("Passes:\n\n" + _events(rule.passing))
         if rule.violating:
             parts.append("Violates:\n\n" + _events(rule.violating))
+    parts.append(f"{sub} Evidence\n\n{_evidence(rule)}")
     specs = rule.option_specs()
     parts.append(f"{sub} Options\n")
     if specs:

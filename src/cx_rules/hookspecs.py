@@ -18,6 +18,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from .calendar import BusinessCalendar
+    from .importers import Importer
     from .model import ProcessModel
     from .policy import Policy
     from .report import Report
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PROJECT",
     "cx_rules_calendar",
+    "cx_rules_importers",
     "cx_rules_process_model",
     "cx_rules_report_formats",
     "cx_rules_rules",
@@ -97,4 +99,15 @@ def cx_rules_report_formats() -> Mapping[str, Callable[[Report], str]]:  # type:
     Called when ``cx-rules audit`` is asked for a format it does not know itself (``text``,
     ``json``, ``csv`` and ``html`` are built in and cannot be replaced).  The function must
     not print message text from the log: a report carries ids, activities, times and codes.
+    """
+
+
+@hookspec
+def cx_rules_importers() -> Sequence[Importer]:  # type: ignore[empty-body]
+    """Return importers: objects following :class:`~cx_rules.importers.Importer`, each for
+    one system's export (``cx-rules import SYSTEM``, ``cx-rules audit --from SYSTEM``).
+
+    Called when a command or :func:`~cx_rules.importers.get_importer` looks importers up;
+    never per record.  Each has a ``name`` no other plugin uses.  The built-in importers
+    (Greenhouse, ...) are registered through this same hook.
     """

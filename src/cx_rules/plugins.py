@@ -22,8 +22,10 @@ from .text import TextAnalyser
 
 __all__ = [
     "AUTOLOAD_ENV",
+    "ImporterInfo",
     "RuleInfo",
     "collect_analysers",
+    "collect_importers",
     "collect_report_formats",
     "collect_rules",
     "plugin_manager",
@@ -34,6 +36,8 @@ __all__ = [
 #: Set this environment variable (to anything but an empty string) to skip entry points.
 AUTOLOAD_ENV: Final = "CX_RULES_DISABLE_PLUGIN_AUTOLOAD"
 BUILTIN: Final = "cx_rules.builtin"
+#: The plugin name of the built-in importers.
+BUILTIN_IMPORTERS: Final = "cx_rules.importers"
 
 _CODE: Final = re.compile(r"^[A-Z]+[0-9]{3,}$")
 _NAME: Final = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -57,11 +61,13 @@ def plugin_manager(
     the entry points with those names (a policy's ``plugins`` allow-list); naming one that is
     not installed is a :class:`~cx_rules.PluginError`.
     """
+    from . import _importers_builtin as importers
     from .rules import builtin
 
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     pm.register(builtin, name=BUILTIN)
+    pm.register(importers, name=BUILTIN_IMPORTERS)
     if autoload is None:
         autoload = not os.environ.get(AUTOLOAD_ENV)
     if autoload:
@@ -187,6 +193,58 @@ def collect_analysers(pm: pluggy.PluginManager) -> list[TextAnalyser]:
     return found
 
 
+@attrs.frozen
+class ImporterInfo:
+    """An importer and the plugin that provided it."""
+
+    importer: Any
+    plugin: str
+
+
+_SYSTEM: Final = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+def collect_importers(pm: pluggy.PluginManager) -> dict[str, ImporterInfo]:
+    """Every importer the registered plugins provide, by name, sorted by name.
+
+    Raises :class:`~cx_rules.PluginError` when an importer lacks a lower-case ``name`` or a
+    :class:`~cx_rules.coverage.Coverage` for it, or when two plugins claim one name (the
+    message names both).
+    """
+    from .coverage import Coverage
+
+    found: dict[str, ImporterInfo] = {}
+    for impl in pm.hook.cx_rules_importers.get_hookimpls():
+        plugin = impl.plugin_name
+        try:
+            importers = cast("Sequence[Any] | None", impl.function())
+        except Exception as exc:
+            raise PluginError(f"plugin {plugin!r} failed to list its importers: {exc!r}") from exc
+        for importer in importers or ():
+            name = getattr(importer, "name", None)
+            if not isinstance(name, str) or not _SYSTEM.match(name):
+                raise PluginError(
+                    f"plugin {plugin!r} returned importer {importer!r} without a lower-case, "
+                    "kebab-case name"
+                )
+            coverage = getattr(importer, "coverage", None)
+            if not isinstance(coverage, Coverage) or coverage.system != name:
+                raise PluginError(
+                    f"importer {name!r} of plugin {plugin!r} needs a coverage "
+                    f"(cx_rules.coverage.Coverage) whose system is {name!r}"
+                )
+            if not callable(getattr(importer, "read", None)):
+                raise PluginError(f"importer {name!r} of plugin {plugin!r} has no read()")
+            other = found.get(name)
+            if other is not None:
+                raise PluginError(
+                    f"importer {name!r} is offered twice: by plugin {other.plugin!r} and by "
+                    f"plugin {plugin!r}"
+                )
+            found[name] = ImporterInfo(importer, plugin)
+    return dict(sorted(found.items()))
+
+
 def collect_report_formats(
     pm: pluggy.PluginManager, builtin: Collection[str] = ()
 ) -> dict[str, Callable[[Any], str]]:
@@ -232,3 +290,11 @@ def _check_metadata(rule: object, plugin: str) -> None:
         raise PluginError(f"{where}: name {rule.name!r} is not kebab-case")
     if not isinstance(rule.severity, Severity):
         raise PluginError(f"{where}: severity must be a cx_rules.Severity")
+    evidence: object = getattr(rule, "evidence", frozenset())
+    if not isinstance(evidence, frozenset | set) or not all(
+        isinstance(key, str) and key for key in evidence
+    ):
+        raise PluginError(
+            f"{where}: evidence must be a frozenset of evidence keys (such as "
+            "'rejected.reason'), got {evidence!r}"
+        )

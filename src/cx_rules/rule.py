@@ -183,7 +183,12 @@ class Rule:
     - ``practice``: the practice it belongs to (``communication``, ``gratitude``, ...);
     - ``severity``: the default :class:`~cx_rules.Severity`;
     - ``summary``: one sentence, what it checks; ``why``: why it matters (with a figure and its
-      source where there is one); ``passing`` and ``violating``: example events as JSON lines.
+      source where there is one); ``passing`` and ``violating``: example events as JSON lines;
+    - ``evidence``: the evidence keys its verdict rests on (see :mod:`cx_rules.coverage`:
+      activities such as ``interview_held``, attributes such as ``rejected.reason``,
+      alternatives joined by ``|``).  Auditing a source whose coverage cannot hold one of
+      them (``cx-rules audit --from SYSTEM``), every check of the rule is unknown, "not
+      recorded by this source".  Empty (the default): the rule judges whatever it is given.
     """
 
     code: ClassVar[str]
@@ -195,6 +200,7 @@ class Rule:
     why: ClassVar[str] = ""
     passing: ClassVar[tuple[str, ...]] = ()
     violating: ClassVar[tuple[str, ...]] = ()
+    evidence: ClassVar[frozenset[str]] = frozenset()
     _option_specs: ClassVar[Mapping[str, Option[Any]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

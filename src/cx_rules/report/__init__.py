@@ -23,6 +23,7 @@ from .model import (
     Report,
     ReportFinding,
     RuleScore,
+    SourceSummary,
     Tally,
 )
 from .redact import SALT_ENV, pseudonym, redact
@@ -43,6 +44,7 @@ __all__ = [
     "Report",
     "ReportFinding",
     "RuleScore",
+    "SourceSummary",
     "Tally",
     "json_schema",
     "pseudonym",

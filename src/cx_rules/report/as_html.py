@@ -141,6 +141,7 @@ def to_html(report: Report) -> str:
         + (f", {i.duplicates} duplicates recorded once" if i.duplicates else "")
         + (f", {i.after_as_of} after as_of" if i.after_as_of else "")
         + "</p>",
+        _source(report),
         _score_panel(report),
         "<h2>Compliance</h2>",
         "<section><h3>Per practice</h3>"
@@ -179,6 +180,33 @@ def to_html(report: Report) -> str:
         parts.append("</ul>")
     parts += ["</main>", f"<script>{_JS}</script>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"
+
+
+def _source(report: Report) -> str:
+    """What the system's export cannot say (empty for an event log)."""
+    source = report.source
+    if source is None:
+        return ""
+    e = _e
+    parts = [f"<section><h2>Source: {e(source.system)} export</h2>"]
+    if source.not_recorded:
+        parts.append(
+            "<p>Not recorded by this source: every check of these rules is unknown.</p><ul>"
+        )
+        parts.extend(
+            f"<li><code>{e(code)}</code> {e(reason.partition('): ')[2] or reason)}</li>"
+            for code, reason in source.not_recorded.items()
+        )
+        parts.append("</ul>")
+    if source.partial_cases:
+        count = len(source.partial_cases)
+        parts.append(f"<p>Partial traces: {count} case{'' if count == 1 else 's'}.</p>")
+    if source.warnings:
+        parts.append(f"<h3>Import warnings ({len(source.warnings)})</h3><ul>")
+        parts.extend(f"<li><code>{e(str(w))}</code></li>" for w in source.warnings)
+        parts.append("</ul>")
+    parts.append("</section>")
+    return "".join(parts)
 
 
 def _e(value: object) -> str:

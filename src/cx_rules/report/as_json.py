@@ -19,6 +19,7 @@ from .model import (
     Report,
     ReportFinding,
     RuleScore,
+    SourceSummary,
     Tally,
 )
 
@@ -71,6 +72,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "groups": [_group(g) for g in report.groups],
         "findings": [_finding(f) for f in report.findings],
         "errors": [_error(e) for e in report.errors],
+        **({} if report.source is None else {"source": _source(report.source)}),
     }
 
 
@@ -180,5 +182,14 @@ def _finding(f: ReportFinding) -> dict[str, Any]:
     }
 
 
-def _error(e: InputError) -> dict[str, Any]:
+def _source(s: SourceSummary) -> dict[str, Any]:
+    return {
+        "system": s.system,
+        "not_recorded": dict(s.not_recorded),
+        "partial_cases": dict(s.partial_cases),
+        "warnings": [_error(w) for w in s.warnings],
+    }
+
+
+def _error(e: InputError | Any) -> dict[str, Any]:
     return {"file": e.file, "line": e.line, "element": e.element, "message": e.message}

@@ -12,7 +12,7 @@ from itertools import groupby
 from typing import Final
 
 from ..findings import Outcome, Severity
-from .model import Report, ReportFinding, Tally
+from .model import Report, ReportFinding, SourceSummary, Tally
 
 __all__ = ["printable", "to_text"]
 
@@ -26,6 +26,8 @@ _DIM: Final = "\033[2m"
 _SEVERITY_STYLE: Final = {Severity.ERROR: _RED, Severity.WARNING: _YELLOW, Severity.INFO: _CYAN}
 _OUTCOME_STYLE: Final = {Outcome.VIOLATED: _RED, Outcome.UNKNOWN: _YELLOW, Outcome.WAIVED: _DIM}
 _WORST: Final = 10
+#: Import warnings a text report lists (the JSON report has them all).
+_WARNINGS: Final = 20
 
 # A cell of a table: its text and an ANSI style ("" for none).
 _Cell = tuple[str, str]
@@ -64,6 +66,8 @@ def to_text(report: Report, *, color: bool = False) -> str:
     out.append(paint(f"cx-rules audit as of {as_of}", _BOLD))
     out.append(f"Calendar: {printable(report.calendar.describe())}")
     out.append(_input_line(report))
+    if report.source is not None:
+        out.extend(_source_lines(report.source))
     out.append("")
     t = report.tally
     out.append(
@@ -199,6 +203,30 @@ def _score_style(value: float | None) -> str:
     if value >= 90:
         return _GREEN
     return _YELLOW if value >= 70 else _RED
+
+
+def _source_lines(source: SourceSummary) -> list[str]:
+    """What a system's export cannot say: the rules it does not record, partial cases,
+    and the import's warnings."""
+    lines = [f"Source: {printable(source.system)} export"]
+    if source.not_recorded:
+        lines.append(
+            f"  Not recorded by this source ({len(source.not_recorded)} rules, every check "
+            "unknown):"
+        )
+        lines.extend(
+            f"    {code}: {printable(reason.partition('): ')[2] or reason)}"
+            for code, reason in source.not_recorded.items()
+        )
+    if source.partial_cases:
+        count = len(source.partial_cases)
+        lines.append(f"  Partial traces: {count} case{'' if count == 1 else 's'}")
+    if source.warnings:
+        lines.append(f"  Import warnings ({len(source.warnings)}):")
+        lines.extend(f"    {printable(str(w))}" for w in source.warnings[:_WARNINGS])
+        if len(source.warnings) > _WARNINGS:
+            lines.append(f"    ... and {len(source.warnings) - _WARNINGS} more")
+    return lines
 
 
 def _input_line(report: Report) -> str:

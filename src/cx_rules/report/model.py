@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -24,6 +24,7 @@ __all__ = [
     "Report",
     "ReportFinding",
     "RuleScore",
+    "SourceSummary",
     "Tally",
 ]
 
@@ -230,6 +231,27 @@ class CalendarSummary:
         return text
 
 
+def _reasons(value: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(sorted(value.items())))
+
+
+@attrs.frozen
+class SourceSummary:
+    """What an audit of a system's export (``cx-rules audit --from SYSTEM``) adds: the
+    ``system``, the rules whose evidence it does not record (by code, with the reason:
+    every check of them is unknown), the cases whose trace is partial (by id, with the
+    reason: an anonymised candidate) and the import's warnings, in input order.
+
+    Warnings are :class:`~cx_rules.importers.InputWarning` values: placed like input errors,
+    never quoting message text.
+    """
+
+    system: str
+    not_recorded: Mapping[str, str] = attrs.field(factory=dict, converter=_reasons)
+    partial_cases: Mapping[str, str] = attrs.field(factory=dict, converter=_reasons)
+    warnings: tuple[Any, ...] = ()
+
+
 @attrs.frozen
 class Report:
     """The outcome of an audit; render it with :func:`cx_rules.report.render`.
@@ -238,7 +260,8 @@ class Report:
     the violated, unknown and waived checks, sorted by case, time and code; passed and
     pending checks are counted in the tallies.  ``errors`` are the rejected records (the first
     :data:`~cx_rules.report.collect.MAX_ERRORS`; ``input.rejected`` counts them all).
-    ``groups`` is empty unless ``group_by`` is set.
+    ``groups`` is empty unless ``group_by`` is set.  ``source`` is set when the audit read a
+    system's export through an importer (:class:`SourceSummary`).
     """
 
     as_of: datetime | None
@@ -255,6 +278,7 @@ class Report:
     redacted: bool = False
     #: The calendar deadlines were counted in.
     calendar: CalendarSummary = attrs.field(factory=CalendarSummary)
+    source: SourceSummary | None = None
 
     def violations(self, at_least: Severity = Severity.INFO) -> int:
         """How many violated findings have ``at_least`` this severity (for ``--fail-on``)."""

@@ -1,9 +1,10 @@
 """Redaction: case ids, actor names and event ids replaced by stable salted hashes.
 
-A pseudonym is ``case-``, ``actor-``, ``event-`` or ``object-`` and the first 16 hex digits
-of HMAC-SHA256(salt, kind + ":" + value).  The same salt always gives the same pseudonyms, so
-two redacted reports can be compared, and whoever holds the salt can recompute the pseudonym
-of a known id; without the salt the ids cannot be guessed by hashing likely values.
+A pseudonym is ``case-``, ``actor-``, ``event-``, ``object-`` or ``candidate-`` and the first
+16 hex digits of HMAC-SHA256(salt, kind + ":" + value).  The same salt always gives the same
+pseudonyms, so two redacted reports can be compared, and whoever holds the salt can recompute
+the pseudonym of a known id; without the salt the ids cannot be guessed by hashing likely
+values.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import hashlib
 import hmac
 import json
 import re
+from collections.abc import Callable
 from typing import Final
 
 import attrs
 
 from ..io.records import InputError
 from .collect import finding_sort_key
-from .model import Evidence, Report, ReportFinding
+from .model import Evidence, Report, ReportFinding, SourceSummary
 
 __all__ = ["SALT_ENV", "pseudonym", "redact"]
 
@@ -29,7 +31,7 @@ SALT_ENV: Final = "CX_RULES_SALT"
 # How error messages quote an id: a Python string literal (``case 'c-17'``, or
 # ``case "O'Brien"`` when the id holds a quote), as the readers, engine and audit write it.
 _LITERAL: Final = r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
-_IN_MESSAGE: Final = re.compile(rf"\b(case|object) {_LITERAL}")
+_IN_MESSAGE: Final = re.compile(rf"\b(case|object|candidate) {_LITERAL}")
 # How an input error's element names a case (XES) or an event (OCEL).
 _XES_CASE: Final = re.compile(r"^(trace \d+) \(case (.*)\)(, event \d+)$")
 _OCEL_EVENT: Final = re.compile(r'^((?:ocel:)?events)\[(".*")\]$')
@@ -46,9 +48,10 @@ def pseudonym(kind: str, value: str, salt: str) -> str:
 def redact(report: Report, salt: str) -> Report:
     """``report`` with every case id, actor and event id replaced by its pseudonym.
 
-    Input errors are rewritten too: a case or object their message quotes (``case '...'``,
-    ``object '...'``), the case an XES error's element names (``trace 3 (case c17), event 7``)
-    and the event an OCEL error's element names (``events["e12"]``).
+    Input errors and import warnings are rewritten too: a case, object or candidate their
+    message quotes (``case '...'``, ``object '...'``, ``candidate '...'``), the case an XES
+    error's element names (``trace 3 (case c17), event 7``) and the event an OCEL error's
+    element names (``events["e12"]``).
 
     Raises :class:`ValueError` for an empty salt: it would make the hashes guessable.
     """
@@ -120,4 +123,21 @@ def redact(report: Report, salt: str) -> Report:
         groups=groups,
         errors=tuple(error(e) for e in report.errors),
         redacted=True,
+        source=None if report.source is None else _source(report.source, case, error),
+    )
+
+
+def _source(
+    source: SourceSummary,
+    case: Callable[[str], str],
+    error: Callable[[InputError], InputError],
+) -> SourceSummary:
+    # A warning is placed and worded like an input error: rewritten the same way.
+    return attrs.evolve(
+        source,
+        partial_cases={case(c): reason for c, reason in source.partial_cases.items()},
+        warnings=tuple(
+            attrs.evolve(w, message=error(InputError(w.file, w.line, w.message)).message)
+            for w in source.warnings
+        ),
     )

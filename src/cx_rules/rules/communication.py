@@ -32,6 +32,7 @@ class RejectionReason(Rule):
     name = "rejection-reason"
     practice = "communication"
     severity = Severity.WARNING
+    evidence = frozenset({"rejected", "rejected.reason"})
     summary = (
         "Every rejection records the reason the candidate was given (the attribute reason). "
         "A rejection without one, or with a blank one, is a violation rather than unknown: "
@@ -68,6 +69,7 @@ class PersonalRejection(Rule):
     name = "personal-rejection"
     practice = "communication"
     severity = Severity.ERROR
+    evidence = frozenset({"rejected.channel", "interview_held"})
     summary = (
         "A candidate who has been interviewed (at least once by default) is rejected in "
         "person: by phone, video or a meeting, not by email, letter, portal or text message. "
@@ -132,6 +134,7 @@ class QuestionsAnswered(Rule):
     name = "questions-answered"
     practice = "communication"
     severity = Severity.WARNING
+    evidence = frozenset({"question_received", "question_answered"})
     summary = (
         "Every question from the candidate (question_received) is answered "
         "(question_answered) within a number of business days, 2 by default. Questions and "
@@ -213,6 +216,7 @@ class NoGhosting(Rule):
     name = "no-ghosting"
     practice = "communication"
     severity = Severity.ERROR
+    evidence = frozenset({"application_received"})
     summary = (
         "While a case is open the candidate never goes more than a number of calendar days "
         "(14 by default) without hearing from the employer. The clock starts at the "
@@ -293,6 +297,7 @@ class SingleRejection(Rule):
     name = "single-rejection"
     practice = "communication"
     severity = Severity.WARNING
+    evidence = frozenset({"rejected"})
     summary = (
         "A case has at most one rejection (by default), and a candidate holding an "
         "outstanding offer is never rejected. In the default process model a second "

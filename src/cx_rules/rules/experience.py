@@ -33,6 +33,7 @@ class AcknowledgeApplication(Rule):
     name = "acknowledge-application"
     practice = "experience"
     severity = Severity.WARNING
+    evidence = frozenset({"application_received"})
     summary = (
         "Every application is acknowledged to the candidate within a number of business days "
         "(2 by default). A message that tells the candidate more (process information, an "
@@ -134,6 +135,7 @@ class ProcessTransparency(Rule):
     name = "process-transparency"
     practice = "experience"
     severity = Severity.WARNING
+    evidence = frozenset({"process_info_sent", "interview_scheduled"})
     summary = (
         "Before (or together with) the first interview invitation, the candidate is told how "
         "the process works: its steps, who they will meet and when to expect an answer. The "
@@ -196,6 +198,7 @@ class InterviewPunctuality(Rule):
     name = "interview-punctuality"
     practice = "experience"
     severity = Severity.WARNING
+    evidence = frozenset({"interview_held.started_at|interview_held.delay_minutes"})
     summary = (
         "Every interview starts no more than a few minutes (10 by default) after the time it "
         "was scheduled for. The delay is the held interview's delay_minutes when recorded; "
@@ -285,6 +288,7 @@ class DecisionTimeliness(Rule):
     name = "decision-timeliness"
     practice = "experience"
     severity = Severity.ERROR
+    evidence = frozenset({"interview_held"})
     summary = (
         "After an interview is held, the candidate hears the next step (another interview "
         "invitation, an offer or a rejection) within a number of business days (10 by "
@@ -365,6 +369,7 @@ class TimeToDisposition(Rule):
     name = "time-to-disposition"
     practice = "experience"
     severity = Severity.WARNING
+    evidence = frozenset({"application_received"})
     summary = (
         "The first decision on an application comes within a number of calendar days (14 by "
         "default). A decision is screening_started (the application was read and moves on), "
@@ -421,6 +426,7 @@ class RescheduleCourtesy(Rule):
     name = "reschedule-courtesy"
     practice = "experience"
     severity = Severity.WARNING
+    evidence = frozenset({"interview_rescheduled", "interview_rescheduled.by"})
     summary = (
         "When the company moves an interview (interview_rescheduled with by set to company), "
         "it gives at least 24 hours' notice before the time it had set, and it moves the same "

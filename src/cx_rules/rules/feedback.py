@@ -40,6 +40,7 @@ class SpecificFeedback(Rule):
     name = "specific-feedback"
     practice = "feedback"
     severity = Severity.WARNING
+    evidence = frozenset({"rejected", "interview_held", "feedback_given"})
     summary = (
         "A candidate rejected after an interview (at least one by default) receives "
         "specific feedback within a number of business days of the rejection (5 by "
@@ -157,6 +158,7 @@ class FeedbackOnRequest(Rule):
     name = "feedback-on-request"
     practice = "feedback"
     severity = Severity.WARNING
+    evidence = frozenset({"feedback_requested", "feedback_given"})
     summary = (
         "A candidate who asks for feedback (feedback_requested) receives it (feedback_given) "
         "within a number of business days, 5 by default. Asking again while a request is "

@@ -59,6 +59,7 @@ class ThanksOnRejection(Rule):
     name = "thanks-on-rejection"
     practice = "gratitude"
     severity = Severity.WARNING
+    evidence = frozenset({"rejected", "thank_you_sent|rejected.text|rejected.thanked"})
     summary = (
         "Every rejection thanks the candidate for their time and interest: the rejection "
         "itself (its thanked flag, or thanks the text analysers find in its text; the flag "
@@ -142,6 +143,7 @@ class PersonalThanks(Rule):
     name = "personal-thanks"
     practice = "gratitude"
     severity = Severity.INFO
+    evidence = frozenset({"interview_held", "thank_you_sent.channel|rejected.channel"})
     summary = (
         "An interviewed candidate (at least one interview by default) is thanked personally, "
         "not with a template: every thank-you (thank_you_sent, or a rejection that thanks) "

@@ -24,6 +24,7 @@ class TalentPoolConsent(Rule):
     name = "talent-pool-consent"
     practice = "privacy"
     severity = Severity.ERROR
+    evidence = frozenset({"talent_pool_joined", "talent_pool_joined.consent"})
     summary = (
         "A candidate joins the talent pool (talent_pool_joined) only with recorded consent: "
         "the event carries consent set to true. What is checked is the record of consent, so "
@@ -71,6 +72,7 @@ class RetentionLimit(Rule):
     name = "retention-limit"
     practice = "privacy"
     severity = Severity.ERROR
+    evidence = frozenset({"data_deleted"})
     summary = (
         "When a case closes without the candidate being hired (by default in the states "
         "rejected, withdrawn and declined), the candidate's data is deleted (data_deleted) "

@@ -15,6 +15,7 @@ class TalentPoolOffer(Rule):
     name = "talent-pool-offer"
     practice = "talent network"
     severity = Severity.INFO
+    evidence = frozenset({"rejected", "talent_pool_offered"})
     summary = (
         "A rejected candidate who reached the interviews (an interview_scheduled or "
         "interview_held in the case) is offered a place in the talent network within a "

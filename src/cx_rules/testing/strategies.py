@@ -54,6 +54,7 @@ __all__ = [
     "timed_attributes",
     "timestamps",
     "unruly_sequences",
+    "vendor_records",
 ]
 
 #: Zones timestamps are drawn in: fixed offsets and real zones with daylight saving.
@@ -415,6 +416,31 @@ def native_records(draw: st.DrawFn, *, case_ids: Sequence[str] = ("c1", "c2")) -
         draw(st.dictionaries(st.sampled_from(_KEYS), st.one_of(json_values, hostile_text)))
     )
     return record
+
+
+def vendor_records(
+    fields: Sequence[str], values: Sequence[Any] = ()
+) -> st.SearchStrategy[dict[str, Any]]:
+    """JSON objects shaped like a vendor's records, for an importer's property tests: keys
+    drawn from ``fields`` (the vendor's documented field names, nested objects too), values
+    from ``values`` (documented enums and timestamps, good and bad), :data:`json_values` and
+    :data:`hostile_text`, nested a few levels deep.  Such a record must give an importer
+    events and input errors, never another exception."""
+    keys = st.sampled_from(list(fields))
+    scalars = st.one_of(
+        st.sampled_from(list(values)) if values else st.nothing(),
+        json_values,
+        hostile_text,
+        st.integers(-5, 10**13),
+    )
+    nested = st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=6)
+        ),
+        max_leaves=12,
+    )
+    return st.dictionaries(keys, nested, max_size=8)
 
 
 @st.composite
