@@ -137,8 +137,8 @@ def read_path(
         raise LogError(f"{label}: unknown format {kind!r} (expected one of {', '.join(FORMATS)})")
     if encoding is not None and kind not in _ENCODED:
         raise LogError(
-            f"{label}: an encoding is given, but a {kind} log names its own (encoding applies "
-            f"to {' and '.join(_ENCODED)})"
+            f"{label}: an encoding applies to CSV and TSV logs only; a {kind} log is read in "
+            "its own (JSON is UTF-8, XML declares its encoding, XLSX and Parquet are binary)"
         )
     if not Path(path).is_file():
         raise LogError(f"{label}: no such file; expected an event log")

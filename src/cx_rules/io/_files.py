@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import shutil
+import sys
+import tempfile
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO, Final, Protocol, cast
 
@@ -18,8 +21,11 @@ __all__ = [
     "COMPRESSED",
     "MAX_DOCUMENT",
     "MAX_LINE",
+    "STDIN",
+    "STDIN_NAME",
     "Bounded",
     "Readable",
+    "copy_stdin",
     "detect_encoding",
     "gzip_hint",
     "is_compressed",
@@ -28,6 +34,10 @@ __all__ = [
     "read_error",
     "text_encoding",
 ]
+
+#: The path that means standard input, and what errors call it.
+STDIN: Final = "-"
+STDIN_NAME: Final = "<stdin>"
 
 #: The suffix of a compressed log: ``log.jsonl.gz`` is read as ``log.jsonl`` decompressed.
 COMPRESSED: Final = ".gz"
@@ -215,6 +225,24 @@ def open_binary(path: Path, name: str) -> Iterator[Readable]:
                 yield handle
             except (OSError, EOFError, zlib.error) as exc:
                 raise read_error(name, exc) from None
+
+
+def copy_stdin(stack: ExitStack[bool | None], source: Readable | None = None) -> Path:
+    """Standard input (or ``source``), copied to a temporary file that ``stack`` removes, so
+    that it can be read twice.  The copy is named ``stdin.gz`` when its data starts with
+    gzip's magic bytes (it is decompressed as it is read), else ``stdin``.  Raises
+    :class:`LogError` when it cannot be read or the copy written."""
+    reader = source if source is not None else sys.stdin.buffer
+    directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cx-rules-")))
+    try:
+        start = reader.read(len(_GZIP_MAGIC))
+        copy = directory / ("stdin.gz" if start == _GZIP_MAGIC else "stdin")
+        with copy.open("wb") as target:
+            target.write(start)
+            shutil.copyfileobj(reader, target)
+    except OSError as exc:
+        raise LogError(f"{STDIN_NAME}: cannot read standard input: {exc.strerror or exc}") from None
+    return copy
 
 
 def read_error(name: str, exc: OSError | EOFError | zlib.error) -> LogError:
