@@ -13,6 +13,7 @@ from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from typing import IO, Any, Final
 
+from ..events import is_missing
 from ..exceptions import InvalidEvent
 from ._build import build_event
 from .kinds import KINDS, Kind, describe
@@ -160,7 +161,8 @@ def _records(
 
 
 def _present(cells: dict[str, object]) -> dict[str, object]:
-    return {k: v for k, v in cells.items() if v is not None}
+    # A blank string (Parquet keeps them) is missing, as a blank CSV cell is.
+    return {k: v for k, v in cells.items() if not is_missing(v)}
 
 
 def _event(
