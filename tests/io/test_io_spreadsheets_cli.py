@@ -355,8 +355,8 @@ def test_an_xlsx_workbook_with_date_cells_and_serial_numbers(folder: Path) -> No
     sheet.append(
         ["GH-1", "J-9", datetime(2026, 3, 2, 9, 12), datetime(2026, 3, 5, 10, 0), None, None, None]
     )
-    # A serial number (46083.5 is 2026-03-03 12:00) in a cell formatted as a number.
-    sheet.append(["GH-2", "J-9", 46083.5, None, datetime(2026, 3, 24, 16, 0), None, None])
+    # A serial number (46084.5 is 2026-03-03 12:00) in a cell formatted as a number.
+    sheet.append(["GH-2", "J-9", 46084.5, None, datetime(2026, 3, 24, 16, 0), None, None])
     sheet.append([])  # an empty row is no record
     sheet.append(["GH-3", "J-9", "not a date", None, None, None, None])
     book.save(folder / "pipeline.xlsx")
