@@ -384,7 +384,8 @@ def test_an_xlsx_workbook_with_date_cells_and_serial_numbers(folder: Path) -> No
     assert [(e["element"], e["message"]) for e in report["errors"]] == [
         (
             "sheet 'Pipeline', row 5, column 'Applied On'",
-            "timestamp: expected a date and time, got 'not a date'",
+            "timestamp: 'not a date' is not an ISO 8601 timestamp (expected e.g. "
+            "2026-03-02T09:30:00+01:00)",
         )
     ]
 
