@@ -193,8 +193,9 @@ def read_table(
     if format in ("csv", "tsv"):
 
         def text(stack: ExitStack) -> Iterator[Any]:
-            handle = stack.enter_context(open_text(path, label, encoding, encodings=True))
-            return _csv(handle, label, delimiter, check_header)
+            # Read inside open_text's block, which names a byte that is not text.
+            with open_text(path, label, encoding, encodings=True) as handle:
+                yield from _csv(handle, label, delimiter, check_header)
 
         return Table(label, format, text)
     if format == "xlsx":
@@ -625,16 +626,20 @@ def excel_moment(value: float | int, epoch: datetime) -> datetime:
     """The naive datetime of an Excel serial date number ``value`` (days since ``epoch``,
     the fraction the time of day), rounded to the millisecond as Excel keeps times.
 
-    In the 1900 date system serial numbers below 61 count Excel's phantom 29 February 1900,
-    as Excel does.  Raises :class:`ValueError` for a number that is no date (negative, or
-    past the year 9999).
+    In the 1900 date system (epoch 1899-12-30) serial numbers below 60 are a day later, as
+    Excel counts a 29 February 1900 that did not exist (60 itself is that day, read as 28
+    February).  Raises :class:`ValueError` for a number that is no date: below 1 (a time of
+    day alone), or past the year 9999.
     """
-    if isinstance(value, bool) or not 0 <= value < 2_958_466:
+    if isinstance(value, bool) or not 1 <= value < 2_958_466:
         raise ValueError(f"{value!r} is not an Excel date serial number")
     day, fraction = divmod(value, 1)
-    moment = epoch + timedelta(days=int(day), milliseconds=round(fraction * 86_400_000))
-    if epoch.year == 1899 and value < 61:
-        moment += timedelta(days=1)  # Excel counts 1900-02-29, which did not exist
+    try:
+        moment = epoch + timedelta(days=int(day), milliseconds=round(fraction * 86_400_000))
+    except OverflowError:
+        raise ValueError(f"{value!r} is not an Excel date serial number") from None
+    if epoch.year == 1899 and value < 60:
+        moment += timedelta(days=1)
     return moment
 
 
