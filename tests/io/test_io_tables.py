@@ -78,7 +78,7 @@ def test_an_unknown_encoding_names_the_file(tmp_path: Path) -> None:
     path.write_text(TEXT, encoding="utf-8")
 
     with pytest.raises(LogError) as info:
-        read_table(path, encoding="klingon").columns
+        _ = read_table(path, encoding="klingon").columns
 
     assert str(info.value) == (
         f"{path}: unknown encoding 'klingon' (expected a Python codec name such as utf-8, "
@@ -125,7 +125,7 @@ def test_the_delimiter_is_found_by_the_header_check(tmp_path: Path) -> None:
     table = read_table(path, check_header=wants_c)
     assert table.columns == ("a,b", "c")
     with pytest.raises(LogError) as info:
-        read_table(path, delimiter=",", check_header=wants_c).columns
+        _ = read_table(path, delimiter=",", check_header=wants_c).columns
     assert str(info.value) == f"{path}:1: no CSV header naming a column c"
 
 
@@ -200,7 +200,7 @@ def test_xlsx_sheet_default_missing_and_gzip(tmp_path: Path) -> None:
     assert read_table(path).columns == ()  # the first sheet, Notes, is empty
     assert _rows(read_table(packed, sheet="Data"))[0].cells == {"id": "A-1", "x": 1}  # type: ignore[union-attr]
     with pytest.raises(LogError) as info:
-        read_table(path, sheet="Pipeline").columns
+        _ = read_table(path, sheet="Pipeline").columns
     assert str(info.value) == f"{path}: no sheet 'Pipeline' (the workbook has 'Notes', 'Data')"
 
 
@@ -209,7 +209,7 @@ def test_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
     path.write_text("id,when\n", encoding="utf-8")
 
     with pytest.raises(LogError) as info:
-        read_table(path).columns
+        _ = read_table(path).columns
 
     assert str(info.value) == (
         f"{path}: not an XLSX workbook (not a zip file); expected an .xlsx file"
@@ -223,7 +223,7 @@ def test_shared_strings_over_the_bound_are_refused(
     monkeypatch.setattr(tables_module, "MAX_WORKBOOK_PART", 10)
 
     with pytest.raises(LogError, match=r"xl/\w+\.xml is larger than 0 MiB; expected a workbook"):
-        read_table(path).columns
+        _ = read_table(path).columns
 
 
 def test_excel_serial_numbers_match_openpyxl() -> None:
@@ -267,7 +267,8 @@ def test_parquet_values_and_their_zones(tmp_path: Path) -> None:
     assert first["cph"].tzinfo == ZoneInfo("Europe/Copenhagen")  # type: ignore[union-attr]
     assert first["fixed"] == moment.replace(microsecond=123000, tzinfo=UTC)
     assert first["fixed"].utcoffset() == timedelta(hours=5, minutes=30)  # type: ignore[union-attr]
-    assert first["naive"] == moment and first["naive"].tzinfo is None  # type: ignore[union-attr]
+    assert first["naive"] == moment
+    assert first["naive"].tzinfo is None  # type: ignore[union-attr]
     assert (first["day"], first["n"]) == (date(2026, 3, 2), 1)
     assert rows[1].cells["utc"] is None  # type: ignore[union-attr]
 
@@ -289,16 +290,16 @@ def test_parquet_row_groups_over_the_bound_and_files_that_are_not_parquet(
     pq.write_table(pa.table({"id": ["A"] * 100, "x": list(range(100))}), path)
     monkeypatch.setattr(tables_module, "MAX_ROW_GROUP", 10)
     with pytest.raises(LogError, match=r"row group 0 holds \d+ bytes uncompressed"):
-        read_table(path).columns
+        _ = read_table(path).columns
 
     bad = tmp_path / "bad.parquet"
     bad.write_bytes(b"PAR1 not really")
     with pytest.raises(LogError, match=r"bad\.parquet: not a Parquet file"):
-        read_table(bad).columns
+        _ = read_table(bad).columns
     packed = tmp_path / "bad.parquet.gz"
     packed.write_bytes(b"not gzip")
     with pytest.raises(LogError, match="not gzip-compressed data"):
-        read_table(packed).columns
+        _ = read_table(packed).columns
 
 
 def test_parquet_gz_is_read_through_a_temporary_copy(tmp_path: Path) -> None:
