@@ -81,8 +81,9 @@ _EXTENSIONS: Final = {
     ".parquet": "parquet",
     ".pq": "parquet",
 }
-# The formats whose text may be in another encoding than UTF-8.
+# The formats whose text may be in another encoding than UTF-8, and the tables.
 _ENCODED: Final = ("csv", "tsv")
+_TABLES: Final = ("csv", "tsv", "xlsx", "parquet")
 
 
 def format_for(path: str | Path) -> str:
@@ -139,6 +140,11 @@ def read_path(
         raise LogError(
             f"{label}: an encoding applies to CSV and TSV logs only; a {kind} log is read in "
             "its own (JSON is UTF-8, XML declares its encoding, XLSX and Parquet are binary)"
+        )
+    if mapping is not None and mapping.wide is not None and kind not in _TABLES:
+        raise LogError(
+            f"{label}: the mapping's [wide] table unpivots tables (csv, tsv, xlsx, parquet), "
+            f"not a {kind} log"
         )
     if not Path(path).is_file():
         raise LogError(f"{label}: no such file; expected an event log")

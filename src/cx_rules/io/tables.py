@@ -8,7 +8,8 @@ row with the wrong number of cells, a spreadsheet value under no column) is an
 :class:`~cx_rules.io.records.InputError` with its place instead, and the rest is read.
 
 The API is stable: :func:`read_table`, :class:`Table`, :class:`Row`, :class:`RowPlace`,
-:data:`TABLE_FORMATS`, :func:`table_format` and :func:`excel_moment`.
+:data:`HeaderCheck`, :data:`TABLE_FORMATS`, :func:`table_format` and :func:`excel_moment`
+(:func:`csv_header` and :func:`csv_rows` are the CSV reader's own steps).
 
 Cell values, per format:
 
@@ -51,12 +52,16 @@ from .records import InputError, LogError
 from .stream import Place
 
 __all__ = [
+    "DELIMITERS",
     "MAX_ROW_GROUP",
     "MAX_WORKBOOK_PART",
     "TABLE_FORMATS",
+    "HeaderCheck",
     "Row",
     "RowPlace",
     "Table",
+    "csv_header",
+    "csv_rows",
     "excel_moment",
     "read_table",
     "table_format",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, tzinfo
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Final
 
@@ -18,9 +19,9 @@ from ..exceptions import InvalidEvent
 from ._build import build_event
 from .kinds import KINDS, Kind, describe
 from .mapping import LogMapping
-from .records import Record
+from .records import InputError, Record
 from .stream import PLACES, LogStream, Place, Skip
-from .tables import Row, RowPlace, Table, excel_moment, read_table
+from .tables import HeaderCheck, Row, RowPlace, Table, excel_moment, read_table
 
 __all__ = ["NO_DATE", "read_parquet", "read_table_log", "read_xlsx"]
 
@@ -107,7 +108,7 @@ def read_table_log(
     return LogStream(_records(table, mapping, default_tz, places), table.file)
 
 
-def _long_header(mapping: LogMapping) -> Any:
+def _long_header(mapping: LogMapping) -> HeaderCheck:
     def check(header: Sequence[str]) -> str | None:
         canonical = {mapping.column(cell) for cell in header}
         if all(field in canonical for field in _REQUIRED):
@@ -165,6 +166,31 @@ def _present(cells: dict[str, object]) -> dict[str, object]:
     return {k: v for k, v in cells.items() if not is_missing(v)}
 
 
+# The types of the values a record may hold as they are; a table's others are converted.
+_PLAIN: Final = frozenset((str, int, float, bool, datetime, date, time, list, dict))
+
+
+def _convert(place: RowPlace, column: str | None, record: dict[str, Any]) -> InputError | None:
+    """Turn a Parquet column's other values into what a record holds: a decimal into its
+    exact text, a tuple into a list; the input error of a value that has no such form
+    (bytes, a duration), naming its column."""
+    for key, value in record.items():
+        kind = type(value)
+        if kind in _PLAIN:
+            continue
+        if isinstance(value, Decimal):
+            record[key] = str(value)
+        elif isinstance(value, tuple):
+            record[key] = list(value)
+        elif not isinstance(value, str | int | float | datetime | date | time | list | dict):
+            return place.error(
+                f"{key}: a {kind.__name__} value is not read (expected text, a number, a "
+                "boolean, a date or a timestamp)",
+                column,
+            )
+    return None
+
+
 def _event(
     place: RowPlace,
     column: str | None,
@@ -174,6 +200,9 @@ def _event(
     zone: tzinfo | None,
     mapping: LogMapping,
 ) -> Record | Skip:
+    problem = _convert(place, column, record)
+    if problem is not None:
+        return problem
     for key in moments.intersection(record):
         value = record[key]
         if isinstance(value, str) or (isinstance(value, datetime) and value.tzinfo is not None):
