@@ -167,7 +167,7 @@ def _present(cells: dict[str, object]) -> dict[str, object]:
 
 
 # The types of the values a record may hold as they are; a table's others are converted.
-_PLAIN: Final = frozenset((str, int, float, bool, datetime, date, time, list, dict))
+_PLAIN: Final = frozenset((str, int, float, bool, datetime, date, time, list, dict, type(None)))
 
 
 def _convert(place: RowPlace, column: str | None, record: dict[str, Any]) -> InputError | None:
