@@ -235,3 +235,55 @@ def test_a_time_of_day_alone_is_no_timestamp(tmp_path: Path) -> None:
         f"{tmp_path / 'b.xlsx'} (sheet 'Sheet', row 2): timestamp: a time of day (09:30:00) "
         "without a date"
     )
+
+
+def _seed_workbook() -> bytes:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["case_id", "activity", "timestamp", "reason"])
+    for i in range(5):
+        book.active.append([f"c{i}", "rejected", datetime(2026, 3, 2, 9, i), "no"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _seed_parquet() -> bytes:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pa.table(
+        {
+            "case_id": ["c1", "c2", "c3"],
+            "activity": ["rejected"] * 3,
+            "timestamp": pa.array(
+                [datetime(2026, 3, 2, 9, i) for i in range(3)], pa.timestamp("ns", tz="UTC")
+            ),
+        }
+    )
+    out = io.BytesIO()
+    pq.write_table(table, out, row_group_size=2)
+    return out.getvalue()
+
+
+@SLOW
+@given(data=st.data())
+@pytest.mark.parametrize(
+    ("suffix", "seed"), [(".xlsx", _seed_workbook), (".parquet", _seed_parquet)]
+)
+def test_damaged_binary_tables_are_log_errors_or_records(
+    suffix: str, seed: Any, data: st.DataObject
+) -> None:
+    from cx_rules.io import LogError
+    from cx_rules.testing.strategies import mutated
+
+    damaged = data.draw(mutated([seed()]))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"t{suffix}"
+        path.write_bytes(damaged)
+        refused = ""
+        try:
+            for record in read_path(path, mapping=LogMapping(assume_timezone="UTC")):
+                assert isinstance(record, Event | InputError)
+        except LogError as exc:
+            refused = str(exc)
+    assert not refused or refused.startswith(str(path))

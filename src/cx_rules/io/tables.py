@@ -491,6 +491,13 @@ def _seekable(path: Path, name: str, stack: ExitStack) -> Path:
     return copy
 
 
+# What openpyxl and pyarrow raise for a damaged file is not documented and varies (the XML
+# parser's ParseError, zlib.error, EOFError, KeyError for a missing part, NotImplementedError,
+# ArrowInvalid, ...): any exception they raise while reading is the file's fault, and is
+# reported as such, naming the file.
+_BROKEN: Final = Exception
+
+
 def _needs(package: str, extra: str, name: str) -> LogError:
     return LogError(
         f"{name}: reading {extra.upper()} needs the optional {package!r} package "
@@ -517,24 +524,25 @@ def _xlsx(
     _check_parts(local, name)
     try:
         book = openpyxl.load_workbook(local, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        stack.callback(book.close)
+        names = list(book.sheetnames)
+        if sheet is None and names:
+            sheet = names[0]
+        if sheet not in names:
+            raise LogError(
+                f"{name}: no sheet {sheet!r} (the workbook has {', '.join(map(repr, names))})"
+            )
+        worksheet = book[sheet]
+        if not hasattr(worksheet, "iter_rows"):
+            raise LogError(f"{name}: sheet {sheet!r} is a chart, not a table")
+        worksheet.reset_dimensions()  # the saved dimensions may be wrong: read what is there
+        epoch: datetime = book.epoch
+    except LogError:
+        raise
+    except _BROKEN as exc:
         raise LogError(
             f"{name}: not an XLSX workbook ({_short(exc)}); expected an .xlsx file"
         ) from None
-    stack.callback(book.close)
-    if sheet is None:
-        if not book.sheetnames:  # pragma: no cover - openpyxl refuses a workbook without one
-            raise LogError(f"{name}: the workbook has no sheet")
-        sheet = book.sheetnames[0]
-    elif sheet not in book.sheetnames:
-        raise LogError(
-            f"{name}: no sheet {sheet!r} (the workbook has {', '.join(map(repr, book.sheetnames))})"
-        )
-    worksheet = book[sheet]
-    if not hasattr(worksheet, "iter_rows"):
-        raise LogError(f"{name}: sheet {sheet!r} is a chart, not a table")
-    worksheet.reset_dimensions()  # the saved dimensions may be wrong: read what is there
-    epoch: datetime = book.epoch
     rows = enumerate(worksheet.iter_rows(values_only=True), start=1)
     header: list[str] | None = None
     try:
@@ -580,7 +588,9 @@ def _xlsx(
                 if column:
                     cells.setdefault(column, None)
             yield Row(place, cells)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, zlib.error) as exc:
+    except LogError:
+        raise
+    except _BROKEN as exc:
         raise LogError(f"{name} (sheet {sheet!r}): cannot read the sheet ({_short(exc)})") from None
     if header is None:
         yield _Header((), epoch)
@@ -596,12 +606,18 @@ def _check_parts(path: Path, name: str) -> None:
                         f"{MAX_WORKBOOK_PART // 2**20} MiB; expected a workbook whose shared "
                         "parts fit in memory (export CSV instead)"
                     )
+    except LogError:
+        raise
     except zipfile.BadZipFile:
         raise LogError(
             f"{name}: not an XLSX workbook (not a zip file); expected an .xlsx file"
         ) from None
     except OSError as exc:
         raise LogError(f"{name}: cannot read the table: {exc.strerror or exc}") from None
+    except _BROKEN as exc:
+        raise LogError(
+            f"{name}: not an XLSX workbook ({_short(exc)}); expected an .xlsx file"
+        ) from None
 
 
 def _blank(value: object) -> bool:
@@ -659,27 +675,28 @@ def _parquet(path: Path, name: str, check: HeaderCheck | None, stack: ExitStack)
         raise _needs("pyarrow", "parquet", name) from None
     local = _seekable(path, name, stack)
     try:
-        handle = stack.enter_context(local.open("rb"))
-        reader = pq.ParquetFile(handle)
-    except (pa.ArrowException, OSError, ValueError) as exc:
+        reader = pq.ParquetFile(stack.enter_context(local.open("rb")))
+        schema = reader.schema_arrow
+        columns = [str(c) for c in schema.names]
+        problem = _accept(columns, check)
+        if problem is not None:
+            raise LogError(f"{name}: no columns naming {problem}")
+        _named(columns, name, ": ")
+        metadata = reader.metadata
+        for index in range(metadata.num_row_groups):
+            size = metadata.row_group(index).total_byte_size
+            if size > MAX_ROW_GROUP:
+                raise LogError(
+                    f"{name}: row group {index} holds {size} bytes uncompressed; expected row "
+                    f"groups of at most {MAX_ROW_GROUP // 2**30} GiB (write it with smaller ones)"
+                )
+        zones = {i: _zone(f.type) for i, f in enumerate(schema) if pa.types.is_timestamp(f.type)}
+    except LogError:
+        raise
+    except _BROKEN as exc:
         raise LogError(
             f"{name}: not a Parquet file ({_short(exc)}); expected a .parquet file"
         ) from None
-    schema = reader.schema_arrow
-    columns = [str(c) for c in schema.names]
-    problem = _accept(columns, check)
-    if problem is not None:
-        raise LogError(f"{name}: no columns naming {problem}")
-    _named(columns, name, ": ")
-    metadata = reader.metadata
-    for index in range(metadata.num_row_groups):
-        size = metadata.row_group(index).total_byte_size
-        if size > MAX_ROW_GROUP:
-            raise LogError(
-                f"{name}: row group {index} holds {size} bytes uncompressed; expected row "
-                f"groups of at most {MAX_ROW_GROUP // 2**30} GiB (write it with smaller ones)"
-            )
-    zones = {i: _zone(f.type) for i, f in enumerate(schema) if pa.types.is_timestamp(f.type)}
     yield _Header(tuple(columns), None)
     number = 0
     try:
@@ -688,7 +705,9 @@ def _parquet(path: Path, name: str, check: HeaderCheck | None, stack: ExitStack)
             for values in zip(*arrays, strict=True):
                 number += 1
                 yield Row(RowPlace(name, number), dict(zip(columns, values, strict=True)))
-    except (pa.ArrowException, OSError, ValueError) as exc:
+    except LogError:
+        raise
+    except _BROKEN as exc:
         raise LogError(f"{name} (row {number + 1}): cannot read the file ({_short(exc)})") from None
 
 
