@@ -14,6 +14,7 @@ from cx_rules.io import LogError, read_path
 from cx_rules.io import tables as tables_module
 from cx_rules.io.records import InputError
 from cx_rules.io.tables import Row, RowPlace, excel_moment, read_table, table_format
+from cx_rules.io.tabular import read_table_log
 
 openpyxl = pytest.importorskip("openpyxl")
 pa = pytest.importorskip("pyarrow")
@@ -329,3 +330,37 @@ def test_a_zone_the_machine_does_not_know_is_an_error_for_the_file(tmp_path: Pat
 def test_utc_offset_names() -> None:
     assert tables_module._zone(pa.timestamp("s", tz="-03:00")) == timezone(timedelta(hours=-3))
     assert tables_module._zone(pa.timestamp("s")) is None
+
+
+def test_a_workbook_declaring_entities_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    plain = _book(
+        tmp_path / "plain.xlsx", [["case_id", "activity", "timestamp"], ["c1", "rejected", "x"]]
+    )
+    with zipfile.ZipFile(plain) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet2.xml"
+    parts[sheet] = b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY r "rejected">]>' + parts[
+        sheet
+    ].replace(b"rejected", b"&r;")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+    with pytest.raises(LogError, match=r"bomb\.xlsx: not an XLSX workbook"):
+        _rows(read_table(bomb, sheet="Pipeline"))
+
+
+def test_a_sheet_without_the_columns_is_a_log_error(tmp_path: Path) -> None:
+    path = _book(tmp_path / "b.xlsx", [["id", "x"], ["A-1", 1]])
+
+    with pytest.raises(LogError) as info:
+        list(read_table_log(path, sheet="Pipeline"))
+
+    assert str(info.value) == (
+        f"{path} (sheet 'Pipeline', row 1): no header row naming the case, activity and "
+        "timestamp columns (expected case_id, activity, timestamp or case:concept:name, "
+        "concept:name, time:timestamp, or names given in [mapping.columns])"
+    )
