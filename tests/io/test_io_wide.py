@@ -245,3 +245,28 @@ def test_parquet_values_without_a_plain_form(tmp_path: Path) -> None:
         f"{path} (row 2): blob: a bytes value is not read (expected text, a number, a "
         "boolean, a date or a timestamp)"
     )
+
+
+def test_a_wide_workbooks_date_cells_reach_timestamp_attributes(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["App", "Invited", "Interview at"])
+    book.active.append(["A-1", datetime(2026, 3, 2, 9, 0), 46087.5625])  # 6 March, 13:30
+    book.save(tmp_path / "w.xlsx")
+    wide = {
+        "case_id": "App",
+        "events": [
+            {
+                "column": "Invited",
+                "activity": "interview_scheduled",
+                "attributes": {"Interview at": "scheduled_for"},
+            }
+        ],
+    }
+    mapping = LogMapping.from_dict({"assume_timezone": "Europe/Copenhagen", "wide": wide})
+
+    (event,) = read_path(tmp_path / "w.xlsx", mapping=mapping)
+
+    assert isinstance(event, Event)
+    assert event.timestamp == datetime(2026, 3, 2, 9, 0, tzinfo=CPH)
+    assert event.get("scheduled_for") == datetime(2026, 3, 6, 13, 30, tzinfo=CPH)

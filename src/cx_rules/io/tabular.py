@@ -129,14 +129,12 @@ def _records(
         zone = mapping.zone or default_tz
         epoch = table.epoch
         wide = mapping.wide
+        # The keys whose values are moments: a long row's source columns that map to one;
+        # a wide row's records are keyed by canonical names already.
         if wide is None:
             moments = frozenset(c for c in table.columns if mapping.column(c) in _MOMENT_NAMES)
         else:
-            moments = frozenset(
-                {e.column for e in wide.events}
-                | {s for s, n in wide.attributes.items() if n in _MOMENT_NAMES}
-                | {s for e in wide.events for s, n in e.attributes.items() if n in _MOMENT_NAMES}
-            )
+            moments = _MOMENT_NAMES
         for row in table:
             if not isinstance(row, Row):
                 if places:
@@ -154,9 +152,7 @@ def _records(
                 found = True
                 if places:
                     yield row.place.where(column)
-                yield _event(
-                    row.place, column, record, moments | {"timestamp"}, epoch, zone, mapping
-                )
+                yield _event(row.place, column, record, moments, epoch, zone, mapping)
             if not found:
                 yield Skip(NO_DATE)
 
