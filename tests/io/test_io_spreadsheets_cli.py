@@ -90,30 +90,10 @@ GH-4,Edsger Dijkstra,J-9,,,,,
 GH-5,,J-9,2026-03-04,,2026-03-05,Not eligible to work in the EU,
 """
 
-WIDE_MAP = """\
-assume_timezone = "Europe/Copenhagen"
-
-[wide]
-case_id = "Application ID"
-attributes = { "Job" = "job_id" }
-
-[[wide.events]]
-column = "Applied On"
-activity = "application_received"
-
-[[wide.events]]
-column = "Phone Screen On"
-activity = "screening_started"
-
-[[wide.events]]
-column = "Rejected On"
-activity = "rejected"
-attributes = { "Rejection Reason" = "reason" }
-
-[[wide.events]]
-column = "Hired On"
-activity = "offer_accepted"
-"""
+# The example mapping users start from, read as shipped.
+WIDE_MAP = (
+    Path(__file__).resolve().parents[2] / "examples" / "mappings" / "wide-pipeline.toml"
+).read_text(encoding="utf-8")
 
 
 def _cli(*args: str, stdin: bytes | None = None, cwd: Path) -> subprocess.CompletedProcess[bytes]:
@@ -360,7 +340,9 @@ def test_an_xlsx_workbook_with_date_cells_and_serial_numbers(folder: Path) -> No
     sheet.append([])  # an empty row is no record
     sheet.append(["GH-3", "J-9", "not a date", None, None, None, None])
     book.save(folder / "pipeline.xlsx")
-    (folder / "wide.toml").write_text('sheet = "Pipeline"\n' + WIDE_MAP, encoding="utf-8")
+    (folder / "wide.toml").write_text(
+        WIDE_MAP.replace("[mapping]\n", '[mapping]\nsheet = "Pipeline"\n'), encoding="utf-8"
+    )
 
     result = _cli(
         "pipeline.xlsx",
