@@ -33,15 +33,21 @@ def test_the_extension_picks_the_format(name, expected):
 
 def test_an_unknown_extension_raises_naming_the_file():
     with pytest.raises(LogError) as info:
-        format_for("export.xls")
+        format_for("export.txt")
     assert str(info.value) == (
-        "export.xls: unknown log extension '.xls' (expected one of .csv, .json, .jsonl, "
+        "export.txt: unknown log extension '.txt' (expected one of .csv, .json, .jsonl, "
         ".jsonocel, .ndjson, .parquet, .pq, .tab, .tsv, .xes, .xlsm, .xlsx, each also as .gz); "
         "name the format with --format-in (jsonl, csv, tsv, xes, ocel, xlsx, parquet), or "
         "format= in Python"
     )
     assert isinstance(info.value, CxRulesError)
     assert isinstance(info.value, ValueError)
+    with pytest.raises(LogError) as info:
+        format_for("Candidates.XLS")
+    assert str(info.value) == (
+        "Candidates.XLS: an .xls workbook is Excel's old binary format, which is not read; "
+        "save it as .xlsx (Excel Workbook) or as CSV"
+    )
 
 
 def test_format_overrides_the_extension(tmp_path):

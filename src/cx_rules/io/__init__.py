@@ -98,6 +98,11 @@ def format_for(path: str | Path) -> str:
     if suffixes[-1:] == [COMPRESSED]:
         suffixes.pop()
     found = _EXTENSIONS.get(suffixes[-1] if suffixes else "")
+    if found is None and suffixes[-1:] == [".xls"]:
+        raise LogError(
+            f"{path}: an .xls workbook is Excel's old binary format, which is not read; save "
+            "it as .xlsx (Excel Workbook) or as CSV"
+        )
     if found is None:
         known = ", ".join(sorted(_EXTENSIONS))
         raise LogError(
