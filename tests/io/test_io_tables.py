@@ -11,9 +11,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cx_rules.io import LogError, read_path
-from cx_rules.io import tables as tables_module
 from cx_rules.io.records import InputError
-from cx_rules.io.tables import Row, RowPlace, excel_moment, read_table, table_format
+from cx_rules.io.tables import (
+    Row,
+    RowPlace,
+    _parquet,
+    _xlsx,
+    excel_moment,
+    read_table,
+    table_format,
+)
 from cx_rules.io.tabular import read_table_log
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -221,7 +228,7 @@ def test_shared_strings_over_the_bound_are_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = _book(tmp_path / "b.xlsx", [["id", "x"], ["A-1", "some text"]])
-    monkeypatch.setattr(tables_module, "MAX_WORKBOOK_PART", 10)
+    monkeypatch.setattr(_xlsx, "MAX_WORKBOOK_PART", 10)
 
     with pytest.raises(LogError, match=r"xl/\w+\.xml is larger than 0 MiB; expected a workbook"):
         _ = read_table(path).columns
@@ -289,7 +296,7 @@ def test_parquet_row_groups_over_the_bound_and_files_that_are_not_parquet(
 ) -> None:
     path = tmp_path / "t.parquet"
     pq.write_table(pa.table({"id": ["A"] * 100, "x": list(range(100))}), path)
-    monkeypatch.setattr(tables_module, "MAX_ROW_GROUP", 10)
+    monkeypatch.setattr(_parquet, "MAX_ROW_GROUP", 10)
     with pytest.raises(LogError, match=r"row group 0 holds \d+ bytes uncompressed"):
         _ = read_table(path).columns
 
@@ -328,8 +335,8 @@ def test_a_zone_the_machine_does_not_know_is_an_error_for_the_file(tmp_path: Pat
 
 
 def test_utc_offset_names() -> None:
-    assert tables_module._zone(pa.timestamp("s", tz="-03:00")) == timezone(timedelta(hours=-3))
-    assert tables_module._zone(pa.timestamp("s")) is None
+    assert _parquet._zone(pa.timestamp("s", tz="-03:00")) == timezone(timedelta(hours=-3))
+    assert _parquet._zone(pa.timestamp("s")) is None
 
 
 def test_a_workbook_declaring_entities_is_refused(tmp_path: Path) -> None:
