@@ -1,0 +1,124 @@
+"""Danish: what counts as thanks and as specific feedback (with æøå or ae/oe/aa)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .detect import PROFILES
+from .lexicon import LexiconAnalyser
+
+__all__ = ["DANISH"]
+
+_ANY: Final = r"(?:\w+ ){0,3}?"
+
+#: Reads Danish.
+DANISH: Final = LexiconAnalyser.build(
+    "da",
+    markers=PROFILES["da"],
+    thanks=(
+        ("a thank-you", r"\btak\b|\btakk(?:e|er|et)\b|\btakkes\b"),
+        (
+            "appreciation",
+            rf"\bsæt(?:ter|te)? {_ANY}pris på\b|\bsat {_ANY}pris på\b|\bværdsæt\w*|\bpåskøn\w*",
+        ),
+        ("gratitude", r"\btaknemmelig\w*"),
+    ),
+    not_thanks=(
+        (
+            "a refusal",
+            rf"\btakke(?:r|t)? {_ANY}nej\b|\bnej,? tak\b|\btakke(?:r|t)? af\b",
+        ),
+        ("a cause", r"\btakket være\b|\btak være\b"),
+        (
+            "a request",
+            rf"\b(?:vil|ville|skulle) {_ANY}(?:sætte {_ANY}pris på|være taknemmelig\w*)"
+            rf"|\bsætte\w* {_ANY}pris på,? (?:hvis|om|at)\b|\bpå forhånd tak\b"
+            r"|\btak på forhånd\b",
+        ),
+        ("a negation", rf"\bikke {_ANY}(?:takke\w*|tak\b|værdsæt\w*|sætte\w* {_ANY}pris)"),
+    ),
+    areas=(
+        (
+            "technical skills",
+            r"\btekni(?:sk|ske)\b|\bkode\w*|\bprogrammer\w*|\bsql\b|\bpython\b|\bexcel\b"
+            r"|\bpivottabel\w*|\btests?\b|\benhedstest\w*|\bcloud\b|\baws\b|\bsap\b|\bcrm\b"
+            r"|\bsalesforce\b|\bjoins?\b|\bdatabase\w*|\bløkke\w*|\bopslag\w*"
+            r"|\w*færdighed\w*|\w*kompetence\w*|\bopgaveløsning\w*",
+        ),
+        (
+            "domain knowledge",
+            r"\bviden\b|\bkendskab\b|\bmoms\b|\bregnskab\w*|\bifrs\b|\bleasing\b|\bgdpr\b"
+            r"|\bdatabeskyttelse\b|\b\w*lov(?:en|givning)?\b|\breglerne?\b|\bfaglig\w*"
+            r"|\bøkonomi\w*|\bprojektstyring\b|\bborgerkontakt\b|\bapv\b",
+        ),
+        (
+            "communication",
+            r"\w*kommunikation\w*|\w*præsentation\w*|\bslides\b|\bformidling\w*"
+            r"|\bskriftlig\w*|\bsprog\w*|\bpræsentere\b",
+        ),
+        (
+            "interview answers",
+            r"\bsvar(?:et|ene)?\b|\beksempl\w*|\bstar-\w*|\binterviewteknik\w*"
+            r"|\bspørgsmål\w*|\bstruktur\w*|\bkonklusion\w*|\bresultat\w*|\btal\b",
+        ),
+        (
+            "leadership and collaboration",
+            r"\w*ledelse\w*|\bleder\w*|\bsamarbejd\w*|\binteressent\w*|\bforhandl\w*"
+            r"|\bprioriter\w*|\bkonflikt\w*|\bteam\w*",
+        ),
+        (
+            "application documents",
+            r"\bcv\b|\bansøgning\w*|\bportfolio\b|\bportefølje\b|\bcase\w*|\bmotiveret ansøgning\b",
+        ),
+        ("commercial skills", r"\bsalg\w*|\bkunde\w*|\bpris\b"),
+        ("experience", r"\w*erfaring\w*|\bcertificering\w*"),
+        ("preparation", r"\bvirksomhed\w*|\bprodukter\w*|\bforberedelse\b|\bdesignproces\w*"),
+    ),
+    improvements=(
+        (
+            "a recommendation",
+            r"\banbefal\w*|\bforeslå\w*|\bopfordr\w*|\bråder\b|\bråde\b"
+            r"|\b(?:mit|vores|et|nogle|gode|godt|bedste) (?:godt )?(?:råd|tip)\b|\bråd:",
+        ),
+        (
+            "something to practise or learn",
+            rf"\bøv\w*|\btræn(?:e|er)\b|\bgenopfrisk\w*|\blæs(?:e)? op\b|\bsætte dig {_ANY}ind\b"
+            r"|\bsæt dig {_ANY}ind\b|\bfå styr på\b|\bopbyg\w*|\btilegne\w*|\blære\b"
+            r"|\buddybe\w*|\bfordybe\w*|\bkursus\w*|\bkurser\b|\bcertificering\w*"
+            r"|\barbejde\w* (?:videre )?med\b|\bfokusere\w*",
+        ),
+        (
+            "a change to make",
+            r"\bforbedre\w*|\bstyrke(?:s|t)?\b|\budvikle\b|\bskær\w* (?:det|den|dem)? ?ned\b"
+            r"|\bskræddersy\w*|\bforbered\w*|\bprøv(?:e)? at\b|\bovervej\w*|\bblive bedre\b",
+        ),
+        (
+            "what would help",
+            rf"\b(?:vil|ville|kunne|kan) {_ANY}(?:hjælpe|styrke|gøre dig stærkere|løfte|"
+            r"stå stærkere)\b|\bdet ville hjælpe\b"
+            r"|\bmed fordel\b|\b(?:du|de) (?:\w+ )?(?:bør|burde|skal|skulle) (?!ikke\b)",
+        ),
+        (
+            "an area named to improve",
+            r"\bforbedrings\w*|\bplads til forbedring\w*|\budviklingspunkt\w*|\bfokuspunkt\w*"
+            r"|\bpunkter til forbedring\b|\bdet(?:,)? der trak ned\b",
+        ),
+        (
+            "a change for next time",
+            r"\bnæste gang\b|\btil (?:din |den |jeres )?næste (?:samtale|ansøgning|gang)\b"
+            r"|\b(?:inden|før) (?:du|De) søger\b",
+        ),
+    ),
+    not_advice=(
+        (
+            "advice not about skills",
+            r"\bholder øje\b|\bholde øje\b|\bsøge (?:igen|hos os igen|en anden gang)\b"
+            r"|\bsøg igen\b|\bjobside\w*|\bkarriereside\w*|\bjobagent\w*|\bfølg os\b"
+            r"|\blinkedin\b|\bportal\w*|\bspørgeskema\w*|\brekrutteringsproces\w*"
+            r"|\bandre (?:ledige )?stillinger\b|\bheld og lykke\b|\btage det personligt\b",
+        ),
+    ),
+    imperatives="""øv forbered prøv skær skræddersy brug læs få overvej stil vær hold tal sæt
+    skriv tag arbejd fokuser genopfrisk opbyg lær undgå husk""".split(),
+    field_words=(),
+)

@@ -1,0 +1,159 @@
+"""English: what counts as thanks and as specific feedback (British and American spelling)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .detect import PROFILES
+from .lexicon import LexiconAnalyser
+
+__all__ = ["ENGLISH"]
+
+_ANY: Final = r"(?:[\w']+ ){0,3}?"
+
+#: Reads English.
+ENGLISH: Final = LexiconAnalyser.build(
+    "en",
+    markers=PROFILES["en"],
+    thanks=(
+        ("a thank-you", r"\bthank(?:s|ing|ed)?\b|\bthx\b|\bcheers for\b|\bta for\b"),
+        ("appreciation", r"\bappreciat(?:e|es|ed|ing|ive)\b|\bappreciation\b"),
+        ("gratitude", r"\bgrateful\b|\bgratitude\b|\bthankful\b|\bmuch obliged\b"),
+    ),
+    not_thanks=(
+        ("a refusal", r"\bno,? thank(?:s| you)\b|\bthanks?,? but no\b"),
+        ("a cause", r"\bthanks to (?!you\b|all\b|every|each\b|everyone\b)"),
+        (
+            "a request",
+            rf"\b(?:would|will|'d|should|could)\s+{_ANY}(?:appreciate|be grateful|be thankful)\w*"
+            rf"|\bappreciated?,? (?:it )?if\b|\b(?:would|will|'d) be {_ANY}appreciated\b"
+            r"|\bthanks? (?:you )?in advance\b|\bthank you for (?:confirming|letting us know)\b"
+            r"|\bappreciated,? (?:by|before|no later)\b",
+        ),
+        (
+            "a negation",
+            rf"(?:\bnot|n't|\bnever|\bno longer)\s+{_ANY}(?:thank|appreciat|grateful)\w*",
+        ),
+        (
+            "understanding",
+            r"\bappreciate,? (?:that )?(?:this|it|the news|the decision|how|what|there|"
+            r"you (?:may|might|will|would|must|were|are)|you'(?:ll|d|re)|it's)\b",
+        ),
+        (
+            "a mention of thanks",
+            r"\bthank[- ]you (?:notes?|letters?|cards?|e-?mails?|messages?|gifts?)\b",
+        ),
+        ("a sign-off", r"(?:^|\n)[ \t]*(?:many )?thanks[ \t]*,?[ \t]*\n[ \t]*[a-z][a-z .'-]{0,40}\s*$"),
+    ),
+    areas=(
+        (
+            "technical skills",
+            r"\btechnical\b|\bcod(?:e|ing)\b|\bprogramming\b|\bsql\b|\bpython\b|\bjava(?:script)?\b"
+            r"|\bexcel\b|\balgorithms?\b|\bdata structures?\b|\btests?\b|\btesting\b"
+            r"|\bsystem design\b|\barchitecture\b|\bkubernetes\b|\bcloud\b|\baws\b|\bazure\b"
+            r"|\bdevops\b|\bdatabases?\b|\bquer(?:y|ies)\b|\bdebugging\b|\bmodell?ing\b"
+            r"|\bwhiteboard\w*|\bwindow functions?\b|\bhash maps?\b|\bpandas\b|\bgit(?:hub)?\b"
+            r"|\baccessibility\b|\bwcag\b|\bcrm\b|\bsalesforce\b|\bsap\b|\banalytics\b"
+            r"|\bstatistics\b|\bskills?\b",
+        ),
+        (
+            "domain knowledge",
+            r"\bknowledge\b|\bunderstanding of\b|\bfamiliarity\b|\baccounting\b|\bifrs\b|\bgaap\b"
+            r"|\bconsolidation\b|\bintercompany\b|\btax\b|\bvat\b|\bgdpr\b|\bdata privacy\b"
+            r"|\b(?:employment )?law\b|\bcompliance\b|\bregulation\b|\bresearch\w*\b",
+        ),
+        (
+            "communication",
+            r"\bcommunicat\w*|\bpresent(?:ation|ing)s?\b|\bpitch\w*|\bwriting\b|\bwritten\b"
+            r"|\bgrammar\b|\bsummary\b|\bslides?\b|\blistening\b|\bstorytelling\b|\bnarrat\w*",
+        ),
+        (
+            "interview answers",
+            r"\banswers?\b|\bexamples?\b|\bstories\b|\bstar (?:format|method|model)\b"
+            r"|\binterview(?:ing)? (?:technique|skills)\b|\bbehaviou?ral\b|\bthought process\b"
+            r"|\bquestions\b|\bstructur\w*",
+        ),
+        (
+            "leadership and collaboration",
+            r"\bleadership\b|\bleading\b|\bmentor\w*|\bmanagement\b|\bstakeholders?\b"
+            r"|\bteamwork\b|\bcollaborat\w*|\bconflict\w*|\bnegotiat\w*|\bprioriti[sz]\w*"
+            r"|\bdelegat\w*|\btrade-offs?\b",
+        ),
+        (
+            "application documents",
+            r"\bcv\b|\bresum[e\u00e9]s?\b|\bcover letter\b|\bportfolio\b|\bcase stud(?:y|ies)\b"
+            r"|\bcase exercise\b|\btake-home\b",
+        ),
+        (
+            "commercial skills",
+            r"\bsales\b|\bkpis?\b|\bnumbers\b|\bmetrics\b|\bcustomers?\b|\bclients?\b"
+            r"|\bdiscovery\b|\bachievements?\b|\bresults\b|\brecommendation section\b",
+        ),
+        ("experience", r"\bexperience\b|\bhands-on\b|\btrack record\b|\bcertification\b"),
+        ("preparation", r"\bthe company\b|\bour products\b|\bpreparation\b"),
+    ),
+    improvements=(
+        (
+            "a recommendation",
+            r"\b(?:recommend|suggest|advise|encourage|urge)(?:s|ed|ing)?\b"
+            r"|\b(?:my|our|one|a|some|main|the) (?:advice|tip|suggestion|pointer|"
+            r"piece of advice)s?\b",
+        ),
+        (
+            "something to practise or learn",
+            r"\bpracti[cs](?:e|es|ing)\b|\brehears\w*|\bbrush(?:ing)? up\b|\bread(?:ing)? up\b"
+            r"|\brevisit\w*|\bgain(?:ing)? (?:more |some )?(?:hands-on )?experience\b"
+            r"|\bget(?:ting)? (?:more )?(?:comfortable|familiar|used to)\b|\bfamiliari[sz]\w*"
+            r"|\blearn(?:ing)?\b|\bdeepen\w*|\bstrengthen\w*|\bwork(?:ing)? on\b"
+            r"|\bfocus(?:ing)? (?:on|more)\b|\b(?:a|an|the) (?:course|workshop|training|"
+            r"certification|tutorial|bootcamp)\b|\bcourses?\b|\bbenefit from\b",
+        ),
+        (
+            "a change to make",
+            r"\bimprov(?:e|ing)\b|\btailor\w*|\bquantify\w*|\bslow(?:ing)? down\b"
+            r"|\bkeep(?:ing)? to the\b|\bcut(?:ting)? (?:it|the|your|down)\b"
+            r"|\b(?:build|building|develop|developing) (?:a|an|your|more|some|up|stronger)\b"
+            r"|\bnarrate\b|\bspend (?:the first|more|some|less)\b|\bprepar(?:e|ing)\b"
+            r"|\bvolunteer\w*|\btry (?:to|and|\w+ing)\b|\bthink about\b|\bmake sure\b",
+        ),
+        (
+            "what would help",
+            r"\b(?:would|could|will|might) (?:also |really |definitely )?(?:help|strengthen|"
+            r"make (?:a|the) (?:big |real |huge )?difference|be (?:a good|worth|worthwhile|"
+            r"useful|helpful|stronger|better|beneficial)|put you in a (?:better|stronger)|"
+            r"improve|look stronger|stand out)\b|\bwould help you\b|\bwould have liked\b"
+            r"|\bcould (?:be|have been) (?:deeper|stronger|clearer|shorter|tighter|more|better)\b"
+            r"|\bto improve\b|\bto be considered\b|\byou'll need to\b|\byou will need to\b"
+            r"|\byou(?:'d| would)? (?:could|should|might want to|may want to|need to|must)\b"
+            # Not the inverted "should a position arise", nor "should you have questions".
+            r"(?! (?:a|an|the|any|there|this|that|have)\b)",
+        ),
+        (
+            "an area named to improve",
+            r"\b(?:areas?|points?|room|things?|something|one thing) (?:for|to) (?:improvement|"
+            r"development|improve|develop|work on|grow|focus on)\b|\bdevelopment areas?\b"
+            r"|\bwhere you (?:fell short|lost)\b",
+        ),
+        (
+            "a change for next time",
+            r"\bnext time\b|\bfor (?:your |the |any )?next (?:interview|application|round|role)\b"
+            r"|\bbefore (?:your next|applying|you apply)\b|\bin future interviews\b",
+        ),
+    ),
+    not_advice=(
+        (
+            "advice not about skills",
+            r"\bkeep an eye\b|\bapply(?:ing)? (?:again|for (?:other|future|similar))\b"
+            r"|\bre-?apply\w*|\bfollow(?:ing)? us\b|\bcareers? (?:page|site)\b|\bjob alerts?\b"
+            r"|\breach(?:ing)? out\b|\bget in touch\b|\bother (?:roles|vacancies|positions|"
+            r"opportunities|openings)\b|\bfuture (?:roles|vacancies|openings|opportunities)\b"
+            r"|\btalent (?:pool|community|network)\b|\blinkedin\b|\bportal\b|\bsurvey\b"
+            r"|\bour (?:hiring|recruitment|recruiting|interview) process\b|\bresponse times?\b"
+            r"|\bkeep up the good work\b|\bdon't give up\b|\bbest of luck\b",
+        ),
+    ),
+    imperatives="""practise practice prepare try focus work spend get quantify tailor cut slow
+    narrate read brush revisit rehearse build learn explain ask structure think avoid bring
+    research consider develop strengthen deepen improve use keep""".split(),
+    field_words=(),
+)
