@@ -32,7 +32,8 @@ DANISH: Final = LexiconAnalyser.build(
         (
             "a request",
             rf"\b(?:vil|ville|skulle) {_ANY}(?:sætte {_ANY}pris på|være taknemmelig\w*)"
-            rf"|\bsætte\w* {_ANY}pris på,? (?:hvis|om|at)\b|\bpå forhånd tak\b"
+            rf"|\bsætte {_ANY}pris på,? (?:hvis|om)\b|\bsætter {_ANY}pris på,? hvis\b"
+            r"|\btaknemmelig\w*,? (?:hvis|om)\b|\bpå forhånd tak\b"
             r"|\btak på forhånd\b",
         ),
         ("a negation", rf"\bikke {_ANY}(?:takke\w*|tak\b|værdsæt\w*|sætte\w* {_ANY}pris)"),
@@ -95,7 +96,7 @@ DANISH: Final = LexiconAnalyser.build(
         (
             "what would help",
             rf"\b(?:vil|ville|kunne|kan) {_ANY}(?:hjælpe|styrke|gøre dig stærkere|løfte|"
-            r"stå stærkere)\b|\bdet ville hjælpe\b"
+            r"stå stærkere)\b|\bdet ville hjælpe\b|\ben god idé\b|\bværd at\b|\båbner det\b"
             r"|\bmed fordel\b|\b(?:du|de) (?:\w+ )?(?:bør|burde|skal|skulle) (?!ikke\b)",
         ),
         (
@@ -115,10 +116,29 @@ DANISH: Final = LexiconAnalyser.build(
             r"\bholder øje\b|\bholde øje\b|\bsøge (?:igen|hos os igen|en anden gang)\b"
             r"|\bsøg igen\b|\bjobside\w*|\bkarriereside\w*|\bjobagent\w*|\bfølg os\b"
             r"|\blinkedin\b|\bportal\w*|\bspørgeskema\w*|\brekrutteringsproces\w*"
-            r"|\bandre (?:ledige )?stillinger\b|\bheld og lykke\b|\btage det personligt\b",
+            r"|\bandre (?:ledige )?stillinger\b|\bheld og lykke\b|\btage det personligt\b"
+            r"|\bvi arbejder (?:på|med)\b|\bnæste gang du søger\b",
+        ),
+    ),
+    targeted=(
+        (
+            "something to learn",
+            rf"\bgenopfrisk\w*|\blæs(?:e)? op på\b|\blæs\w* korrektur\b|\bfriske {_ANY}op\b"
+            r"|\bkursus i\b|\bgennemgå\w*|\bfortrolig med\b|\bsæt(?:te)? dig (?:mere )?ind i\b"
+            r"|\bøv(?:e)? dig i\b",
+        ),
+    ),
+    critiques=(
+        (
+            "a weakness named",
+            r"\bsvært ved\b|\bblandede \w+ \w* ?sammen\b|\bmanglede\b|\bsavnede\b"
+            r"|\bvar (?:lidt |for |meget |noget )?(?:tynd|vag|generel|uklar|lang|kort|overfladisk)\w*"
+            r"|\bundersælger\b|\bstavefejl\b|\bfejl\b|\bholdt dig tilbage\b"
+            r"|\bovervejede ikke\b|\bkendte ikke\b|\btrak ned\b|\busikker på\b",
         ),
     ),
     imperatives="""øv forbered prøv skær skræddersy brug læs få overvej stil vær hold tal sæt
-    skriv tag arbejd fokuser genopfrisk opbyg lær undgå husk""".split(),
+    skriv tag arbejd fokuser genopfrisk opbyg lær undgå husk start begynd tilføj beskriv
+    nævn vis giv""".split(),
     field_words=(),
 )

@@ -19,7 +19,8 @@ GERMAN: Final = LexiconAnalyser.build(
         ("a thank-you", r"\bdank(?:e|en)?\b|\bbedank\w*|\bdankeschön\b"),
         (
             "appreciation",
-            r"\bzu schätzen\b|\bschätzen (?:wir|ich) \w+ sehr\b|\bwertschätz\w*",
+            r"\bzu schätzen\b|\bschätzen (?:wir|ich) \w+ sehr\b|\bwertschätz\w*"
+            r"|\bschätzen (?:es|ihr\w*|dein\w*|die|den|das) (?:\w+ )?sehr\b",
         ),
         ("gratitude", r"\bdankbar\w*"),
     ),
@@ -74,7 +75,8 @@ GERMAN: Final = LexiconAnalyser.build(
         (
             "what would help",
             rf"\b(?:würde|würden|könnte|kann|wird) (?:\w+ ){{0,5}}?(?:helfen|stärken)\b"
-            r"|\b(?:sie|du) (?:\w+ )?(?:sollten|solltest|könnten|könntest|müssten)\b",
+            r"|\b(?:sie|du) (?:\w+ )?(?:sollten|solltest|könnten|könntest|müssten)\b"
+            r"|\bsollten sie\b|\bsolltest du\b|\blohnt sich\b|\beine gute idee\b",
         ),
         ("an area named to improve", r"\bverbesserungspotenzial\w*|\bentwicklungsfeld\w*"),
         ("a change for next time", r"\bnächste(?:s|n)? (?:mal|gespräch|interview|bewerbung)\b"),
@@ -84,9 +86,25 @@ GERMAN: Final = LexiconAnalyser.build(
             "advice not about skills",
             r"\bkarriereseite\w*|\bvorbeizuschauen\b|\berneut (?:zu )?bewerben\b|\bwieder bewerben\b"
             r"|\blinkedin\b|\bumfrage\w*|\bbewerbungsprozess\w*|\bauswahlverfahren\w*"
-            r"|\balles gute\b|\bviel erfolg\b",
+            r"|\balles gute\b|\bviel erfolg\b|\bwir arbeiten daran\b",
+        ),
+    ),
+    targeted=(
+        (
+            "something to learn",
+            r"\bauffrisch\w*|\bkorrektur\b|\bkurs (?:in|zu|für)\b|\bschulung (?:in|zu)\b"
+            r"|\beinarbeiten\b|\bvertraut machen\b|\bdurcharbeiten\b",
+        ),
+    ),
+    critiques=(
+        (
+            "a weakness named",
+            r"\bschwierigkeiten\b|\bfehlte\w*|\bverwechselt\b|\bunter wert\b"
+            r"|\b(?:war|waren) (?:etwas |zu |recht )?(?:dünn|vage|allgemein|unklar|lang|kurz)\w*"
+            r"|\brechtschreibfehler\b|\bfehler\b",
         ),
     ),
     imperatives="""üben übe bereite kürzen kürze stellen stelle schreib schreibe lies lesen
-    achte achten nutze nutzen versuche versuchen arbeite vermeide""".split(),
+    achte achten nutze nutzen versuche versuchen arbeite vermeide beginne beginn füge
+    beschreibe nenne zeige""".split(),
 )

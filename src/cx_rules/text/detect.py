@@ -206,7 +206,7 @@ _LETTER_LANGUAGES: Final = {
 # Spellings that tell Danish and Norwegian apart where their function words do not: Norwegian
 # writes kj, gj and skj (kjære, gjerne), -sjon (presentasjon), -kk and -pp (takk, opp), øy
 # (høyt) and -het (mulighet, also Swedish); Danish -hed (mulighed).  Each word that has one
-# counts once.  Matched on folded text.
+# counts once.  Matched on folded text (so "vår" is spelled "vaar" there).
 _SHAPES: Final = (
     (re.compile(r"\b(?:s?kj|gj)\w+|\b\w*(?:igj|sjon(?:en|er|ene)?\b|\w(?:kk|pp)\b|oey)\w*"), "#nb"),
     (re.compile(r"\b\w+(?:ig|lig|som)hed(?:en|er|erne)?\b"), "#da"),
@@ -215,6 +215,15 @@ _SHAPES: Final = (
     (re.compile(r"\b\w{3,}erne\b"), "#da"),
     (re.compile(r"\b\w{3,}(?:arna|orna|erna)\b"), "#sv"),
     (re.compile(r"\b\w{4,}ene\b"), "#nb"),
+    # Norwegian puts the possessive after a definite noun: "erfaringen din", "CV-en din".
+    (
+        re.compile(
+            r"\b(?!(?:men|den|hen|igen|igjen|det|et|en)\b)[\w-]+(?:en|et|ene) "
+            r"(?:din|ditt|dine|vaar|vaart|vaare|min|mitt|mine)\b"
+        ),
+        "#nb",
+    ),
+    (re.compile(r"\b\w*erfarenhet\w*"), "#sv"),
 )
 
 

@@ -32,7 +32,7 @@ ENGLISH: Final = LexiconAnalyser.build(
         ),
         (
             "a negation",
-            rf"(?:\bnot|n't|\bnever|\bno longer)\s+{_ANY}(?:thank|appreciat|grateful)\w*",
+            rf"(?:\bnot|n't|\bcannot|\bnever|\bno longer)\s+{_ANY}(?:thank|appreciat|grateful)\w*",
         ),
         (
             "understanding",
@@ -123,6 +123,8 @@ ENGLISH: Final = LexiconAnalyser.build(
             r"useful|helpful|stronger|better|beneficial)|put you in a (?:better|stronger)|"
             r"improve|look stronger|stand out)\b|\bwould help you\b|\bwould have liked\b"
             r"|\bcould (?:be|have been) (?:deeper|stronger|clearer|shorter|tighter|more|better)\b"
+            r"|\b(?:it's|it is|it'd be|would be|is) (?:well )?worth\b|\ba good idea\b"
+            r"|\bwould open (?:a lot of |many |more )?doors\b"
             r"|\bto improve\b|\bto be considered\b|\byou'll need to\b|\byou will need to\b"
             r"|\byou(?:'d| would)? (?:could|should|might want to|may want to|need to|must)\b"
             # Not the inverted "should a position arise", nor "should you have questions".
@@ -149,11 +151,34 @@ ENGLISH: Final = LexiconAnalyser.build(
             r"opportunities|openings)\b|\bfuture (?:roles|vacancies|openings|opportunities)\b"
             r"|\btalent (?:pool|community|network)\b|\blinkedin\b|\bportal\b|\bsurvey\b"
             r"|\bour (?:hiring|recruitment|recruiting|interview) process\b|\bresponse times?\b"
-            r"|\bkeep up the good work\b|\bdon't give up\b|\bbest of luck\b",
+            r"|\bkeep up the good work\b|\bdon't give up\b|\bbest of luck\b"
+            r"|\bwe(?:'re| are)? (?:improving|working on|reviewing|changing)\b"
+            r"|\bnext time you apply\b",
+        ),
+    ),
+    targeted=(
+        (
+            "something to learn",
+            r"\bbrush(?:ing)? up on \w+|\bread(?:ing)? up on \w+|\brevisit(?:ing)? (?:the |your )?\w+"
+            r"|\brefresh(?:ing)? your \w+|\bproofread\w*|\b(?:a|an) (?:course|workshop|module|"
+            r"certification|tutorial|class) (?:in|on)\b|\bwork(?:ing)? through (?:the|a)\b"
+            r"|\bget(?:ting)? (?:more )?(?:comfortable|confident|familiar) with\b",
+        ),
+    ),
+    critiques=(
+        (
+            "a weakness named",
+            r"\bstruggled (?:with|to)\b|\bmixed up\b|\black(?:ed|ing)\b|\bundersells?\b"
+            r"|\b(?:was|were) (?:a (?:bit|little) |rather |quite |too )?(?:thin|vague|weak|generic|"
+            r"unclear|long|short|brief|general|shallow)\b|\bmistakes\b|\berrors\b"
+            r"|\bholding you back\b|\bdidn't (?:consider|ask|mention|explain|address|cover)\b"
+            r"|\bweren't familiar\b|\bwasn't clear\b|\bfell short\b|\bthe (?:main|biggest) gap\b"
+            r"|\bgaps? in\b|\bmissing\b|\bcaught you off guard\b",
         ),
     ),
     imperatives="""practise practice prepare try focus work spend get quantify tailor cut slow
     narrate read brush revisit rehearse build learn explain ask structure think avoid bring
-    research consider develop strengthen deepen improve use keep""".split(),
+    research consider develop strengthen deepen improve use keep lead start begin add include
+    describe list mention show give proofread""".split(),
     field_words=(),
 )

@@ -11,9 +11,11 @@ negation) are cut out first; the text thanks when a ``thanks`` cue is left.
 **Specific feedback.** The text is cut into clauses (sentences, bullet points, lines).  A clause
 with advice that is not about the candidate's skills (``not_advice``: apply again, follow our
 careers page, fill in our survey) is dropped.  The feedback is specific when what is left
-names an area (``areas``) and a way to improve (``improvements``: a recommendation, something to
-practise or learn, a change for next time), or when a clause starts with an instruction
-(``imperatives``: "practise ...", "øv dig ...") and an area is named.
+names an area (``areas``, or a weakness named by ``critiques``: "struggled with", "manglede")
+and a way to improve (``improvements``: a recommendation, something to practise or learn, a
+change for next time, or a clause that starts with an instruction, ``imperatives``:
+"practise ...", "øv dig ...").  Some advice names its area itself (``targeted``: "brush up
+on ...", "genopfrisk ...", "a course in ..."): it is specific on its own.
 
 **Templates.** :class:`~.placeholders.Placeholders`, with the language's own field words.
 """
@@ -76,6 +78,8 @@ class LexiconAnalyser:
     areas: Cues
     improvements: Cues
     not_advice: Cues
+    targeted: Cues
+    critiques: Cues
     imperatives: frozenset[str]
     placeholders: Placeholders
 
@@ -90,6 +94,8 @@ class LexiconAnalyser:
         areas: Sequence[tuple[str, str]],
         improvements: Sequence[tuple[str, str]],
         not_advice: Sequence[tuple[str, str]] = (),
+        targeted: Sequence[tuple[str, str]] = (),
+        critiques: Sequence[tuple[str, str]] = (),
         imperatives: Iterable[str] = (),
         field_words: Iterable[str] = (),
     ) -> LexiconAnalyser:
@@ -102,6 +108,8 @@ class LexiconAnalyser:
             areas=Cues(areas),
             improvements=Cues(improvements),
             not_advice=Cues(not_advice),
+            targeted=Cues(targeted),
+            critiques=Cues(critiques),
             imperatives=frozenset(fold(word) for word in imperatives),
             placeholders=Placeholders(field_words),
         )
@@ -152,8 +160,11 @@ class LexiconAnalyser:
             clause = _LEADING.sub("", clause)
             if not clause or self.not_advice.pattern.search(clause):
                 continue
+            targeted = self.targeted.first(clause)
+            if targeted is not None:
+                return True, f"names an area (a skill to work on) and a way to improve ({targeted})"
             if area is None:
-                area = self.areas.first(clause)
+                area = self.areas.first(clause) or self.critiques.first(clause)
             if improvement is None:
                 improvement = self.improvements.first(clause)
                 if improvement is None and self._instructs(clause):

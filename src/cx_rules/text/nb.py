@@ -25,7 +25,8 @@ NORWEGIAN: Final = LexiconAnalyser.build(
         ("a cause", r"\btakket være\b|\btakk være\b"),
         (
             "a request",
-            rf"\b(?:vil|ville|skulle) {_ANY}(?:sette {_ANY}pris på|være takknemlig\w*)"
+            rf"\b(?:vil|ville|skulle) {_ANY}(?:sette {_ANY}pris på|(?:være|vært) takknemlig\w*)"
+            r"|\btakknemlig\w*,? (?:om|hvis)\b"
             rf"|\bsette\w* {_ANY}pris på,? (?:om|hvis)\b|\btakk på forhånd\b",
         ),
         ("a negation", rf"\bikke {_ANY}(?:takke\w*|takk\b|sette\w* {_ANY}pris)"),
@@ -70,7 +71,7 @@ NORWEGIAN: Final = LexiconAnalyser.build(
         (
             "what would help",
             rf"\b(?:vil|ville|kan|kunne) {_ANY}(?:hjelpe|styrke)\b|\bdu (?:\w+ )?(?:bør|burde|"
-            r"må|trenger å)\b",
+            r"må|trenger å)\b|\blurt å\b|\ben god idé\b",
         ),
         ("an area named to improve", r"\bforbedringsområde\w*|\butviklingsområde\w*"),
         ("a change for next time", r"\bneste gang\b|\btil (?:neste|ditt neste) intervju\b"),
@@ -79,9 +80,25 @@ NORWEGIAN: Final = LexiconAnalyser.build(
         (
             "advice not about skills",
             r"\bfølger med\b|\bfølge med\b|\bsøke igjen\b|\bkarriereside\w*|\bfølg oss\b"
-            r"|\blinkedin\b|\bundersøkelse\w*|\brekrutteringsprosess\w*|\blykke til\b",
+            r"|\blinkedin\b|\bundersøkelse\w*|\brekrutteringsprosess\w*|\blykke til\b"
+            r"|\bvi jobber (?:med|på)\b|\bvi arbeider (?:med|på)\b",
+        ),
+    ),
+    targeted=(
+        (
+            "something to learn",
+            r"\bfriske opp\b|\bles(?:e)? (?:deg )?opp på\b|\bles\w* korrektur\b|\bkurs i\b"
+            r"|\bøve på\b|\bbli (?:mer )?(?:komfortabel|vant) med\b|\bgå gjennom\b",
+        ),
+    ),
+    critiques=(
+        (
+            "a weakness named",
+            r"\bvanskelig (?:for|med)\b|\bslet med\b|\bsavnet\b|\bmanglet\b|\bblandet \w+ sammen\b"
+            r"|\bvar (?:litt |for |nokså )?(?:tynn|vag|generell|utydelig|lang|kort)\w*"
+            r"|\bundervurderer\b|\bskrivefeil\b|\bfeil\b",
         ),
     ),
     imperatives="""øv forbered prøv kort sett les skriv hold bruk tenk fokuser jobb unngå
-    ta""".split(),
+    ta start begynn beskriv vis legg""".split(),
 )

@@ -54,12 +54,13 @@ _KINDS: Final = (
     ),
     ("a field in square brackets", r"\[\s*([^\[\]\n]{1,40}?)\s*\]", False),
     ("a field between percent signs", r"%%?([A-Za-zÆØÅæøåÄÖÜäöüß_][\w.]{0,40})%%?", True),
+    ("a field between percent signs", r"%([^\W\d]\w* [^\W\d]\w*)%", False),
     ("a field between hash signs", r"#([A-Za-zÆØÅæøåÄÖÜäöüß_][\w.]{0,40})#", True),
     ("a shell-style variable", r"\$\{\w{1,40}\}|\$([A-Za-z]\w*_\w+|[A-Z][A-Z0-9]{2,})\b", True),
     ("a printf-style placeholder", r"%\(\w{1,40}\)[sd]|(?<![\w%])%[sd](?![\w%])", None),
     (
-        "a field name in capitals",
-        r"(?<![\w{\[<«#%$*|])([A-ZÆØÅÄÖÜ]{2,}(?:_[A-ZÆØÅÄÖÜ]{2,})+)(?![\w}\]>»#%|])",
+        "a field name in snake case",
+        r"(?<![\w{\[<«#%$*|])([^\W\d_]{2,}(?:_[^\W\d_]{2,})+)(?![\w}\]>»#%|])",
         "word",
     ),
     ("a filler", r"\b(?:X{3,}|x{4,})\b|\bN\.\s?N\.", None),
@@ -96,7 +97,7 @@ class Placeholders:
         self._field_words = FIELD_WORDS | frozenset(fold(w) for w in field_words)
         self._kinds = tuple((kind, re.compile(pattern), check) for kind, pattern, check in _KINDS)
         # Most messages have none of the markup: one search rules them out.
-        self._quick = re.compile(r"[{}«<\[(%#$*_]|XXX|xxxx|N\.|[A-Z]_[A-Z]")
+        self._quick = re.compile(r"[{}«<\[(%#$*_]|XXX|xxxx|N\.")
 
     def find(self, text: str) -> str | None:
         """The kind of the first unfilled placeholder in ``text`` (never its text), or ``None``."""

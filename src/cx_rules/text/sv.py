@@ -26,6 +26,7 @@ SWEDISH: Final = LexiconAnalyser.build(
         (
             "a request",
             rf"\b(?:skulle|vore|vill) {_ANY}(?:uppskatta\w*|tacksam\w*)|\buppskatta\w* om\b"
+            r"|\btacksam\w*,? om\b"
             r"|\btack på förhand\b|\btack i förväg\b",
         ),
         ("a negation", rf"\binte {_ANY}(?:tacka\w*|tack\b|uppskatta\w*)"),
@@ -68,7 +69,7 @@ SWEDISH: Final = LexiconAnalyser.build(
         (
             "what would help",
             rf"\b(?:skulle|kan|kunde) {_ANY}(?:hjälpa|stärka)\b|\bdu (?:\w+ )?(?:bör|borde|"
-            r"skulle kunna|behöver)\b",
+            r"skulle kunna|behöver)\b|\bvärt att\b|\ben (?:bra|god) idé\b",
         ),
         ("an area named to improve", r"\bförbättringsområde\w*|\butvecklingsområde\w*"),
         ("a change for next time", r"\bnästa gång\b|\btill (?:din )?nästa intervju\b|\binför nästa\b"),
@@ -77,9 +78,25 @@ SWEDISH: Final = LexiconAnalyser.build(
         (
             "advice not about skills",
             r"\bhåller utkik\b|\bhålla utkik\b|\bsöka igen\b|\bkarriärsid\w*|\bfölj oss\b"
-            r"|\blinkedin\b|\benkät\w*|\brekryteringsprocess\w*|\blycka till\b",
+            r"|\blinkedin\b|\benkät\w*|\brekryteringsprocess\w*|\blycka till\b"
+            r"|\bvi arbetar (?:med|på)\b",
+        ),
+    ),
+    targeted=(
+        (
+            "something to learn",
+            r"\bfräscha upp\b|\bläsa? på om\b|\bläs\w* korrektur\b|\bkurs i\b|\böva på\b"
+            r"|\bbli (?:mer )?(?:bekväm|van) med\b|\bgå igenom\b",
+        ),
+    ),
+    critiques=(
+        (
+            "a weakness named",
+            r"\bsvårt (?:att|med)\b|\bsaknade\w*|\bsaknades\b|\bblandade ihop\b"
+            r"|\bvar (?:lite |för |ganska )?(?:tunn|vag|allmän|otydlig|lång|kort)\w*"
+            r"|\bundersäljer\b|\bstavfel\b|\bfel\b",
         ),
     ),
     imperatives="""öva förbered försök korta lägg läs skriv håll använd tänk fokusera arbeta
-    undvik ta""".split(),
+    undvik ta börja beskriv visa""".split(),
 )
