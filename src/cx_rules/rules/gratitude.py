@@ -42,16 +42,21 @@ def _text(step: Step) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _thanks(step: Step) -> bool | None:
-    """Whether the event thanks the candidate: the ``thanked`` flag, else its text.
+def _thanks(step: Step) -> tuple[bool | None, str]:
+    """Whether the event thanks the candidate: the ``thanked`` flag, else its text; and why.
 
-    ``None`` when there is neither, so nobody can tell.
+    The answer is ``None`` when there is neither, or the text is in a language no analyser
+    reads, so nobody can tell.  The reason is empty when the flag decides; otherwise it is the
+    text analysers' reason ("reads as a refusal, not as thanks"), which never quotes the text.
     """
     flag = _flag(step, "thanked")
     if flag is not None:
-        return flag
+        return flag, ""
     text = _text(step)
-    return None if text is None else step.text.thanks(text)
+    if text is None:
+        return None, ""
+    verdict = step.text.thanks(text, step.attr("language"))
+    return verdict.answer, verdict.reason
 
 
 class ThanksOnRejection(Rule):
@@ -95,15 +100,17 @@ class ThanksOnRejection(Rule):
     def on_event(self, step: Step) -> None:
         activity = step.event.activity
         if activity == A.REJECTED:
-            thanked = _thanks(step)
+            thanked, reason = _thanks(step)
+            day = _day(step, step.event)
             if thanked:
-                step.passed(f"rejection on {_day(step, step.event)} thanks the candidate")
+                step.passed(f"rejection on {day} {reason or 'thanks the candidate'}")
                 return
             days = self.business_days
+            why = f" (the text of the rejection {reason})" if reason else ""
             step.open(
                 "thanks",
                 step.business_days(days),
-                f"candidate thanked within {_plural(days, 'business day')} of the rejection",
+                f"candidate thanked within {_plural(days, 'business day')} of the rejection{why}",
                 "thank the candidate for their time",
                 missing="thanked" if thanked is None else None,
             )
@@ -179,7 +186,7 @@ class PersonalThanks(Rule):
         event = step.event
         day = _day(step, event)
         if event.activity == A.REJECTED:
-            if not _thanks(step):
+            if not _thanks(step)[0]:
                 return  # the thanks, if any, come in a thank_you_sent
             what = f"the thanks in the rejection on {day}"
         else:
@@ -194,8 +201,10 @@ class PersonalThanks(Rule):
             step.violated(f"{what} is marked as not personal")
         elif template is True:
             step.violated(f"{what} is marked as a template")
-        elif template is None and text is not None and step.text.is_template(text):
-            step.violated(f"{what} still has unfilled template placeholders")
+        elif template is None and text is not None and (
+            found := step.text.template(text, step.attr("language"))
+        ):
+            step.violated(f"{what} {found.reason}")
         elif channel in self.personal_channels:
             step.passed(f"{what} was given by {channel}")
         else:

@@ -137,8 +137,8 @@ class LexiconAnalyser:
         if question == "template":
             kind = self.placeholders.find(text)
             if kind is None:
-                return False, "has no unfilled placeholder"
-            return True, f"still has an unfilled placeholder ({kind})"
+                return False, "has no unfilled template placeholders"
+            return True, f"still has unfilled template placeholders ({kind})"
         raise ValueError(f"unknown question {question!r}; expected thanks, feedback or template")
 
     # -- the questions -----------------------------------------------------------------------

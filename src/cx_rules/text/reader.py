@@ -27,7 +27,7 @@ QUESTIONS: Final[tuple[Question, ...]] = ("thanks", "feedback", "template")
 _GENERIC: Final = {
     "thanks": ("thanks the candidate", "has no thanks"),
     "feedback": ("names an area and a way to improve", "names no area with a way to improve"),
-    "template": ("still has an unfilled placeholder", "has no unfilled placeholder"),
+    "template": ("still has unfilled template placeholders", "has no unfilled template placeholders"),
 }
 
 # Three-letter and other names for the languages read, as logs write them.
