@@ -81,13 +81,19 @@ def main(argv: list[str] | None = None) -> int:
         out = {
             "split": args.split,
             "figures": figures,
-            "detection": {"right": right, "of": total, "accuracy": round(right / total, 4) if total else None},
+            "detection": {
+                "right": right,
+                "of": total,
+                "accuracy": round(right / total, 4) if total else None,
+            },
         }
         print(json.dumps(out, indent=2, sort_keys=True))
         return 0
 
     print(f"split {args.split}: {len(items)} items from {len(files)} files")
-    print(f"{'language':<9}{'question':<10}{'items':>6}{'precision':>11}{'recall':>8}{'F1':>7}{'unknown':>9}")
+    print(
+        f"{'language':<9}{'question':<10}{'items':>6}{'precision':>11}{'recall':>8}{'F1':>7}{'unknown':>9}"
+    )
     for lang in languages:
         for q in QUESTIONS:
             s = scores.get((lang, q))

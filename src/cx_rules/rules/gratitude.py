@@ -201,8 +201,10 @@ class PersonalThanks(Rule):
             step.violated(f"{what} is marked as not personal")
         elif template is True:
             step.violated(f"{what} is marked as a template")
-        elif template is None and text is not None and (
-            found := step.text.template(text, step.attr("language"))
+        elif (
+            template is None
+            and text is not None
+            and (found := step.text.template(text, step.attr("language")))
         ):
             step.violated(f"{what} {found.reason}")
         elif channel in self.personal_channels:

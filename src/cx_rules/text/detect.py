@@ -20,7 +20,8 @@ from .fold import fold
 __all__ = ["PROFILES", "LanguageDetector"]
 
 
-_WORD: Final = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
+_WORD: Final = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+_CACHE_SIZE: Final = 50_000
 
 
 def _words(text: str) -> list[str]:
@@ -205,26 +206,41 @@ _LETTER_LANGUAGES: Final = {
 }
 # Spellings that tell Danish and Norwegian apart where their function words do not: Norwegian
 # writes kj, gj and skj (kjære, gjerne), -sjon (presentasjon), -kk and -pp (takk, opp), øy
-# (høyt) and -het (mulighet, also Swedish); Danish -hed (mulighed).  Each word that has one
-# counts once.  Matched on folded text (so "vår" is spelled "vaar" there).
-_SHAPES: Final = (
-    (re.compile(r"\b(?:s?kj|gj)\w+|\b\w*(?:igj|sjon(?:en|er|ene)?\b|\w(?:kk|pp)\b|oey)\w*"), "#nb"),
-    (re.compile(r"\b\w+(?:ig|lig|som)hed(?:en|er|erne)?\b"), "#da"),
-    (re.compile(r"\b\w+(?:ig|lig|som)het(?:en|er|erna|ene)?\b"), "#nb-sv"),
-    # Definite plurals: Danish -erne, Swedish -arna/-orna/-erna, Norwegian -ene.
-    (re.compile(r"\b\w{3,}erne\b"), "#da"),
-    (re.compile(r"\b\w{3,}(?:arna|orna|erna)\b"), "#sv"),
-    (re.compile(r"\b\w{4,}ene\b"), "#nb"),
-    # Norwegian puts the possessive after a definite noun: "erfaringen din", "CV-en din".
-    (
-        re.compile(
-            r"\b(?!(?:men|den|hen|igen|igjen|det|et|en)\b)[\w-]+(?:en|et|ene) "
-            r"(?:din|ditt|dine|vaar|vaart|vaare|min|mitt|mine)\b"
-        ),
-        "#nb",
-    ),
-    (re.compile(r"\b\w*erfarenhet\w*"), "#sv"),
+# (høyt) and -het (mulighet, also Swedish); Danish -hed (mulighed).  Definite plurals: Danish
+# -erne, Swedish -arna/-orna/-erna, Norwegian -ene.  Each word with one counts as one more
+# word of those languages.  Checked on the folded word (so "høyt" is "hoeyt").
+_NB_START: Final = ("kj", "skj", "gj")
+_NB_END: Final = ("sjon", "sjonen", "sjoner", "sjonene")
+_HED: Final = re.compile(r"\w+(?:ig|lig|som)(hed|het)(?:en|er|erne|erna|ene)?")
+# Norwegian puts the possessive after a definite noun: "erfaringen din", "CV-en din".
+_POSSESSIVES: Final = frozenset(
+    ["din", "ditt", "dine", "vaar", "vaart", "vaare", "min", "mitt", "mine"]
 )
+_NOT_DEFINITE: Final = frozenset(["men", "den", "hen", "igen", "igjen", "det", "et", "en"])
+
+
+def _marks(folded: str) -> list[str]:
+    """The spelling marks of one folded word."""
+    marks = []
+    if (
+        folded.startswith(_NB_START)
+        or "igj" in folded
+        or "oey" in folded
+        or folded.endswith(_NB_END)
+        or (len(folded) > 2 and folded.endswith(("kk", "pp")))
+    ):
+        marks.append("#nb")
+    hed = _HED.fullmatch(folded)
+    if hed is not None:
+        marks.append("#da" if hed.group(1) == "hed" else "#nb-sv")
+    if len(folded) >= 7:
+        if folded.endswith("erne"):
+            marks.append("#da")
+        elif folded.endswith(("arna", "orna", "erna")) or "erfarenhet" in folded:
+            marks.append("#sv")
+        elif folded.endswith("ene"):
+            marks.append("#nb")
+    return marks
 
 
 class LanguageDetector:
@@ -233,7 +249,7 @@ class LanguageDetector:
     ``profiles`` maps a language code to its frequent words, in lower case as written.
     """
 
-    __slots__ = ("_weights",)
+    __slots__ = ("_cache", "_weights")
 
     def __init__(self, profiles: Mapping[str, Iterable[str]]) -> None:
         # A word is looked up as written: "kræver" is Danish only.  Its folded spelling
@@ -252,26 +268,42 @@ class LanguageDetector:
             for word, langs in owners.items()
             for unique in (tuple(dict.fromkeys(langs)),)
         }
+        # What each word seen so far weighs, spelling marks included (bounded below).
+        self._cache: dict[str, tuple[tuple[str, float], ...]] = {}
+
+    def _word(self, word: str) -> tuple[tuple[str, float], ...]:
+        found = self._cache.get(word)
+        if found is None:
+            weights = self._weights
+            folded = fold(word)
+            found = weights.get(word, ())
+            for mark in _marks(folded):
+                found += weights[mark]
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()
+            self._cache[word] = found
+        return found
 
     def scores(self, text: str) -> dict[str, float]:
         """Each language's score for ``text``: the weight of the profile words it uses."""
-        weights = self._weights
         scores: dict[str, float] = {}
-        for word in _words(text):
-            for language, weight in weights.get(word, ()):
+        word = self._word
+        previous = ""
+        nb = self._weights["#nb"]
+        for token in _words(text):
+            found = word(token)
+            possessive = token in _POSSESSIVES or (token[:1] == "v" and fold(token) in _POSSESSIVES)
+            if possessive and previous.endswith(("en", "et")) and previous not in _NOT_DEFINITE:
+                found += nb
+            for language, weight in found:
                 scores[language] = scores.get(language, 0.0) + weight
-        folded = fold(text)
-        for shape, mark in _SHAPES:
-            found = len(shape.findall(folded))
-            if found:
-                for language, weight in weights.get(mark, ()):
-                    scores[language] = scores.get(language, 0.0) + weight * found
+            previous = token
         lowered = text.lower()
         for letters, mark in _LETTERS:
-            found = sum(lowered.count(letter) for letter in letters)
-            if found:
-                for language, weight in weights.get(mark, ()):
-                    scores[language] = scores.get(language, 0.0) + weight * found
+            count = sum(lowered.count(letter) for letter in letters)
+            if count:
+                for language, weight in self._weights[mark]:
+                    scores[language] = scores.get(language, 0.0) + weight * count
         return scores
 
     def detect(self, text: str) -> str | None:

@@ -25,14 +25,14 @@ ENGLISH: Final = LexiconAnalyser.build(
         ("a cause", r"\bthanks to (?!you\b|all\b|every|each\b|everyone\b)"),
         (
             "a request",
-            rf"\b(?:would|will|'d|should|could)\s+{_ANY}(?:appreciate|be grateful|be thankful)\w*"
+            rf"\b(?:would|will|'d|should|could)\s+{_ANY}(?:appreciate|be grateful|be thankful)"
             rf"|\bappreciated?,? (?:it )?if\b|\b(?:would|will|'d) be {_ANY}appreciated\b"
             r"|\bthanks? (?:you )?in advance\b|\bthank you for (?:confirming|letting us know)\b"
             r"|\bappreciated,? (?:by|before|no later)\b",
         ),
         (
             "a negation",
-            rf"(?:\bnot|n't|\bcannot|\bnever|\bno longer)\s+{_ANY}(?:thank|appreciat|grateful)\w*",
+            rf"(?:\bnot|n't|\bcannot|\bnever|\bno longer)\s+{_ANY}(?:thank|appreciat|grateful)",
         ),
         (
             "understanding",
@@ -43,7 +43,10 @@ ENGLISH: Final = LexiconAnalyser.build(
             "a mention of thanks",
             r"\bthank[- ]you (?:notes?|letters?|cards?|e-?mails?|messages?|gifts?)\b",
         ),
-        ("a sign-off", r"(?:^|\n)[ \t]*(?:many )?thanks[ \t]*,?[ \t]*\n[ \t]*[a-z][a-z .'-]{0,40}\s*$"),
+        (
+            "a sign-off",
+            r"(?:^|\n)[ \t]*(?:many )?thanks[ \t]*,?[ \t]*\n[ \t]*[a-z][a-z .'-]{0,40}\s*$",
+        ),
     ),
     areas=(
         (
@@ -52,7 +55,7 @@ ENGLISH: Final = LexiconAnalyser.build(
             r"|\bexcel\b|\balgorithms?\b|\bdata structures?\b|\btests?\b|\btesting\b"
             r"|\bsystem design\b|\barchitecture\b|\bkubernetes\b|\bcloud\b|\baws\b|\bazure\b"
             r"|\bdevops\b|\bdatabases?\b|\bquer(?:y|ies)\b|\bdebugging\b|\bmodell?ing\b"
-            r"|\bwhiteboard\w*|\bwindow functions?\b|\bhash maps?\b|\bpandas\b|\bgit(?:hub)?\b"
+            r"|\bwhiteboard|\bwindow functions?\b|\bhash maps?\b|\bpandas\b|\bgit(?:hub)?\b"
             r"|\baccessibility\b|\bwcag\b|\bcrm\b|\bsalesforce\b|\bsap\b|\banalytics\b"
             r"|\bstatistics\b|\bskills?\b",
         ),
@@ -64,20 +67,20 @@ ENGLISH: Final = LexiconAnalyser.build(
         ),
         (
             "communication",
-            r"\bcommunicat\w*|\bpresent(?:ation|ing)s?\b|\bpitch\w*|\bwriting\b|\bwritten\b"
-            r"|\bgrammar\b|\bsummary\b|\bslides?\b|\blistening\b|\bstorytelling\b|\bnarrat\w*",
+            r"\bcommunicat|\bpresent(?:ation|ing)s?\b|\bpitch|\bwriting\b|\bwritten\b"
+            r"|\bgrammar\b|\bsummary\b|\bslides?\b|\blistening\b|\bstorytelling\b|\bnarrat",
         ),
         (
             "interview answers",
             r"\banswers?\b|\bexamples?\b|\bstories\b|\bstar (?:format|method|model)\b"
             r"|\binterview(?:ing)? (?:technique|skills)\b|\bbehaviou?ral\b|\bthought process\b"
-            r"|\bquestions\b|\bstructur\w*",
+            r"|\bquestions\b|\bstructur",
         ),
         (
             "leadership and collaboration",
-            r"\bleadership\b|\bleading\b|\bmentor\w*|\bmanagement\b|\bstakeholders?\b"
-            r"|\bteamwork\b|\bcollaborat\w*|\bconflict\w*|\bnegotiat\w*|\bprioriti[sz]\w*"
-            r"|\bdelegat\w*|\btrade-offs?\b",
+            r"\bleadership\b|\bleading\b|\bmentor|\bmanagement\b|\bstakeholders?\b"
+            r"|\bteamwork\b|\bcollaborat|\bconflict|\bnegotiat|\bprioriti[sz]\w*"
+            r"|\bdelegat|\btrade-offs?\b",
         ),
         (
             "application documents",
@@ -101,20 +104,20 @@ ENGLISH: Final = LexiconAnalyser.build(
         ),
         (
             "something to practise or learn",
-            r"\bpracti[cs](?:e|es|ing)\b|\brehears\w*|\bbrush(?:ing)? up\b|\bread(?:ing)? up\b"
-            r"|\brevisit\w*|\bgain(?:ing)? (?:more |some )?(?:hands-on )?experience\b"
+            r"\bpracti[cs](?:e|es|ing)\b|\brehears|\bbrush(?:ing)? up\b|\bread(?:ing)? up\b"
+            r"|\brevisit|\bgain(?:ing)? (?:more |some )?(?:hands-on )?experience\b"
             r"|\bget(?:ting)? (?:more )?(?:comfortable|familiar|used to)\b|\bfamiliari[sz]\w*"
-            r"|\blearn(?:ing)?\b|\bdeepen\w*|\bstrengthen\w*|\bwork(?:ing)? on\b"
+            r"|\blearn(?:ing)?\b|\bdeepen|\bstrengthen|\bwork(?:ing)? on\b"
             r"|\bfocus(?:ing)? (?:on|more)\b|\b(?:a|an|the) (?:course|workshop|training|"
             r"certification|tutorial|bootcamp)\b|\bcourses?\b|\bbenefit from\b",
         ),
         (
             "a change to make",
-            r"\bimprov(?:e|ing)\b|\btailor\w*|\bquantify\w*|\bslow(?:ing)? down\b"
+            r"\bimprov(?:e|ing)\b|\btailor|\bquantify|\bslow(?:ing)? down\b"
             r"|\bkeep(?:ing)? to the\b|\bcut(?:ting)? (?:it|the|your|down)\b"
             r"|\b(?:build|building|develop|developing) (?:a|an|your|more|some|up|stronger)\b"
             r"|\bnarrate\b|\bspend (?:the first|more|some|less)\b|\bprepar(?:e|ing)\b"
-            r"|\bvolunteer\w*|\btry (?:to|and|\w+ing)\b|\bthink about\b|\bmake sure\b",
+            r"|\bvolunteer|\btry (?:to|and|\w+ing)\b|\bthink about\b|\bmake sure\b",
         ),
         (
             "what would help",
@@ -146,7 +149,7 @@ ENGLISH: Final = LexiconAnalyser.build(
         (
             "advice not about skills",
             r"\bkeep an eye\b|\bapply(?:ing)? (?:again|for (?:other|future|similar))\b"
-            r"|\bre-?apply\w*|\bfollow(?:ing)? us\b|\bcareers? (?:page|site)\b|\bjob alerts?\b"
+            r"|\bre-?apply|\bfollow(?:ing)? us\b|\bcareers? (?:page|site)\b|\bjob alerts?\b"
             r"|\breach(?:ing)? out\b|\bget in touch\b|\bother (?:roles|vacancies|positions|"
             r"opportunities|openings)\b|\bfuture (?:roles|vacancies|openings|opportunities)\b"
             r"|\btalent (?:pool|community|network)\b|\blinkedin\b|\bportal\b|\bsurvey\b"
@@ -160,7 +163,7 @@ ENGLISH: Final = LexiconAnalyser.build(
         (
             "something to learn",
             r"\bbrush(?:ing)? up on \w+|\bread(?:ing)? up on \w+|\brevisit(?:ing)? (?:the |your )?\w+"
-            r"|\brefresh(?:ing)? your \w+|\bproofread\w*|\b(?:a|an) (?:course|workshop|module|"
+            r"|\brefresh(?:ing)? your \w+|\bproofread|\b(?:a|an) (?:course|workshop|module|"
             r"certification|tutorial|class) (?:in|on)\b|\bwork(?:ing)? through (?:the|a)\b"
             r"|\bget(?:ting)? (?:more )?(?:comfortable|confident|familiar) with\b",
         ),
@@ -176,9 +179,51 @@ ENGLISH: Final = LexiconAnalyser.build(
             r"|\bgaps? in\b|\bmissing\b|\bcaught you off guard\b",
         ),
     ),
-    imperatives="""practise practice prepare try focus work spend get quantify tailor cut slow
-    narrate read brush revisit rehearse build learn explain ask structure think avoid bring
-    research consider develop strengthen deepen improve use keep lead start begin add include
-    describe list mention show give proofread""".split(),
+    imperatives=[
+        "practise",
+        "practice",
+        "prepare",
+        "try",
+        "focus",
+        "work",
+        "spend",
+        "get",
+        "quantify",
+        "tailor",
+        "cut",
+        "slow",
+        "narrate",
+        "read",
+        "brush",
+        "revisit",
+        "rehearse",
+        "build",
+        "learn",
+        "explain",
+        "ask",
+        "structure",
+        "think",
+        "avoid",
+        "bring",
+        "research",
+        "consider",
+        "develop",
+        "strengthen",
+        "deepen",
+        "improve",
+        "use",
+        "keep",
+        "lead",
+        "start",
+        "begin",
+        "add",
+        "include",
+        "describe",
+        "list",
+        "mention",
+        "show",
+        "give",
+        "proofread",
+    ],
     field_words=(),
 )

@@ -32,7 +32,7 @@ _LETTERS: Final = {
     "ú": "u",
     "ç": "c",
     "ñ": "n",
-    # Typographic apostrophes and dashes, so that "don’t" is "don't".
+    # Typographic apostrophes and soft hyphens, so that "don\u2019t" is "don't".
     "\u2019": "'",
     "\u2018": "'",
     "\u00ad": "",

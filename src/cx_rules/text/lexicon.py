@@ -23,6 +23,7 @@ on ...", "genopfrisk ...", "a course in ..."): it is specific on its own.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Final
 
@@ -37,29 +38,73 @@ _CLAUSES: Final = re.compile(r"(?:[.!?;]+(?:\s+|$)|\n+|\s[\u2022\u2013\u2014-]\s
 _LEADING: Final = re.compile(r"^[\s\u2022*\u2013\u2014\-\d.)(]+")
 
 
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression's source."""
+    parts, depth, start, index, in_class = [], 0, 0, 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    parts.append(pattern[start:])
+    return parts
+
+
 class Cues:
-    """Categorised patterns compiled into one regular expression; a match tells its category."""
+    """Categorised patterns compiled into one regular expression; a match tells its category.
+
+    Alternatives that start at a word boundary (``\\b``) are gathered behind one boundary, so
+    that the search tries them only where a word starts: most cues do, and a message has far
+    fewer word starts than characters.
+    """
 
     __slots__ = ("_categories", "pattern")
 
     def __init__(self, cues: Sequence[tuple[str, str]]) -> None:
         self._categories = tuple(category for category, _ in cues)
-        source = "|".join(f"(?P<c{i}>{fold_pattern(p)})" for i, (_, p) in enumerate(cues))
-        self.pattern = re.compile(source or r"(?!x)x")
+        at_words, anywhere = [], []
+        for i, (_, source) in enumerate(cues):
+            words = [a[2:] for a in _alternatives(fold_pattern(source)) if a.startswith("\\b")]
+            rest = [a for a in _alternatives(fold_pattern(source)) if not a.startswith("\\b")]
+            if words:
+                at_words.append(f"(?P<c{i}>{'|'.join(words)})")
+            if rest:
+                anywhere.append(f"(?P<d{i}>{'|'.join(rest)})")
+        branches = []
+        if at_words:
+            branches.append(rf"\b(?:{'|'.join(at_words)})")
+        branches += anywhere
+        self.pattern = re.compile("|".join(branches) or r"(?!x)x")
+
+    def category(self, group: str) -> str:
+        """The category of the cue a match's ``lastgroup`` names."""
+        return self._categories[int(group[1:])]
 
     def first(self, folded: str) -> str | None:
         """The category of the first cue found in ``folded``, or ``None``."""
         found = self.pattern.search(folded)
         if found is None or found.lastgroup is None:
             return None
-        return self._categories[int(found.lastgroup[1:])]
+        return self.category(found.lastgroup)
 
     def cut(self, folded: str) -> tuple[str, str | None]:
         """``folded`` with every cue replaced by a space, and the first cue's category."""
         found = self.pattern.search(folded)
         if found is None or found.lastgroup is None:
             return folded, None
-        return self.pattern.sub(" ", folded), self._categories[int(found.lastgroup[1:])]
+        return self.pattern.sub(" ", folded), self.category(found.lastgroup)
 
 
 @attrs.frozen(eq=False)
@@ -145,32 +190,43 @@ class LexiconAnalyser:
 
     def _thanks(self, text: str) -> tuple[bool, str]:
         folded = fold(text)
+        if self.thanks_cues.pattern.search(folded) is None:
+            return False, "has no words of thanks"
         left, blocked = self.not_thanks.cut(folded)
-        found = self.thanks_cues.first(left)
+        found = (
+            self.thanks_cues.first(left) if blocked is not None else self.thanks_cues.first(folded)
+        )
         if found is not None:
             return True, f"thanks the candidate ({found})"
-        if blocked is not None:
-            return False, f"reads as {blocked}, not as thanks"
-        return False, "has no words of thanks"
+        return False, f"reads as {blocked}, not as thanks"
 
     def _feedback(self, text: str) -> tuple[bool, str]:
-        area: str | None = None
-        improvement: str | None = None
-        for clause in _CLAUSES.split(fold(text)):
-            clause = _LEADING.sub("", clause)
-            if not clause or self.not_advice.pattern.search(clause):
-                continue
-            targeted = self.targeted.first(clause)
-            if targeted is not None:
-                return True, f"names an area (a skill to work on) and a way to improve ({targeted})"
-            if area is None:
-                area = self.areas.first(clause) or self.critiques.first(clause)
-            if improvement is None:
-                improvement = self.improvements.first(clause)
-                if improvement is None and self._instructs(clause):
+        folded = fold(text)
+        # Where each clause ends; a cue belongs to the clause its match starts in.
+        ends = [found.end() for found in _CLAUSES.finditer(folded)]
+        ends.append(len(folded) + 1)
+        dropped = {bisect_right(ends, m.start()) for m in self.not_advice.pattern.finditer(folded)}
+
+        def first(cues: Cues) -> str | None:
+            for found in cues.pattern.finditer(folded):
+                if bisect_right(ends, found.start()) not in dropped and found.lastgroup:
+                    return cues.category(found.lastgroup)
+            return None
+
+        targeted = first(self.targeted)
+        if targeted is not None:
+            return True, f"names an area (a skill to work on) and a way to improve ({targeted})"
+        area = first(self.areas) or first(self.critiques)
+        improvement = first(self.improvements)
+        if improvement is None and self.imperatives:
+            start = 0
+            for index, end in enumerate(ends):
+                if index not in dropped and self._instructs(folded[start:end]):
                     improvement = "an instruction to follow"
-            if area is not None and improvement is not None:
-                return True, f"names an area ({area}) and a way to improve ({improvement})"
+                    break
+                start = end
+        if area is not None and improvement is not None:
+            return True, f"names an area ({area}) and a way to improve ({improvement})"
         if area is not None:
             return False, f"names an area ({area}) but no concrete way to improve"
         if improvement is not None:
@@ -179,7 +235,7 @@ class LexiconAnalyser:
 
     def _instructs(self, clause: str) -> bool:
         """Whether the clause, or a part of it after a comma, starts with an instruction."""
-        for part in clause.split(","):
+        for part in _LEADING.sub("", clause).split(","):
             first = part.split(None, 1)
             if first and first[0].strip("'\"") in self.imperatives:
                 return True

@@ -22,15 +22,80 @@ __all__ = ["FIELD_WORDS", "PLACEHOLDER", "Placeholders"]
 #: Words that name a mail-merge field, in the five languages read and a few more (folded).
 FIELD_WORDS: Final = frozenset(
     fold(word)
-    for word in """name names firstname first_name fname lname lastname surname fullname
-    candidate applicant recipient salutation title jobtitle job position role vacancy company
-    employer department date time location manager recruiter contact sender
-    navn fornavn efternavn mellemnavn kandidat kandidatens ansøger ansøgers stilling
-    stillingens stillingsbetegnelse titel firma virksomhed afdeling dato tidspunkt sted
-    etternavn søker søkerens selskap
-    namn förnamn efternamn sökande tjänst tjänsten befattning företag datum
-    vorname nachname anrede bewerber bewerberin stelle stellenbezeichnung unternehmen
-    abteilung datum uhrzeit titel""".split()
+    for word in [
+        "name",
+        "names",
+        "firstname",
+        "first_name",
+        "fname",
+        "lname",
+        "lastname",
+        "surname",
+        "fullname",
+        "candidate",
+        "applicant",
+        "recipient",
+        "salutation",
+        "title",
+        "jobtitle",
+        "job",
+        "position",
+        "role",
+        "vacancy",
+        "company",
+        "employer",
+        "department",
+        "date",
+        "time",
+        "location",
+        "manager",
+        "recruiter",
+        "contact",
+        "sender",
+        "navn",
+        "fornavn",
+        "efternavn",
+        "mellemnavn",
+        "kandidat",
+        "kandidatens",
+        "ansøger",
+        "ansøgers",
+        "stilling",
+        "stillingens",
+        "stillingsbetegnelse",
+        "titel",
+        "firma",
+        "virksomhed",
+        "afdeling",
+        "dato",
+        "tidspunkt",
+        "sted",
+        "etternavn",
+        "søker",
+        "søkerens",
+        "selskap",
+        "namn",
+        "förnamn",
+        "efternamn",
+        "sökande",
+        "tjänst",
+        "tjänsten",
+        "befattning",
+        "företag",
+        "datum",
+        "vorname",
+        "nachname",
+        "anrede",
+        "bewerber",
+        "bewerberin",
+        "stelle",
+        "stellenbezeichnung",
+        "unternehmen",
+        "abteilung",
+        "datum",
+        "uhrzeit",
+        "titel",
+    ]
 )
 
 # Kinds of placeholder, and what must be inside: anything (None), any identifier (True),
@@ -112,9 +177,7 @@ class Placeholders:
                     return kind
                 if check is False and _looks_like_a_field(inside, self._field_words):
                     return kind
-                if check == "word" and _looks_like_a_field(
-                    inside, self._field_words, shape=False
-                ):
+                if check == "word" and _looks_like_a_field(inside, self._field_words, shape=False):
                     return kind
         return None
 

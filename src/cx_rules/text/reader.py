@@ -27,7 +27,10 @@ QUESTIONS: Final[tuple[Question, ...]] = ("thanks", "feedback", "template")
 _GENERIC: Final = {
     "thanks": ("thanks the candidate", "has no thanks"),
     "feedback": ("names an area and a way to improve", "names no area with a way to improve"),
-    "template": ("still has unfilled template placeholders", "has no unfilled template placeholders"),
+    "template": (
+        "still has unfilled template placeholders",
+        "has no unfilled template placeholders",
+    ),
 }
 
 # Three-letter and other names for the languages read, as logs write them.
@@ -132,7 +135,9 @@ class TextReader:
         declared = normalise_language(language)
         if declared is not None:
             if declared not in self._by_language:
-                return Verdict(None, f"written in a language no analyser reads ({declared})", declared)
+                return Verdict(
+                    None, f"written in a language no analyser reads ({declared})", declared
+                )
             candidates: tuple[str, ...] = (declared,)
         else:
             candidates = self._candidates(text)
