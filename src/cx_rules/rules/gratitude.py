@@ -107,6 +107,8 @@ class ThanksOnRejection(Rule):
                 return
             days = self.business_days
             why = f" (the text of the rejection {reason})" if reason else ""
+            if thanked is None and reason:  # a language no analyser reads
+                why = f" (the text of the rejection is {reason})"
             step.open(
                 "thanks",
                 step.business_days(days),

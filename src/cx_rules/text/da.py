@@ -86,7 +86,8 @@ DANISH: Final = LexiconAnalyser.build(
             rf"\bøv|\btræn(?:e|er)\b|\bgenopfrisk|\blæs(?:e)? op\b|\bsætte dig {_ANY}ind\b"
             r"|\bsæt dig {_ANY}ind\b|\bfå styr på\b|\bopbyg|\btilegne|\blære\b"
             r"|\buddybe|\bfordybe|\bkursus|\bkurser\b|\bcertificering"
-            r"|\barbejde\w* (?:videre )?med\b|\bfokusere",
+            r"|\barbejde\w* videre med\b"
+            r"|\b(?:arbejde|fokusere) (?:mere )?(?:med|på) (?:din|dine|dit)\b",
         ),
         (
             "a change to make",
@@ -137,37 +138,7 @@ DANISH: Final = LexiconAnalyser.build(
             r"|\bovervejede ikke\b|\bkendte ikke\b|\btrak ned\b|\busikker på\b",
         ),
     ),
-    imperatives=[
-        "øv",
-        "forbered",
-        "prøv",
-        "skær",
-        "skræddersy",
-        "brug",
-        "læs",
-        "få",
-        "overvej",
-        "stil",
-        "vær",
-        "hold",
-        "tal",
-        "sæt",
-        "skriv",
-        "tag",
-        "arbejd",
-        "fokuser",
-        "genopfrisk",
-        "opbyg",
-        "lær",
-        "undgå",
-        "husk",
-        "start",
-        "begynd",
-        "tilføj",
-        "beskriv",
-        "nævn",
-        "vis",
-        "giv",
-    ],
+    imperatives="""øv forbered prøv skær skræddersy brug læs få overvej stil vær hold tal sæt skriv tag
+    arbejd fokuser genopfrisk opbyg lær undgå husk start begynd tilføj beskriv nævn vis giv""",
     field_words=(),
 )

@@ -107,8 +107,8 @@ ENGLISH: Final = LexiconAnalyser.build(
             r"\bpracti[cs](?:e|es|ing)\b|\brehears|\bbrush(?:ing)? up\b|\bread(?:ing)? up\b"
             r"|\brevisit|\bgain(?:ing)? (?:more |some )?(?:hands-on )?experience\b"
             r"|\bget(?:ting)? (?:more )?(?:comfortable|familiar|used to)\b|\bfamiliari[sz]\w*"
-            r"|\blearn(?:ing)?\b|\bdeepen|\bstrengthen|\bwork(?:ing)? on\b"
-            r"|\bfocus(?:ing)? (?:on|more)\b|\b(?:a|an|the) (?:course|workshop|training|"
+            r"|\bdeepen|\bstrengthen|\b(?:work|focus)(?:ing)? (?:more )?on (?:your|the way)\b"
+            r"|\b(?:a|an|the) (?:course|workshop|training|"
             r"certification|tutorial|bootcamp)\b|\bcourses?\b|\bbenefit from\b",
         ),
         (
@@ -179,51 +179,9 @@ ENGLISH: Final = LexiconAnalyser.build(
             r"|\bgaps? in\b|\bmissing\b|\bcaught you off guard\b",
         ),
     ),
-    imperatives=[
-        "practise",
-        "practice",
-        "prepare",
-        "try",
-        "focus",
-        "work",
-        "spend",
-        "get",
-        "quantify",
-        "tailor",
-        "cut",
-        "slow",
-        "narrate",
-        "read",
-        "brush",
-        "revisit",
-        "rehearse",
-        "build",
-        "learn",
-        "explain",
-        "ask",
-        "structure",
-        "think",
-        "avoid",
-        "bring",
-        "research",
-        "consider",
-        "develop",
-        "strengthen",
-        "deepen",
-        "improve",
-        "use",
-        "keep",
-        "lead",
-        "start",
-        "begin",
-        "add",
-        "include",
-        "describe",
-        "list",
-        "mention",
-        "show",
-        "give",
-        "proofread",
-    ],
+    imperatives="""practise practice prepare try focus work spend get quantify tailor cut slow narrate read
+    brush revisit rehearse build explain ask structure think avoid bring research consider
+    develop strengthen deepen improve use keep lead start begin add include describe list
+    mention show give proofread write test check review plan double-check remember""",
     field_words=(),
 )

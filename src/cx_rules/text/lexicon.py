@@ -141,10 +141,14 @@ class LexiconAnalyser:
         not_advice: Sequence[tuple[str, str]] = (),
         targeted: Sequence[tuple[str, str]] = (),
         critiques: Sequence[tuple[str, str]] = (),
-        imperatives: Iterable[str] = (),
+        imperatives: str | Iterable[str] = (),
         field_words: Iterable[str] = (),
     ) -> LexiconAnalyser:
-        """An analyser from lists of ``(category, pattern)`` cues (patterns as written)."""
+        """An analyser from lists of ``(category, pattern)`` cues (patterns as written).
+
+        ``imperatives`` are the verbs that start an instruction, as a list or one string of
+        words separated by spaces.
+        """
         return cls(
             language=language,
             markers=frozenset(markers),
@@ -155,7 +159,10 @@ class LexiconAnalyser:
             not_advice=Cues(not_advice),
             targeted=Cues(targeted),
             critiques=Cues(critiques),
-            imperatives=frozenset(fold(word) for word in imperatives),
+            imperatives=frozenset(
+                fold(word)
+                for word in (imperatives.split() if isinstance(imperatives, str) else imperatives)
+            ),
             placeholders=Placeholders(field_words),
         )
 

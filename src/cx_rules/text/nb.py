@@ -60,8 +60,8 @@ NORWEGIAN: Final = LexiconAnalyser.build(
         (
             "something to practise or learn",
             r"\bøve|\btrene\b|\blese deg (?:mer )?opp\b|\bles deg opp\b|\bfordyp"
-            r"|\blære\b|\bkurs(?:et)?\b|\bsertifisering|\bjobbe (?:mer |videre )?med\b"
-            r"|\barbeide (?:mer |videre )?med\b|\bfokusere",
+            r"|\bkurs(?:et)?\b|\bsertifisering|\b(?:jobbe|arbeide) videre med\b"
+            r"|\b(?:jobbe|arbeide|fokusere) (?:mer )?(?:med|på) (?:din|dine|ditt)\b",
         ),
         (
             "a change to make",
@@ -99,25 +99,6 @@ NORWEGIAN: Final = LexiconAnalyser.build(
             r"|\bundervurderer\b|\bskrivefeil\b|\bfeil\b",
         ),
     ),
-    imperatives=[
-        "øv",
-        "forbered",
-        "prøv",
-        "kort",
-        "sett",
-        "les",
-        "skriv",
-        "hold",
-        "bruk",
-        "tenk",
-        "fokuser",
-        "jobb",
-        "unngå",
-        "ta",
-        "start",
-        "begynn",
-        "beskriv",
-        "vis",
-        "legg",
-    ],
+    imperatives="""øv forbered prøv kort sett les skriv hold bruk tenk fokuser jobb unngå ta start begynn
+    beskriv vis legg""",
 )

@@ -60,7 +60,8 @@ SWEDISH: Final = LexiconAnalyser.build(
         (
             "something to practise or learn",
             r"\böva\b|\bövning|\bträna\b|\bläsa på\b|\bläs på\b|\bfördjupa|\blära dig\b"
-            r"|\bkurs(?:en|er)?\b|\bcertifiering|\barbeta (?:mer |vidare )?med\b|\bfokusera",
+            r"|\bkurs(?:en|er)?\b|\bcertifiering|\barbeta vidare med\b"
+            r"|\b(?:arbeta|fokusera) (?:mer )?(?:med|på) (?:din|dina|ditt)\b",
         ),
         (
             "a change to make",
@@ -100,23 +101,6 @@ SWEDISH: Final = LexiconAnalyser.build(
             r"|\bundersäljer\b|\bstavfel\b|\bfel\b",
         ),
     ),
-    imperatives=[
-        "öva",
-        "förbered",
-        "försök",
-        "korta",
-        "lägg",
-        "läs",
-        "skriv",
-        "håll",
-        "använd",
-        "tänk",
-        "fokusera",
-        "arbeta",
-        "undvik",
-        "ta",
-        "börja",
-        "beskriv",
-        "visa",
-    ],
+    imperatives="""öva förbered försök korta lägg läs skriv håll använd tänk fokusera arbeta undvik ta
+    börja beskriv visa""",
 )
