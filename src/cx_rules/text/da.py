@@ -55,7 +55,7 @@ DANISH: Final = LexiconAnalyser.build(
         (
             "communication",
             r"kommunikation|præsentation|\bslides\b|\bformidling"
-            r"|\bskriftlig|\bsprog|\bpræsentere\b",
+            r"|\bskriftlig|\bsprog|\bpræsentere(?:r)?\b|\btempo\b|\bpause\w*|\bstavefejl\b",
         ),
         (
             "interview answers",
@@ -65,7 +65,7 @@ DANISH: Final = LexiconAnalyser.build(
         (
             "leadership and collaboration",
             r"ledelse|\bleder|\bsamarbejd|\binteressent|\bforhandl"
-            r"|\bprioriter|\bkonflikt|\bteam",
+            r"|\bprioriter|\bkonflikt|\bteam|\bgruppeøvelse|\bgruppearbejde",
         ),
         (
             "application documents",
@@ -86,7 +86,8 @@ DANISH: Final = LexiconAnalyser.build(
             rf"\bøv|\btræn(?:e|er)\b|\bgenopfrisk|\blæs(?:e)? op\b|\bsætte dig {_ANY}ind\b"
             r"|\bsæt dig {_ANY}ind\b|\bfå styr på\b|\bopbyg|\btilegne|\blære\b"
             r"|\buddybe|\bfordybe|\bkursus|\bkurser\b|\bcertificering"
-            r"|\barbejde\w* videre med\b"
+            r"|\barbejde\w* videre med\b|\b(?:kan|kunne|bør|skal) (?:\w+ ){0,2}?arbejde med\b"
+            r"|\b(?:vigtigste|noget|område|punkt|ting)\w* (?:\w+ )?at arbejde med\b"
             r"|\b(?:arbejde|fokusere) (?:mere )?(?:med|på) (?:din|dine|dit)\b",
         ),
         (
@@ -97,7 +98,8 @@ DANISH: Final = LexiconAnalyser.build(
         (
             "what would help",
             rf"\b(?:vil|ville|kunne|kan) {_ANY}(?:hjælpe|styrke|gøre dig stærkere|løfte|"
-            r"stå stærkere)\b|\bdet ville hjælpe\b|\ben god idé\b|\bværd at\b|\båbner det\b"
+            r"stå stærkere)\b|\b(?:vil|ville) gøre (?:det|dem|dig|din|dit|dine) (?:\w+ )?(?:mere|stærkere|bedre|klarere)\b"
+            r"|\bdet ville hjælpe\b|\ben god idé\b|\bværd at\b|\båbner det\b"
             r"|\bmed fordel\b|\b(?:du|de) (?:\w+ )?(?:bør|burde|skal|skulle) (?!ikke\b)",
         ),
         (
@@ -118,7 +120,7 @@ DANISH: Final = LexiconAnalyser.build(
             r"|\bsøg igen\b|\bjobside|\bkarriereside|\bjobagent|\bfølg os\b"
             r"|\blinkedin\b|\bportal|\bspørgeskema|\brekrutteringsproces"
             r"|\bandre (?:ledige )?stillinger\b|\bheld og lykke\b|\btage det personligt\b"
-            r"|\bvi arbejder (?:på|med)\b|\bnæste gang du søger\b",
+            r"|\bvi arbejder (?:på|med)\b",
         ),
     ),
     targeted=(
@@ -133,7 +135,8 @@ DANISH: Final = LexiconAnalyser.build(
         (
             "a weakness named",
             r"\bsvært ved\b|\bblandede \w+ \w* ?sammen\b|\bmanglede\b|\bsavnede\b"
-            r"|\bvar (?:lidt |for |meget |noget )?(?:tynd|vag|generel|uklar|lang|kort|overfladisk)"
+            r"|\bvar (?:\w+ ){0,2}?(?:tynd|vag|generel|uklar|lang|kort|overfladisk)"
+            r"|\bikke (?:\w+ )?(?:inddrog|nævnte|forklarede|viste|stillede|forberedte|svarede|lyttede)\b"
             r"|\bundersælger\b|\bstavefejl\b|\bfejl\b|\bholdt dig tilbage\b"
             r"|\bovervejede ikke\b|\bkendte ikke\b|\btrak ned\b|\busikker på\b",
         ),

@@ -53,7 +53,7 @@ GERMAN: Final = LexiconAnalyser.build(
         ),
         ("application documents", r"\blebenslauf|\banschreiben\b|\bbewerbung|\bportfolio\b"),
         ("experience", r"erfahrung|\bzertifizierung"),
-        ("preparation", r"\bunternehmen\b|\bprodukte|\bvorbereitung"),
+        ("preparation", r"\bunternehmen|\bprodukte|\bvorbereitung|\bnachrichten"),
     ),
     improvements=(
         (
@@ -74,7 +74,7 @@ GERMAN: Final = LexiconAnalyser.build(
         ),
         (
             "what would help",
-            r"\b(?:würde|würden|könnte|kann|wird) (?:\w+ ){0,5}?(?:helfen|stärken)\b"
+            r"\b(?:würde|würden|könnte|kann|wird) (?:\w+ ){0,5}?(?:helfen|stärken|machen)\b"
             r"|\b(?:sie|du) (?:\w+ )?(?:sollten|solltest|könnten|könntest|müssten)\b"
             r"|\bsollten sie\b|\bsolltest du\b|\blohnt sich\b|\beine gute idee\b",
         ),
@@ -100,7 +100,7 @@ GERMAN: Final = LexiconAnalyser.build(
         (
             "a weakness named",
             r"\bschwierigkeiten\b|\bfehlte|\bverwechselt\b|\bunter wert\b"
-            r"|\b(?:war|waren) (?:etwas |zu |recht )?(?:dünn|vage|allgemein|unklar|lang|kurz)"
+            r"|\b(?:war|waren) (?:\w+ ){0,2}?(?:dünn|vage|allgemein|unklar|lang|kurz)"
             r"|\brechtschreibfehler\b|\bfehler\b",
         ),
     ),

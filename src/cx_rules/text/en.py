@@ -68,7 +68,8 @@ ENGLISH: Final = LexiconAnalyser.build(
         (
             "communication",
             r"\bcommunicat|\bpresent(?:ation|ing)s?\b|\bpitch|\bwriting\b|\bwritten\b"
-            r"|\bgrammar\b|\bsummary\b|\bslides?\b|\blistening\b|\bstorytelling\b|\bnarrat",
+            r"|\bgrammar\b|\bsummary\b|\bslides?\b|\blistening\b|\bstorytelling\b|\bnarrat"
+            r"|\bwhen you (?:present|speak|talk)\b|\bpace\b|\bpaus(?:e|es|ing)\b|\bspelling\b",
         ),
         (
             "interview answers",
@@ -80,7 +81,7 @@ ENGLISH: Final = LexiconAnalyser.build(
             "leadership and collaboration",
             r"\bleadership\b|\bleading\b|\bmentor|\bmanagement\b|\bstakeholders?\b"
             r"|\bteamwork\b|\bcollaborat|\bconflict|\bnegotiat|\bprioriti[sz]\w*"
-            r"|\bdelegat|\btrade-offs?\b",
+            r"|\bdelegat|\btrade-offs?\b|\bgroup (?:exercise|task|discussion)s?\b|\binput from\b",
         ),
         (
             "application documents",
@@ -128,6 +129,7 @@ ENGLISH: Final = LexiconAnalyser.build(
             r"|\bcould (?:be|have been) (?:deeper|stronger|clearer|shorter|tighter|more|better)\b"
             r"|\b(?:it's|it is|it'd be|would be|is) (?:well )?worth\b|\ba good idea\b"
             r"|\bwould open (?:a lot of |many |more )?doors\b"
+            r"|\bwould make (?:it|them|you|your \w+|this|that|the \w+) (?:\w+ )?(?:more|much|far|a lot|stronger|clearer|better)\b"
             r"|\bto improve\b|\bto be considered\b|\byou'll need to\b|\byou will need to\b"
             r"|\byou(?:'d| would)? (?:could|should|might want to|may want to|need to|must)\b"
             # Not the inverted "should a position arise", nor "should you have questions".
@@ -149,14 +151,14 @@ ENGLISH: Final = LexiconAnalyser.build(
         (
             "advice not about skills",
             r"\bkeep an eye\b|\bapply(?:ing)? (?:again|for (?:other|future|similar))\b"
-            r"|\bre-?apply|\bfollow(?:ing)? us\b|\bcareers? (?:page|site)\b|\bjob alerts?\b"
+            r"|\b(?:to|please|do) re-?apply\b|\bre-?apply(?:ing)? (?:in the future|for|to|at)\b"
+            r"|\bfollow(?:ing)? us\b|\bcareers? (?:page|site)\b|\bjob alerts?\b"
             r"|\breach(?:ing)? out\b|\bget in touch\b|\bother (?:roles|vacancies|positions|"
             r"opportunities|openings)\b|\bfuture (?:roles|vacancies|openings|opportunities)\b"
             r"|\btalent (?:pool|community|network)\b|\blinkedin\b|\bportal\b|\bsurvey\b"
             r"|\bour (?:hiring|recruitment|recruiting|interview) process\b|\bresponse times?\b"
             r"|\bkeep up the good work\b|\bdon't give up\b|\bbest of luck\b"
-            r"|\bwe(?:'re| are)? (?:improving|working on|reviewing|changing)\b"
-            r"|\bnext time you apply\b",
+            r"|\bwe(?:'re| are)? (?:improving|working on|reviewing|changing)\b",
         ),
     ),
     targeted=(
@@ -172,9 +174,11 @@ ENGLISH: Final = LexiconAnalyser.build(
         (
             "a weakness named",
             r"\bstruggled (?:with|to)\b|\bmixed up\b|\black(?:ed|ing)\b|\bundersells?\b"
-            r"|\b(?:was|were) (?:a (?:bit|little) |rather |quite |too )?(?:thin|vague|weak|generic|"
+            r"|\b(?:was|were) (?:[\w']+ ){0,2}?(?:too )?(?:thin|vague|weak|generic|"
             r"unclear|long|short|brief|general|shallow)\b|\bmistakes\b|\berrors\b"
-            r"|\bholding you back\b|\bdidn't (?:consider|ask|mention|explain|address|cover)\b"
+            r"|\bholding you back\b|\b(?:didn't|did not|weren't able to) (?:\w+ )?(?:consider|ask|"
+            r"mention|explain|address|cover|involve|show|demonstrate|give|provide|prepare|answer|"
+            r"listen|include|quantify)\b"
             r"|\bweren't familiar\b|\bwasn't clear\b|\bfell short\b|\bthe (?:main|biggest) gap\b"
             r"|\bgaps? in\b|\bmissing\b|\bcaught you off guard\b",
         ),
@@ -182,6 +186,7 @@ ENGLISH: Final = LexiconAnalyser.build(
     imperatives="""practise practice prepare try focus work spend get quantify tailor cut slow narrate read
     brush revisit rehearse build explain ask structure think avoid bring research consider
     develop strengthen deepen improve use keep lead start begin add include describe list
-    mention show give proofread write test check review plan double-check remember""",
+    mention show give proofread write test check review plan double-check remember rewrite
+    reword rephrase restructure shorten trim remove replace""",
     field_words=(),
 )

@@ -70,6 +70,7 @@ NORWEGIAN: Final = LexiconAnalyser.build(
         ),
         (
             "what would help",
+            r"\b(?:vil|ville) (?:gjøre|gjort) (?:det|dem|deg|din|ditt|dine) (?:\w+ )?(?:mer|sterkere|bedre|tydeligere)\b|"
             rf"\b(?:vil|ville|kan|kunne) {_ANY}(?:hjelpe|styrke)\b|\bdu (?:\w+ )?(?:bør|burde|"
             r"må|trenger å)\b|\blurt å\b|\ben god idé\b",
         ),
@@ -95,7 +96,7 @@ NORWEGIAN: Final = LexiconAnalyser.build(
         (
             "a weakness named",
             r"\bvanskelig (?:for|med)\b|\bslet med\b|\bsavnet\b|\bmanglet\b|\bblandet \w+ sammen\b"
-            r"|\bvar (?:litt |for |nokså )?(?:tynn|vag|generell|utydelig|lang|kort)"
+            r"|\bvar (?:\w+ ){0,2}?(?:tynn|vag|generell|utydelig|lang|kort)"
             r"|\bundervurderer\b|\bskrivefeil\b|\bfeil\b",
         ),
     ),

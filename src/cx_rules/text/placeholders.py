@@ -107,7 +107,9 @@ _KINDS: Final = (
         None,
     ),
     ("a numbered placeholder", r"\{\d{1,2}\}", None),
-    ("a field in braces", r"\{\s*\$?([^\W\d][\w.]{0,40})\s*\}", True),
+    # One word in braces is a field when it looks like one: "{name}", "{job_title}", not the
+    # "{creative}" of prose.
+    ("a field in braces", r"\{\s*\$?([^\W\d][\w.]{0,40})\s*\}", False),
     ("a merge tag", r"\*\|[A-Za-z0-9_:]{1,40}\|\*", None),
     ("a field in guillemets", r"«\s*([^«»\n]{1,40}?)\s*»", False),
     ("a field in double angle brackets", r"<<\s*([^<>\n]{1,40}?)\s*>>", False),

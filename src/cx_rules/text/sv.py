@@ -69,6 +69,7 @@ SWEDISH: Final = LexiconAnalyser.build(
         ),
         (
             "what would help",
+            r"\bskulle göra (?:det|dem|dig|ditt|din|dina) (?:\w+ )?(?:mer|starkare|bättre|tydligare)\b|"
             rf"\b(?:skulle|kan|kunde) {_ANY}(?:hjälpa|stärka)\b|\bdu (?:\w+ )?(?:bör|borde|"
             r"skulle kunna|behöver)\b|\bvärt att\b|\ben (?:bra|god) idé\b",
         ),
@@ -97,7 +98,7 @@ SWEDISH: Final = LexiconAnalyser.build(
         (
             "a weakness named",
             r"\bsvårt (?:att|med)\b|\bsaknade|\bsaknades\b|\bblandade ihop\b"
-            r"|\bvar (?:lite |för |ganska )?(?:tunn|vag|allmän|otydlig|lång|kort)"
+            r"|\bvar (?:\w+ ){0,2}?(?:tunn|vag|allmän|otydlig|lång|kort)"
             r"|\bundersäljer\b|\bstavfel\b|\bfel\b",
         ),
     ),
