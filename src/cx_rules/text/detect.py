@@ -77,6 +77,8 @@ PROFILES: Final[Mapping[str, frozenset[str]]] = {
         ansættelsesrunde udfylde ingen syntes synes oplevede trak ned virkede nævne
         skræddersy tilbyde tilbudt tilbyder undskyld beklageligvis imidlertid vedrørende
         bedes kommende næstkommende hilsner dage tidspunkt tidspunktet bekræfte bekræftet havde
+        nævne nævner værktøj værktøjer referencer tilbuddet bekræftelse bekræftelsen især
+        medbringe kravene lagde sagde gjorde kendte fortalte
         svær bruger mere daglige dagligt fornøjelse hjemmeside
         """,
     ),
@@ -106,7 +108,8 @@ PROFILES: Final[Mapping[str, frozenset[str]]] = {
         fylle ingen syntes synes opplevde trakk virket nevne skreddersy tilby tilbudt tilbyr
         unnskyld beklageligvis imidlertid vedrørende bes kommende hilsener dager ønsket
         fremtidig lenger lengre nokså ganske veldig særlig kort sett nyeste øverst fordyper
-        tydelig bekrefte bekreftet hadde vanskelig bruker daglig mer hjemmeside
+        tydelig bekrefte bekreftet hadde vanskelig bruker daglig mer hjemmeside nevne nevner
+        verktøy referanser tilbudet bekreftelse bekreftelsen la sa gjorde kjente fortalte
         """,
     ),
     "sv": _profile(
@@ -203,6 +206,8 @@ _LETTER_LANGUAGES: Final = {
     "#da": ("da",),
     "#nb-sv": ("nb", "sv"),
     "#sv": ("sv",),
+    "#da-sv": ("da", "sv"),
+    "#nb-de": ("nb", "de"),
 }
 # Spellings that tell Danish and Norwegian apart where their function words do not: Norwegian
 # writes kj, gj and skj (kjære, gjerne), -sjon (presentasjon), -kk and -pp (takk, opp), øy
@@ -230,6 +235,15 @@ def _marks(folded: str) -> list[str]:
         or (len(folded) > 2 and folded.endswith(("kk", "pp")))
     ):
         marks.append("#nb")
+    # Danish arbejde, nej and Swedish nej; Norwegian arbeid, nei and German ein, kein.
+    if "ej" in folded:
+        marks.append("#da-sv")
+    elif "ei" in folded:
+        marks.append("#nb-de")
+    if len(folded) >= 6 and folded.endswith("ede") and folded != "jede":
+        marks.append("#da")  # Danish past tense: savnede, manglede (Norwegian savnet)
+    if folded.endswith(("tionen", "tioner", "tionerne", "tionerna")):
+        marks.append("#da-sv")  # Norwegian writes -sjonen
     hed = _HED.fullmatch(folded)
     if hed is not None:
         marks.append("#da" if hed.group(1) == "hed" else "#nb-sv")
