@@ -38,6 +38,20 @@ _CLAUSES: Final = re.compile(r"(?:[.!?;]+(?:\s+|$)|\n+|\s[\u2022\u2013\u2014-]\s
 _LEADING: Final = re.compile(r"^[\s\u2022*\u2013\u2014\-\d.)(]+")
 
 
+_LAST: list[tuple[str, str]] = [("", "")]
+
+
+def _fold(text: str) -> str:
+    """:func:`~.fold.fold`, remembering the last text: the questions about one message come
+    one after the other."""
+    last = _LAST[0]
+    if last[0] is text or last[0] == text:
+        return last[1]
+    folded = fold(text)
+    _LAST[0] = (text, folded)
+    return folded
+
+
 def _alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of a regular expression's source."""
     parts, depth, start, index, in_class = [], 0, 0, 0, False
@@ -70,7 +84,7 @@ class Cues:
     fewer word starts than characters.
     """
 
-    __slots__ = ("_categories", "pattern")
+    __slots__ = ("_categories", "parts", "pattern")
 
     def __init__(self, cues: Sequence[tuple[str, str]]) -> None:
         self._categories = tuple(category for category, _ in cues)
@@ -85,8 +99,12 @@ class Cues:
         branches = []
         if at_words:
             branches.append(rf"\b(?:{'|'.join(at_words)})")
-        branches += anywhere
+        if anywhere:
+            branches.append("|".join(anywhere))
         self.pattern = re.compile("|".join(branches) or r"(?!x)x")
+        #: The same cues as two expressions, the ones at word starts first: searching them
+        #: apart lets the second, slower one be skipped once the first has found a cue.
+        self.parts = tuple(re.compile(b) for b in branches)
 
     def category(self, group: str) -> str:
         """The category of the cue a match's ``lastgroup`` names."""
@@ -196,7 +214,7 @@ class LexiconAnalyser:
     # -- the questions -----------------------------------------------------------------------
 
     def _thanks(self, text: str) -> tuple[bool, str]:
-        folded = fold(text)
+        folded = _fold(text)
         if self.thanks_cues.pattern.search(folded) is None:
             return False, "has no words of thanks"
         left, blocked = self.not_thanks.cut(folded)
@@ -208,16 +226,24 @@ class LexiconAnalyser:
         return False, f"reads as {blocked}, not as thanks"
 
     def _feedback(self, text: str) -> tuple[bool, str]:
-        folded = fold(text)
-        # Where each clause ends; a cue belongs to the clause its match starts in.
-        ends = [found.end() for found in _CLAUSES.finditer(folded)]
-        ends.append(len(folded) + 1)
-        dropped = {bisect_right(ends, m.start()) for m in self.not_advice.pattern.finditer(folded)}
+        folded = _fold(text)
+        # Clauses matter only where advice is not about skills: they are dropped.  A cue
+        # belongs to the clause its match starts in.
+        advice = [m.start() for m in self.not_advice.pattern.finditer(folded)]
+        ends: list[int] = []
+        dropped: set[int] = set()
+        if advice:
+            ends = [found.end() for found in _CLAUSES.finditer(folded)]
+            ends.append(len(folded) + 1)
+            dropped = {bisect_right(ends, at) for at in advice}
 
         def first(cues: Cues) -> str | None:
-            for found in cues.pattern.finditer(folded):
-                if bisect_right(ends, found.start()) not in dropped and found.lastgroup:
-                    return cues.category(found.lastgroup)
+            for part in cues.parts:
+                for found in part.finditer(folded):
+                    if found.lastgroup and (
+                        not dropped or bisect_right(ends, found.start()) not in dropped
+                    ):
+                        return cues.category(found.lastgroup)
             return None
 
         targeted = first(self.targeted)
@@ -226,6 +252,9 @@ class LexiconAnalyser:
         area = first(self.areas) or first(self.critiques)
         improvement = first(self.improvements)
         if improvement is None and self.imperatives:
+            if not ends:
+                ends = [found.end() for found in _CLAUSES.finditer(folded)]
+                ends.append(len(folded) + 1)
             start = 0
             for index, end in enumerate(ends):
                 if index not in dropped and self._instructs(folded[start:end]):
