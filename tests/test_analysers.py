@@ -257,7 +257,7 @@ def test_specific_feedback(analyser: LexiconAnalyser, text: str) -> None:
         (
             DANISH,
             "Vi har valgt en kandidat med mere erfaring i at arbejde med Python.",
-            "names an area (experience) but no concrete way to improve",
+            "names an area (technical skills) but no concrete way to improve",
         ),
         (
             DANISH,
