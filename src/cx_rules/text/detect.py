@@ -190,7 +190,7 @@ PROFILES: Final[Mapping[str, frozenset[str]]] = {
     ),
 }
 
-# Letters that only some languages write: each one written counts as one more shared word.
+# Letters that only some languages write: each word with one counts as one more shared word.
 _LETTERS: Final = (
     (("æ", "ø"), "#ae-oe"),
     (("ä", "ö"), "#ae-oe-de-sv"),
@@ -314,8 +314,9 @@ class LanguageDetector:
             previous = token
         lowered = text.lower()
         for letters, mark in _LETTERS:
-            count = sum(lowered.count(letter) for letter in letters)
-            if count:
+            if any(letter in lowered for letter in letters):
+                # Each word that has one counts, so that one long word does not decide.
+                count = sum(any(c in word for c in letters) for word in lowered.split())
                 for language, weight in self._weights[mark]:
                     scores[language] = scores.get(language, 0.0) + weight * count
         return scores

@@ -89,8 +89,9 @@ class TextReader:
         for analyser in self.analysers:
             by_language.setdefault(analyser.language, []).append(analyser)
             markers = getattr(analyser, "markers", None)
-            if markers and analyser.language not in PROFILES:
-                profiles[analyser.language] = frozenset(str(m).lower() for m in markers)
+            if markers:
+                known = profiles.get(analyser.language, ())
+                profiles[analyser.language] = frozenset(known) | {str(m).lower() for m in markers}
         self._by_language = {lang: tuple(found) for lang, found in by_language.items()}
         self._detector = LanguageDetector(profiles)
         # The rules of one event ask about the same text in turn: remember its language.
