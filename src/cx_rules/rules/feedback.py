@@ -53,8 +53,10 @@ class SpecificFeedback(Rule):
         "default): at least one item naming an area and a concrete detail (the items "
         "attribute), or text the analysers find specific. Feedback in the rejection itself "
         "counts. The first feedback_given after the rejection decides: feedback that is not "
-        "specific is a violation that says so, and feedback with neither items nor text is "
-        "unknown unless it is late anyway."
+        "specific is a violation that says so (a reason without a way to improve, advice "
+        "without an area), and feedback with neither items nor text is unknown unless it is "
+        "late anyway. The text is read in its own language (its language attribute, else the "
+        "detected one); in a language no analyser reads, whether it is specific is unknown."
     )
     why = (
         "The Danish guide asks for constructive feedback with concrete areas to improve, "
@@ -68,7 +70,7 @@ class SpecificFeedback(Rule):
         '{"case_id": "c1", "activity": "interview_scheduled", "timestamp": "2026-02-18T11:00:00+01:00", "channel": "email"}',
         '{"case_id": "c1", "activity": "interview_held", "timestamp": "2026-02-26T13:00:00+01:00", "channel": "meeting"}',
         '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-02T15:00:00+01:00", "channel": "phone", "reason": "less experience with Kubernetes"}',
-        '{"case_id": "c1", "activity": "feedback_given", "timestamp": "2026-03-04T10:00:00+01:00", "channel": "email", "items": [{"area": "technical skills", "detail": "practise container orchestration beyond the basics"}]}',
+        '{"case_id": "c1", "activity": "feedback_given", "timestamp": "2026-03-04T10:00:00+01:00", "channel": "email", "text": "Your Kubernetes basics were solid. I would recommend practising cluster networking and Helm charts before you apply for senior platform roles."}',
     )
     violating = (
         '{"case_id": "c1", "activity": "application_received", "timestamp": "2026-02-16T09:00:00+01:00"}',

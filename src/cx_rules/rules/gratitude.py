@@ -69,7 +69,10 @@ class ThanksOnRejection(Rule):
         "itself (its thanked flag, or thanks the text analysers find in its text; the flag "
         "wins), or a thank_you_sent within a number of business days (2 by default). When "
         "the rejection has neither flag nor text and no thank-you follows in time, the "
-        "outcome is unknown, because the rejection may have thanked the candidate."
+        "outcome is unknown, because the rejection may have thanked the candidate. The text "
+        "is read in its own language (its language attribute, else the detected one), and "
+        "so is unknown in a language no analyser reads; a refusal phrased with a thanks-word "
+        "(takke nej, no thanks) or a request (we would appreciate it if) is not thanks."
     )
     why = (
         "Candidates invest time and effort in an application; the Danish guide asks "
@@ -79,11 +82,11 @@ class ThanksOnRejection(Rule):
     )
     passing = (
         '{"case_id": "c1", "activity": "application_received", "timestamp": "2026-03-02T09:00:00+01:00"}',
-        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-05T10:00:00+01:00", "channel": "email", "reason": "position filled", "thanked": true}',
+        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-05T10:00:00+01:00", "channel": "email", "reason": "position filled", "text": "Tak for din ansøgning og for den tid, du har brugt. Vi har desværre valgt en anden kandidat."}',
     )
     violating = (
         '{"case_id": "c1", "activity": "application_received", "timestamp": "2026-03-02T09:00:00+01:00"}',
-        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-05T10:00:00+01:00", "channel": "email", "reason": "position filled", "thanked": false}',
+        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-05T10:00:00+01:00", "channel": "email", "reason": "position filled", "text": "Vi må desværre takke nej til din ansøgning."}',
         '{"case_id": "c1", "activity": "thank_you_sent", "timestamp": "2026-03-11T10:00:00+01:00", "channel": "email"}',
     )
 
@@ -153,8 +156,9 @@ class PersonalThanks(Rule):
         "An interviewed candidate (at least one interview by default) is thanked personally, "
         "not with a template: every thank-you (thank_you_sent, or a rejection that thanks) "
         "is checked. The personal flag decides when given; otherwise a template flag or "
-        "placeholders left in the text ({first_name}, [NAME]) are a violation, and thanks "
-        "given by phone, video or in a meeting count as personal. Anything else is unknown."
+        "placeholders left in the text ({first_name}, «FirstName», *|FNAME|*, [kandidat]) are a "
+        "violation, and thanks given by phone, video or in a meeting count as personal. "
+        "Anything else is unknown, and so is a text in a language no analyser reads."
     )
     why = (
         "The Danish guide suggests a personal thank-you mail after the rejection: it shows "
@@ -166,13 +170,13 @@ class PersonalThanks(Rule):
         '{"case_id": "c1", "activity": "application_received", "timestamp": "2026-02-16T09:00:00+01:00"}',
         '{"case_id": "c1", "activity": "interview_scheduled", "timestamp": "2026-02-18T11:00:00+01:00", "channel": "email"}',
         '{"case_id": "c1", "activity": "interview_held", "timestamp": "2026-02-26T13:00:00+01:00", "channel": "meeting"}',
-        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-02T15:00:00+01:00", "channel": "phone", "reason": "less experience with Kubernetes", "thanked": true}',
+        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-02T15:00:00+01:00", "channel": "phone", "reason": "less experience with Kubernetes", "text": "Thank you for the time you gave us over two interviews."}',
     )
     violating = (
         '{"case_id": "c1", "activity": "application_received", "timestamp": "2026-02-16T09:00:00+01:00"}',
         '{"case_id": "c1", "activity": "interview_scheduled", "timestamp": "2026-02-18T11:00:00+01:00", "channel": "email"}',
         '{"case_id": "c1", "activity": "interview_held", "timestamp": "2026-02-26T13:00:00+01:00", "channel": "meeting"}',
-        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-02T15:00:00+01:00", "channel": "email", "reason": "less experience with Kubernetes", "thanked": true, "template": true}',
+        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-02T15:00:00+01:00", "channel": "email", "reason": "less experience with Kubernetes", "text": "Dear {first_name}, thank you for interviewing with us. We have decided to move forward with other candidates."}',
     )
 
     min_interviews = Option(1, "interviews held before thanks must be personal", minimum=1)
