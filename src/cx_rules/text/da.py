@@ -55,7 +55,7 @@ DANISH: Final = LexiconAnalyser.build(
         (
             "communication",
             r"kommunikation|præsentation|\bslides\b|\bformidling"
-            r"|\bskriftlig|\bsprog|\bpræsentere(?:r)?\b|\btempo\b|\bpause\w*|\bstavefejl\b",
+            r"|\bskriftlig|\bsprog|\bpræsentere(?:r)?\b|\bpitch|\btænk(?:e)? højt\b|\btale højt\b|\btempo\b|\bpause\w*|\bstavefejl\b",
         ),
         (
             "interview answers",
@@ -135,13 +135,14 @@ DANISH: Final = LexiconAnalyser.build(
         (
             "a weakness named",
             r"\bsvært ved\b|\bblandede \w+ \w* ?sammen\b|\bmanglede\b|\bsavnede\b"
-            r"|\bvar (?:\w+ ){0,2}?(?:tynd|vag|generel|uklar|lang|kort|overfladisk)"
+            r"|\b(?:var|blev|virkede) (?:\w+ ){0,2}?(?:tynd|vag|generel|uklar|lang|kort|overfladisk)"
+            r"|\btrak (?:\w+ ){0,3}?ned\b|\bmistede fokus\b"
             r"|\bikke (?:\w+ )?(?:inddrog|nævnte|forklarede|viste|stillede|forberedte|svarede|lyttede)\b"
             r"|\bundersælger\b|\bstavefejl\b|\bfejl\b|\bholdt dig tilbage\b"
             r"|\bovervejede ikke\b|\bkendte ikke\b|\btrak ned\b|\busikker på\b",
         ),
     ),
     imperatives="""øv forbered prøv skær skræddersy brug læs få overvej stil vær hold tal sæt skriv tag
-    arbejd fokuser genopfrisk opbyg lær undgå husk start begynd tilføj beskriv nævn vis giv""",
+    arbejd fokuser genopfrisk opbyg lær undgå husk start begynd tilføj beskriv nævn vis giv dobbelttjek tjek tænk""",
     field_words=(),
 )

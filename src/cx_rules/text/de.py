@@ -42,7 +42,7 @@ GERMAN: Final = LexiconAnalyser.build(
             r"|kenntnisse|kompetenz|\blösung|\bfähigkeit",
         ),
         ("domain knowledge", r"\bwissen\b|\bfachlich|\bregeln\b|\bgesetz"),
-        ("communication", r"kommunikation|präsentation|\bfolien\b|\bauftreten\b"),
+        ("communication", r"\bpitch|kommunikation|präsentation|\bfolien\b|\bauftreten\b"),
         (
             "interview answers",
             r"\bantwort|\bbeispiel|\bfragen\b|\bstruktur|\bsituationen\b",

@@ -69,7 +69,8 @@ ENGLISH: Final = LexiconAnalyser.build(
             "communication",
             r"\bcommunicat|\bpresent(?:ation|ing)s?\b|\bpitch|\bwriting\b|\bwritten\b"
             r"|\bgrammar\b|\bsummary\b|\bslides?\b|\blistening\b|\bstorytelling\b|\bnarrat"
-            r"|\bwhen you (?:present|speak|talk)\b|\bpace\b|\bpaus(?:e|es|ing)\b|\bspelling\b",
+            r"|\bwhen you (?:present|speak|talk)\b|\b(?:think|thinking|talk|talking) "
+            r"(?:out loud|aloud|through)\b|\breasoning\b|\bpace\b|\bpaus(?:e|es|ing)\b|\bspelling\b",
         ),
         (
             "interview answers",
@@ -187,6 +188,6 @@ ENGLISH: Final = LexiconAnalyser.build(
     brush revisit rehearse build explain ask structure think avoid bring research consider
     develop strengthen deepen improve use keep lead start begin add include describe list
     mention show give proofread write test check review plan double-check remember rewrite
-    reword rephrase restructure shorten trim remove replace""",
+    reword rephrase restructure shorten trim remove replace aim talk""",
     field_words=(),
 )

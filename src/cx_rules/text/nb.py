@@ -39,7 +39,7 @@ NORWEGIAN: Final = LexiconAnalyser.build(
             r"|\bferdighet|\bkompetanse|\bløsning",
         ),
         ("domain knowledge", r"\bkunnskap|\bkjennskap\b|\bregler|\bøkonomi|\bfaglig"),
-        ("communication", r"kommunikasjon|presentasjon|\blysbilder\b"),
+        ("communication", r"\bpitch|kommunikasjon|presentasjon|\blysbilder\b"),
         (
             "interview answers",
             r"\bsvar(?:et|ene)?\b|\beksempl|\bspørsmål|\bstruktur|\bsituasjoner\b",
@@ -96,7 +96,7 @@ NORWEGIAN: Final = LexiconAnalyser.build(
         (
             "a weakness named",
             r"\bvanskelig (?:for|med)\b|\bslet med\b|\bsavnet\b|\bmanglet\b|\bblandet \w+ sammen\b"
-            r"|\bvar (?:\w+ ){0,2}?(?:tynn|vag|generell|utydelig|lang|kort)"
+            r"|\b(?:var|ble) (?:\w+ ){0,2}?(?:tynn|vag|generell|utydelig|lang|kort)"
             r"|\bundervurderer\b|\bskrivefeil\b|\bfeil\b",
         ),
     ),

@@ -19,84 +19,16 @@ from .fold import fold
 
 __all__ = ["FIELD_WORDS", "PLACEHOLDER", "Placeholders"]
 
+_FIELDS: Final = """name names firstname first_name fname lname lastname surname fullname candidate
+    applicant recipient salutation title jobtitle job position role vacancy company employer
+    department date time location manager recruiter contact sender navn fornavn efternavn
+    mellemnavn kandidat kandidatens ansøger ansøgers stilling stillingens
+    stillingsbetegnelse titel firma virksomhed afdeling dato tidspunkt sted etternavn søker
+    søkerens selskap namn förnamn efternamn sökande tjänst tjänsten befattning företag datum
+    vorname nachname anrede bewerber bewerberin stelle stellenbezeichnung unternehmen
+    abteilung datum uhrzeit titel first last email phone"""
 #: Words that name a mail-merge field, in the five languages read and a few more (folded).
-FIELD_WORDS: Final = frozenset(
-    fold(word)
-    for word in [
-        "name",
-        "names",
-        "firstname",
-        "first_name",
-        "fname",
-        "lname",
-        "lastname",
-        "surname",
-        "fullname",
-        "candidate",
-        "applicant",
-        "recipient",
-        "salutation",
-        "title",
-        "jobtitle",
-        "job",
-        "position",
-        "role",
-        "vacancy",
-        "company",
-        "employer",
-        "department",
-        "date",
-        "time",
-        "location",
-        "manager",
-        "recruiter",
-        "contact",
-        "sender",
-        "navn",
-        "fornavn",
-        "efternavn",
-        "mellemnavn",
-        "kandidat",
-        "kandidatens",
-        "ansøger",
-        "ansøgers",
-        "stilling",
-        "stillingens",
-        "stillingsbetegnelse",
-        "titel",
-        "firma",
-        "virksomhed",
-        "afdeling",
-        "dato",
-        "tidspunkt",
-        "sted",
-        "etternavn",
-        "søker",
-        "søkerens",
-        "selskap",
-        "namn",
-        "förnamn",
-        "efternamn",
-        "sökande",
-        "tjänst",
-        "tjänsten",
-        "befattning",
-        "företag",
-        "datum",
-        "vorname",
-        "nachname",
-        "anrede",
-        "bewerber",
-        "bewerberin",
-        "stelle",
-        "stellenbezeichnung",
-        "unternehmen",
-        "abteilung",
-        "datum",
-        "uhrzeit",
-        "titel",
-    ]
-)
+FIELD_WORDS: Final = frozenset(fold(word) for word in _FIELDS.split())
 
 # Kinds of placeholder, and what must be inside: anything (None), any identifier (True),
 # something that looks like a field (False), a field word ("word").
@@ -124,6 +56,7 @@ _KINDS: Final = (
     ("a field between percent signs", r"%([^\W\d]\w* [^\W\d]\w*)%", False),
     ("a field between hash signs", r"#([A-Za-zÆØÅæøåÄÖÜäöüß_][\w.]{0,40})#", True),
     ("a shell-style variable", r"\$\{\w{1,40}\}|\$([A-Za-z]\w*_\w+|[A-Z][A-Z0-9]{2,})\b", True),
+    ("a shell-style variable", r"(?<![\w$])\$([^\W\d_]+)\b", "word"),
     ("a printf-style placeholder", r"%\(\w{1,40}\)[sd]|(?<![\w%])%[sd](?![\w%])", None),
     (
         "a field name in snake case",

@@ -39,7 +39,7 @@ SWEDISH: Final = LexiconAnalyser.build(
             r"|\bfärdighet|\bkompetens|\blösning",
         ),
         ("domain knowledge", r"\bkunskap|\bkännedom\b|\bregler|\bekonomi"),
-        ("communication", r"kommunikation|presentation|\bbilder\b"),
+        ("communication", r"\bpitch|kommunikation|presentation|\bbilder\b"),
         (
             "interview answers",
             r"\bsvar(?:et|en)?\b|\bexempel|\bfrågor|\bstruktur|\bsituationer\b",
@@ -98,7 +98,7 @@ SWEDISH: Final = LexiconAnalyser.build(
         (
             "a weakness named",
             r"\bsvårt (?:att|med)\b|\bsaknade|\bsaknades\b|\bblandade ihop\b"
-            r"|\bvar (?:\w+ ){0,2}?(?:tunn|vag|allmän|otydlig|lång|kort)"
+            r"|\b(?:var|blev) (?:\w+ ){0,2}?(?:tunn|vag|allmän|otydlig|lång|kort)"
             r"|\bundersäljer\b|\bstavfel\b|\bfel\b",
         ),
     ),
