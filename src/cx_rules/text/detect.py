@@ -78,7 +78,8 @@ PROFILES: Final[Mapping[str, frozenset[str]]] = {
         skræddersy tilbyde tilbudt tilbyder undskyld beklageligvis imidlertid vedrørende
         bedes kommende næstkommende hilsner dage tidspunkt tidspunktet bekræfte bekræftet havde
         nævne nævner værktøj værktøjer referencer tilbuddet bekræftelse bekræftelsen især
-        medbringe kravene lagde sagde gjorde kendte fortalte
+        medbringe kravene lagde sagde gjorde kendte fortalte mindst sætte sætter satte stærk
+        stærke stærkere stærkt løn lønnen oplyse oplyst
         svær bruger mere daglige dagligt fornøjelse hjemmeside
         """,
     ),
@@ -109,7 +110,8 @@ PROFILES: Final[Mapping[str, frozenset[str]]] = {
         unnskyld beklageligvis imidlertid vedrørende bes kommende hilsener dager ønsket
         fremtidig lenger lengre nokså ganske veldig særlig kort sett nyeste øverst fordyper
         tydelig bekrefte bekreftet hadde vanskelig bruker daglig mer hjemmeside nevne nevner
-        verktøy referanser tilbudet bekreftelse bekreftelsen la sa gjorde kjente fortalte
+        verktøy referanser tilbudet bekreftelse bekreftelsen la sa gjorde kjente fortalte sterk
+        sterke sterkere sterkt lønn opplyse opplyst
         """,
     ),
     "sv": _profile(
@@ -244,6 +246,20 @@ def _marks(folded: str) -> list[str]:
         marks.append("#da")  # Danish past tense: savnede, manglede (Norwegian savnet)
     if folded.endswith(("tionen", "tioner", "tionerne", "tionerna")):
         marks.append("#da-sv")  # Norwegian writes -sjonen
+    if len(folded) >= 6:
+        # Past participles: Danish -eret (imponeret), Norwegian -ert (imponert), Swedish
+        # -erad; German writes -iert.
+        if folded.endswith("eret"):
+            marks.append("#da")
+        elif folded.endswith("ert") and not folded.endswith("iert"):
+            marks.append("#nb")
+        elif folded.endswith(("erad", "erade")):
+            marks.append("#sv")
+        # Prefixes: Danish ud- (udvikle, udfald), Norwegian and Swedish ut- (utvikle).
+        if folded.startswith("ud"):
+            marks.append("#da")
+        elif folded.startswith("ut"):
+            marks.append("#nb-sv")
     hed = _HED.fullmatch(folded)
     if hed is not None:
         marks.append("#da" if hed.group(1) == "hed" else "#nb-sv")
