@@ -19,7 +19,7 @@ DANISH: Final = LexiconAnalyser.build(
         ("a thank-you", r"\btak\b|\btakk(?:e|er|et)\b|\btakkes\b"),
         (
             "appreciation",
-            rf"\bsæt(?:ter|te)? {_ANY}pris på\b|\bsat {_ANY}pris på\b|\bværdsæt|\bpåskøn",
+            rf"\bsæt(?:ter|te)? {_ANY}pris på\b|\bsatte {_ANY}pris på\b|\bsat {_ANY}pris på\b|\bværdsæt|\bpåskøn",
         ),
         ("gratitude", r"\btaknemmelig"),
     ),
@@ -74,11 +74,18 @@ DANISH: Final = LexiconAnalyser.build(
         ("commercial skills", r"\bsalg|\bkunde|\bpris\b"),
         ("experience", r"erfaring|\bcertificering"),
         ("preparation", r"\bvirksomhed|\bprodukter|\bforberedelse\b|\bdesignproces"),
+        (
+            "the candidate's own work",
+            r"\b(?:din|dit|dine) (?!(?:tid|interesse|tålmodighed|ansøgning|ansøgninger|oplysninger|"
+            r"profil|mail|besked|fremtid|jobsøgning|kandidatur|ledige|tidligere|nuværende|"
+            r"rekrutteringsbureau|deltagelse|fleksibilitet|side|familie)\b)(?<!\bdit )\w"
+            r"|\bdine svar\b",
+        ),
     ),
     improvements=(
         (
             "a recommendation",
-            r"\banbefal|\bforeslå|\bopfordr|\bråder\b|\bråde\b"
+            r"\banbefal|\bforeslå|\bopfordr|\bråder\b|\bråde\b|\bforslag"
             r"|\b(?:mit|vores|et|nogle|gode|godt|bedste) (?:godt )?(?:råd|tip)\b|\bråd:",
         ),
         (
@@ -93,14 +100,15 @@ DANISH: Final = LexiconAnalyser.build(
         (
             "a change to make",
             r"\bforbedre|\bstyrke(?:s|t)?\b|\budvikle\b|\bskær\w* (?:det|den|dem)? ?ned\b"
-            r"|\bskræddersy|\bforbered|\bprøv(?:e)? at\b|\bovervej|\bblive bedre\b",
+            r"|\bskræddersy|\bforbered|\bprøv(?:e)? at\b|\bovervej|\bblive bedre til\b",
         ),
         (
             "what would help",
             rf"\b(?:vil|ville|kunne|kan) {_ANY}(?:hjælpe|styrke|gøre dig stærkere|løfte|"
             r"stå stærkere)\b|\b(?:vil|ville) gøre (?:det|dem|dig|din|dit|dine) (?:\w+ )?(?:mere|stærkere|bedre|klarere)\b"
             r"|\bdet ville hjælpe\b|\ben god idé\b|\bværd at\b|\båbner det\b"
-            r"|\bmed fordel\b|\b(?:du|de) (?:\w+ )?(?:bør|burde|skal|skulle) (?!ikke\b)",
+            r"|\bmed fordel\b|\b(?:du|de) (?:\w+ )?(?:bør|burde|skal|skulle) (?!ikke\b)"
+            r"|\b(?:bør|burde) (?:du|de)\b|\bfor at komme videre\b|\bvil give dig\b",
         ),
         (
             "an area named to improve",
@@ -120,7 +128,7 @@ DANISH: Final = LexiconAnalyser.build(
             r"|\bsøg igen\b|\bjobside|\bkarriereside|\bjobagent|\bfølg os\b"
             r"|\blinkedin\b|\bportal|\bspørgeskema|\brekrutteringsproces"
             r"|\bandre (?:ledige )?stillinger\b|\bheld og lykke\b|\btage det personligt\b"
-            r"|\bvi arbejder (?:på|med)\b",
+            r"|\bvi arbejder (?:på|med)\b|\bholde kontakt(?:en)?\b",
         ),
     ),
     targeted=(
@@ -136,13 +144,14 @@ DANISH: Final = LexiconAnalyser.build(
             "a weakness named",
             r"\bsvært ved\b|\bblandede \w+ \w* ?sammen\b|\bmanglede\b|\bsavnede\b"
             r"|\b(?:var|blev|virkede) (?:\w+ ){0,2}?(?:tynd|vag|generel|uklar|lang|kort|overfladisk)"
-            r"|\btrak (?:\w+ ){0,3}?ned\b|\bmistede fokus\b"
+            r"|\btrak (?:\w+ ){0,3}?ned\b|\bmistede fokus\b|\bukendt med\b|\busikker\b"
+            r"|\brodet\b|\bforhastede?\b"
             r"|\bikke (?:\w+ )?(?:inddrog|nævnte|forklarede|viste|stillede|forberedte|svarede|lyttede)\b"
             r"|\bundersælger\b|\bstavefejl\b|\bfejl\b|\bholdt dig tilbage\b"
             r"|\bovervejede ikke\b|\bkendte ikke\b|\btrak ned\b|\busikker på\b",
         ),
     ),
     imperatives="""øv forbered prøv skær skræddersy brug læs få overvej stil vær hold tal sæt skriv tag
-    arbejd fokuser genopfrisk opbyg lær undgå husk start begynd tilføj beskriv nævn vis giv dobbelttjek tjek tænk""",
+    arbejd fokuser genopfrisk opbyg lær undgå husk start begynd tilføj beskriv nævn vis giv dobbelttjek tjek tænk begræns afslut gennemgå kommenter""",
     field_words=(),
 )

@@ -29,7 +29,7 @@ GERMAN: Final = LexiconAnalyser.build(
         ("a cause", r"\bdank (?:der|des|dem|einer|eines|ihrer|ihres|unserer|unseres|vieler)\b"),
         (
             "a request",
-            rf"\b(?:wären|wäre|würden|würde) {_ANY}dankbar|\bdankbar,? wenn\b"
+            r"\b(?:wären|wäre|würden|würde) (?:\w+ ){0,5}?dankbar|\bdankbar,? wenn\b"
             r"|\b(?:vielen )?dank im voraus\b|\bdanke im voraus\b|\bvorab (?:vielen )?dank\b",
         ),
         ("a negation", rf"\b(?:nicht|kein) {_ANY}(?:dank|bedank)"),
@@ -54,6 +54,11 @@ GERMAN: Final = LexiconAnalyser.build(
         ("application documents", r"\blebenslauf|\banschreiben\b|\bbewerbung|\bportfolio\b"),
         ("experience", r"erfahrung|\bzertifizierung"),
         ("preparation", r"\bunternehmen|\bprodukte|\bvorbereitung|\bnachrichten"),
+        (
+            "the candidate's own work",
+            r"\b(?:ihre|ihren|ihrem|ihrer|dein|deine|deinen|deinem|deiner) (?!(?:zeit|interesse|"
+            r"geduld|bewerbung|unterlagen|zukunft|nachricht|rückmeldung|teilnahme)\b)\w",
+        ),
     ),
     improvements=(
         (
@@ -79,14 +84,17 @@ GERMAN: Final = LexiconAnalyser.build(
             r"|\bsollten sie\b|\bsolltest du\b|\blohnt sich\b|\beine gute idee\b",
         ),
         ("an area named to improve", r"\bverbesserungspotenzial|\bentwicklungsfeld"),
-        ("a change for next time", r"\bnächste(?:s|n)? (?:mal|gespräch|interview|bewerbung)\b"),
+        (
+            "a change for next time",
+            r"\bnächste(?:s|n)? (?:mal|gespräch|interview|bewerbung)\b|\bkünftig\b|\bzukünftig\b",
+        ),
     ),
     not_advice=(
         (
             "advice not about skills",
             r"\bkarriereseite|\bvorbeizuschauen\b|\berneut (?:zu )?bewerben\b|\bwieder bewerben\b"
             r"|\blinkedin\b|\bumfrage|\bbewerbungsprozess|\bauswahlverfahren"
-            r"|\balles gute\b|\bviel erfolg\b|\bwir arbeiten daran\b",
+            r"|\balles gute\b|\bviel erfolg\b|\bwir arbeiten daran\b|\bin kontakt bleiben\b",
         ),
     ),
     targeted=(
@@ -106,5 +114,5 @@ GERMAN: Final = LexiconAnalyser.build(
     ),
     imperatives="""üben übe bereite kürzen kürze stellen stelle schreib schreibe lies lesen achte achten
     nutze nutzen versuche versuchen arbeite vermeide beginne beginn füge beschreibe nenne
-    zeige""",
+    zeige gehe schließe begrenze""",
 )

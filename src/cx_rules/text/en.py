@@ -21,7 +21,7 @@ ENGLISH: Final = LexiconAnalyser.build(
         ("gratitude", r"\bgrateful\b|\bgratitude\b|\bthankful\b|\bmuch obliged\b"),
     ),
     not_thanks=(
-        ("a refusal", r"\bno,? thank(?:s| you)\b|\bthanks?,? but no\b"),
+        ("a refusal", r"\bno,? thank(?:s| you)\b|\bthanks?,? but no\b|\bthanks for nothing\b"),
         ("a cause", r"\bthanks to (?!you\b|all\b|every|each\b|everyone\b)"),
         (
             "a request",
@@ -37,7 +37,8 @@ ENGLISH: Final = LexiconAnalyser.build(
         (
             "understanding",
             r"\bappreciate,? (?:that )?(?:this|it|the news|the decision|how|what|there|"
-            r"you (?:may|might|will|would|must|were|are)|you'(?:ll|d|re)|it's)\b",
+            r"you (?:may|might|will|would|must|were|are)|you'(?:ll|d|re)|it's|"
+            r"we (?:cannot|can't|are unable|won't|will not|do not|don't))\b",
         ),
         (
             "a mention of thanks",
@@ -96,6 +97,15 @@ ENGLISH: Final = LexiconAnalyser.build(
         ),
         ("experience", r"\bexperience\b|\bhands-on\b|\btrack record\b|\bcertification\b"),
         ("preparation", r"\bthe company\b|\bour products\b|\bpreparation\b"),
+        (
+            # "your dashboard", "your answers on safeguarding": something of the candidate's.
+            "the candidate's own work",
+            r"\byour (?!(?:time|interest|patience|application|applications|details|availability|"
+            r"future|search|job search|career|candidacy|profile|e-?mail|message|reply|response|"
+            r"information|documents?|references?|notice|salary|expectations|calendar|"
+            r"consideration|journey|understanding|flexibility|feedback|questions?|request|own|"
+            r"recruiter|inbox|side|behalf|part|way|day|week|weekend|family|move)\b)[a-z]",
+        ),
     ),
     improvements=(
         (
@@ -131,7 +141,8 @@ ENGLISH: Final = LexiconAnalyser.build(
             r"|\b(?:it's|it is|it'd be|would be|is) (?:well )?worth\b|\ba good idea\b"
             r"|\bwould open (?:a lot of |many |more )?doors\b"
             r"|\bwould make (?:it|them|you|your \w+|this|that|the \w+) (?:\w+ )?(?:more|much|far|a lot|stronger|clearer|better)\b"
-            r"|\bto improve\b|\bto be considered\b|\byou'll need to\b|\byou will need to\b"
+            r"|\bto improve\b|\bto go further\b|\bin future,|\bwould give you (?:a|an|more|the)\b"
+            r"|\bto be considered\b|\byou'll need to\b|\byou will need to\b"
             r"|\byou(?:'d| would)? (?:could|should|might want to|may want to|need to|must)\b"
             # Not the inverted "should a position arise", nor "should you have questions".
             r"(?! (?:a|an|the|any|there|this|that|have)\b)",
@@ -159,6 +170,8 @@ ENGLISH: Final = LexiconAnalyser.build(
             r"|\btalent (?:pool|community|network)\b|\blinkedin\b|\bportal\b|\bsurvey\b"
             r"|\bour (?:hiring|recruitment|recruiting|interview) process\b|\bresponse times?\b"
             r"|\bkeep up the good work\b|\bdon't give up\b|\bbest of luck\b"
+            r"|\b(?:speak|talk) to (?:your|our) (?:recruit|consultant|agency|agent|hr\b)"
+            r"|\bcontact (?:your|our|us)\b|\b(?:stay|keep) in touch\b"
             r"|\bwe(?:'re| are)? (?:improving|working on|reviewing|changing)\b",
         ),
     ),
@@ -181,13 +194,16 @@ ENGLISH: Final = LexiconAnalyser.build(
             r"mention|explain|address|cover|involve|show|demonstrate|give|provide|prepare|answer|"
             r"listen|include|quantify)\b"
             r"|\bweren't familiar\b|\bwasn't clear\b|\bfell short\b|\bthe (?:main|biggest) gap\b"
-            r"|\bgaps? in\b|\bmissing\b|\bcaught you off guard\b",
+            r"|\bgaps? in\b|\bmissing\b|\bcaught you off guard\b|\bunfamiliar\b"
+            r"|\bnot (?:very |as )?familiar\b|\b(?:seemed|were|was) (?:a (?:bit|little) )?unsure\b"
+            r"|\bless confident\b|\bhesitant\b|\bwent quiet\b|\blet you down\b",
         ),
     ),
     imperatives="""practise practice prepare try focus work spend get quantify tailor cut slow narrate read
     brush revisit rehearse build explain ask structure think avoid bring research consider
     develop strengthen deepen improve use keep lead start begin add include describe list
     mention show give proofread write test check review plan double-check remember rewrite
-    reword rephrase restructure shorten trim remove replace aim talk""",
+    reword rephrase restructure shorten trim remove replace aim talk comment close end
+    walk limit open""",
     field_words=(),
 )

@@ -35,6 +35,12 @@ from .placeholders import Placeholders
 __all__ = ["Cues", "LexiconAnalyser"]
 
 _CLAUSES: Final = re.compile(r"(?:[.!?;]+(?:\s+|$)|\n+|\s[\u2022\u2013\u2014-]\s|[:(])")
+# Words that may come before an instruction: "so close with ...", "og tjek ...".
+_CONJUNCTION_WORDS: Final = (
+    "so and then but also just please simply instead så og men også bare venligst och "
+    "också bara und aber dann bitte einfach"
+)
+_CONJUNCTIONS: Final = frozenset(fold(_CONJUNCTION_WORDS).split())
 _LEADING: Final = re.compile(r"^[\s\u2022*\u2013\u2014\-\d.)(]+")
 
 
@@ -270,9 +276,21 @@ class LexiconAnalyser:
         return False, "names no area and no way to improve"
 
     def _instructs(self, clause: str) -> bool:
-        """Whether the clause, or a part of it after a comma, starts with an instruction."""
+        """Whether the clause, or a part of it after a comma, starts with an instruction.
+
+        Leading conjunctions ("so", "and then", "så") are skipped; a German verb followed by
+        "Sie" ("Kürzen Sie ...") is an instruction too.
+        """
         for part in _LEADING.sub("", clause).split(","):
-            first = part.split(None, 1)
-            if first and first[0].strip("'\"") in self.imperatives:
+            words = part.split(None, 3)
+            while words and words[0] in _CONJUNCTIONS:
+                words = words[1:]
+            if not words:
+                continue
+            first = words[0].strip("'\"")
+            if first in self.imperatives:
+                return True
+            formal = len(words) > 1 and words[1] == "sie" and first.endswith("en")
+            if formal and self.language == "de":
                 return True
         return False

@@ -51,11 +51,17 @@ NORWEGIAN: Final = LexiconAnalyser.build(
         ("application documents", r"\bcv(?:-en)?\b|\bsøknad|\bportefølje|\bportfolio\b"),
         ("experience", r"erfaring|\bsertifisering"),
         ("preparation", r"\bselskapet\b|\bbedriften\b|\bprodukt|\bforberedelse"),
+        (
+            "the candidate's own work",
+            r"\b(?!(?:tiden|interessen|søknaden|tålmodigheten|profilen|fremtiden|"
+            r"e-posten)\b)\w+(?:en|et|ene|a) (?:din|ditt|dine)\b"
+            r"|\b(?:din|ditt|dine) (?!(?:tid|interesse|tålmodighet|søknad|profil|fremtid)\b)\w",
+        ),
     ),
     improvements=(
         (
             "a recommendation",
-            r"\banbefal|\bforeslå|\boppfordr|\bet (?:godt )?råd\b|\bråd:|\bet tips\b",
+            r"\banbefal|\bforeslå|\bforslag|\bråde\b|\bråder\b|\boppfordr|\bet (?:godt )?råd\b|\bråd:|\bet tips\b",
         ),
         (
             "something to practise or learn",
@@ -75,14 +81,17 @@ NORWEGIAN: Final = LexiconAnalyser.build(
             r"må|trenger å)\b|\blurt å\b|\ben god idé\b",
         ),
         ("an area named to improve", r"\bforbedringsområde|\butviklingsområde"),
-        ("a change for next time", r"\bneste gang\b|\btil (?:neste|ditt neste) intervju\b"),
+        (
+            "a change for next time",
+            r"\bneste gang\b|\bheretter\b|\btil (?:neste|ditt neste) intervju\b",
+        ),
     ),
     not_advice=(
         (
             "advice not about skills",
             r"\bfølger med\b|\bfølge med\b|\bsøke igjen\b|\bkarriereside|\bfølg oss\b"
             r"|\blinkedin\b|\bundersøkelse|\brekrutteringsprosess|\blykke til\b"
-            r"|\bvi jobber (?:med|på)\b|\bvi arbeider (?:med|på)\b",
+            r"|\bvi jobber (?:med|på)\b|\bvi arbeider (?:med|på)\b|\bholde kontakt(?:en)?\b",
         ),
     ),
     targeted=(
@@ -101,5 +110,5 @@ NORWEGIAN: Final = LexiconAnalyser.build(
         ),
     ),
     imperatives="""øv forbered prøv kort sett les skriv hold bruk tenk fokuser jobb unngå ta start begynn
-    beskriv vis legg""",
+    beskriv vis legg avslutt gå begrens""",
 )

@@ -51,11 +51,16 @@ SWEDISH: Final = LexiconAnalyser.build(
         ("application documents", r"\bcv\b|\bansökan|\bportfolio\b|\bpersonligt brev\b"),
         ("experience", r"erfarenhet|\bcertifiering"),
         ("preparation", r"\bföretaget\b|\bprodukter|\bförberedelse"),
+        (
+            "the candidate's own work",
+            r"\b(?:din|ditt|dina) (?!(?:tid|intresse|tålamod|ansökan|profil|framtid|e-post|"
+            r"deltagande)\b)\w",
+        ),
     ),
     improvements=(
         (
             "a recommendation",
-            r"\brekommender|\bföreslå|\buppmana|\bråd(?:er)?\b|\bett tips\b|\btips:",
+            r"\brekommender|\bföreslå|\bförslag|\buppmana|\bråd(?:er)?\b|\bett tips\b|\btips:",
         ),
         (
             "something to practise or learn",
@@ -84,7 +89,7 @@ SWEDISH: Final = LexiconAnalyser.build(
             "advice not about skills",
             r"\bhåller utkik\b|\bhålla utkik\b|\bsöka igen\b|\bkarriärsid|\bfölj oss\b"
             r"|\blinkedin\b|\benkät|\brekryteringsprocess|\blycka till\b"
-            r"|\bvi arbetar (?:med|på)\b",
+            r"|\bvi arbetar (?:med|på)\b|\bhålla kontakt(?:en)?\b",
         ),
     ),
     targeted=(
@@ -103,5 +108,5 @@ SWEDISH: Final = LexiconAnalyser.build(
         ),
     ),
     imperatives="""öva förbered försök korta lägg läs skriv håll använd tänk fokusera arbeta undvik ta
-    börja beskriv visa""",
+    börja beskriv visa avsluta gå begränsa""",
 )
