@@ -71,7 +71,7 @@ DANISH: Final = LexiconAnalyser.build(
             "application documents",
             r"\bcv\b|\bansøgning|\bportfolio\b|\bportefølje\b|\bcase|\bmotiveret ansøgning\b",
         ),
-        ("commercial skills", r"\bsalg|\bkunde|\bpris\b"),
+        ("commercial skills", r"\bsalg|\bkunde|\bpris\b|\bnøgletal|\bkpi"),
         ("experience", r"erfaring|\bcertificering"),
         ("preparation", r"\bvirksomhed|\bprodukter|\bforberedelse\b|\bdesignproces"),
         (
@@ -108,7 +108,8 @@ DANISH: Final = LexiconAnalyser.build(
             r"stå stærkere)\b|\b(?:vil|ville) gøre (?:det|dem|dig|din|dit|dine) (?:\w+ )?(?:mere|stærkere|bedre|klarere)\b"
             r"|\bdet ville hjælpe\b|\ben god idé\b|\bværd at\b|\båbner det\b"
             r"|\bmed fordel\b|\b(?:du|de) (?:\w+ )?(?:bør|burde|skal|skulle) (?!ikke\b)"
-            r"|\b(?:bør|burde) (?:du|de)\b|\bfor at komme videre\b|\bvil give dig\b",
+            r"|\b(?:bør|burde) (?:du|de)\b|\bfor at komme videre\b|\bvil give dig\b"
+            r"|\bgå (?:mere )?i (?:dybden|detaljen|detaljer)\b",
         ),
         (
             "an area named to improve",
@@ -145,7 +146,8 @@ DANISH: Final = LexiconAnalyser.build(
             r"\bsvært ved\b|\bblandede \w+ \w* ?sammen\b|\bmanglede\b|\bsavnede\b"
             r"|\b(?:var|blev|virkede) (?:\w+ ){0,2}?(?:tynd|vag|generel|uklar|lang|kort|overfladisk)"
             r"|\btrak (?:\w+ ){0,3}?ned\b|\bmistede fokus\b|\bukendt med\b|\busikker\b"
-            r"|\brodet\b|\bforhastede?\b"
+            r"|\brodet\b|\bforhastede?\b|\bviser ikke\b|\bmanglende\b"
+            r"|\bville gerne have (?:hørt|set) mere\b"
             r"|\bikke (?:\w+ )?(?:inddrog|nævnte|forklarede|viste|stillede|forberedte|svarede|lyttede)\b"
             r"|\bundersælger\b|\bstavefejl\b|\bfejl\b|\bholdt dig tilbage\b"
             r"|\bovervejede ikke\b|\bkendte ikke\b|\btrak ned\b|\busikker på\b",

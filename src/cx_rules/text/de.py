@@ -109,10 +109,10 @@ GERMAN: Final = LexiconAnalyser.build(
             "a weakness named",
             r"\bschwierigkeiten\b|\bfehlte|\bverwechselt\b|\bunter wert\b"
             r"|\b(?:war|waren) (?:\w+ ){0,2}?(?:dünn|vage|allgemein|unklar|lang|kurz)"
-            r"|\brechtschreibfehler\b|\bfehler\b",
+            r"|\brechtschreibfehler\b|\bfehler\b|\bzeigt (?:\w+ ){0,2}?nicht\b",
         ),
     ),
     imperatives="""üben übe bereite kürzen kürze stellen stelle schreib schreibe lies lesen achte achten
     nutze nutzen versuche versuchen arbeite vermeide beginne beginn füge beschreibe nenne
-    zeige gehe schließe begrenze""",
+    zeige gehe schließe begrenze ergänze ergänzen gehe""",
 )

@@ -104,7 +104,8 @@ ENGLISH: Final = LexiconAnalyser.build(
             r"future|search|job search|career|candidacy|profile|e-?mail|message|reply|response|"
             r"information|documents?|references?|notice|salary|expectations|calendar|"
             r"consideration|journey|understanding|flexibility|feedback|questions?|request|own|"
-            r"recruiter|inbox|side|behalf|part|way|day|week|weekend|family|move)\b)[a-z]",
+            r"recruiter|inbox|side|behalf|part|way|day|week|weekend|family|move|records|expenses|"
+            r"travel|claim|contract|offer|start date|bank|passport|id)\b)[a-z]",
         ),
     ),
     improvements=(
@@ -141,11 +142,13 @@ ENGLISH: Final = LexiconAnalyser.build(
             r"|\b(?:it's|it is|it'd be|would be|is) (?:well )?worth\b|\ba good idea\b"
             r"|\bwould open (?:a lot of |many |more )?doors\b"
             r"|\bwould make (?:it|them|you|your \w+|this|that|the \w+) (?:\w+ )?(?:more|much|far|a lot|stronger|clearer|better)\b"
+            r"|\blearn(?:ing)? (?:to|how|about)\b|\bwould (?:speed up|tighten|sharpen|lift|boost)\b"
+            r"|\bgo(?:ing)? into (?:more )?(?:detail|depth|specifics)\b"
             r"|\bto improve\b|\bto go further\b|\bin future,|\bwould give you (?:a|an|more|the)\b"
             r"|\bto be considered\b|\byou'll need to\b|\byou will need to\b"
             r"|\byou(?:'d| would)? (?:could|should|might want to|may want to|need to|must)\b"
             # Not the inverted "should a position arise", nor "should you have questions".
-            r"(?! (?:a|an|the|any|there|this|that|have)\b)",
+            r"(?! (?:a|an|the|any|there|this|that|have|hear|receive|get|expect|be hearing)\b)",
         ),
         (
             "an area named to improve",
@@ -171,7 +174,8 @@ ENGLISH: Final = LexiconAnalyser.build(
             r"|\bour (?:hiring|recruitment|recruiting|interview) process\b|\bresponse times?\b"
             r"|\bkeep up the good work\b|\bdon't give up\b|\bbest of luck\b"
             r"|\b(?:speak|talk) to (?:your|our) (?:recruit|consultant|agency|agent|hr\b)"
-            r"|\bcontact (?:your|our|us)\b|\b(?:stay|keep) in touch\b"
+            r"|\bcontact (?:your|our|us)\b|\b(?:stay|keep) in touch\b|\bfor your records\b"
+            r"|\b(?:retain|keep) a copy\b"
             r"|\bwe(?:'re| are)? (?:improving|working on|reviewing|changing)\b",
         ),
     ),
@@ -196,7 +200,8 @@ ENGLISH: Final = LexiconAnalyser.build(
             r"|\bweren't familiar\b|\bwasn't clear\b|\bfell short\b|\bthe (?:main|biggest) gap\b"
             r"|\bgaps? in\b|\bmissing\b|\bcaught you off guard\b|\bunfamiliar\b"
             r"|\bnot (?:very |as )?familiar\b|\b(?:seemed|were|was) (?:a (?:bit|little) )?unsure\b"
-            r"|\bless confident\b|\bhesitant\b|\bwent quiet\b|\blet you down\b",
+            r"|\bless confident\b|\bhesitant\b|\bwent quiet\b|\blet you down\b"
+            r"|\b(?:doesn't|does not|didn't|did not) (?:really )?show\b|\black of\b",
         ),
     ),
     imperatives="""practise practice prepare try focus work spend get quantify tailor cut slow narrate read

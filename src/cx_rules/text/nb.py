@@ -106,7 +106,7 @@ NORWEGIAN: Final = LexiconAnalyser.build(
             "a weakness named",
             r"\bvanskelig (?:for|med)\b|\bslet med\b|\bsavnet\b|\bmanglet\b|\bblandet \w+ sammen\b"
             r"|\b(?:var|ble) (?:\w+ ){0,2}?(?:tynn|vag|generell|utydelig|lang|kort)"
-            r"|\bundervurderer\b|\bskrivefeil\b|\bfeil\b",
+            r"|\bundervurderer\b|\bskrivefeil\b|\bfeil\b|\bviser (?:\w+ )?ikke\b",
         ),
     ),
     imperatives="""øv forbered prøv kort sett les skriv hold bruk tenk fokuser jobb unngå ta start begynn

@@ -104,9 +104,9 @@ SWEDISH: Final = LexiconAnalyser.build(
             "a weakness named",
             r"\bsvårt (?:att|med)\b|\bsaknade|\bsaknades\b|\bblandade ihop\b"
             r"|\b(?:var|blev) (?:\w+ ){0,2}?(?:tunn|vag|allmän|otydlig|lång|kort)"
-            r"|\bundersäljer\b|\bstavfel\b|\bfel\b",
+            r"|\bundersäljer\b|\bstavfel\b|\bfel\b|\bvisar (?:\w+ )?inte\b",
         ),
     ),
     imperatives="""öva förbered försök korta lägg läs skriv håll använd tänk fokusera arbeta undvik ta
-    börja beskriv visa avsluta gå begränsa""",
+    börja beskriv visa avsluta gå begränsa lägg""",
 )
