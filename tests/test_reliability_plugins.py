@@ -107,7 +107,9 @@ def test_a_raising_plugin_is_reported_once_per_event_and_nothing_else_changes() 
 class Analyser:
     """A text analyser from a plugin that fails on every question."""
 
-    language = "xx"
+    # Danish, so that it is asked about the sample's Danish messages (each message is read
+    # only by the analysers of its language).
+    language = "da"
 
     def thanks(self, text: str) -> bool:
         raise ValueError("cannot read")

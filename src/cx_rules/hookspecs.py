@@ -59,9 +59,11 @@ def cx_rules_rules() -> Sequence[type[Rule]]:  # type: ignore[empty-body]
 def cx_rules_text_analysers() -> Sequence[TextAnalyser]:  # type: ignore[empty-body]
     """Return text analysers (objects following :class:`~cx_rules.text.TextAnalyser`).
 
-    Called once when an :class:`~cx_rules.Engine` is built.  Every analyser of every plugin is
-    asked about each message text; a question is answered yes when any analyser says yes.  The
-    built-in English and Danish analysers are registered through this same hook.
+    Called once when an :class:`~cx_rules.Engine` is built.  Each message is read by the
+    analysers of its language (the event's ``language`` attribute, else the detected one); of
+    several analysers for one language, a question is answered yes when any says yes.  The
+    built-in English, Danish, Swedish, Norwegian bokmål and German analysers are registered
+    through this same hook.
     """
 
 

@@ -74,24 +74,27 @@ def test_cx301_specific_feedback_in_time_passes(attributes: dict[str, object]) -
 
 
 @pytest.mark.parametrize(
-    "attributes",
+    ("attributes", "why"),
     [
-        {"items": [{"area": "technical skills", "detail": "  "}]},
-        {"items": [{"area": "technical skills"}, "not an item"]},
-        {"text": "Vi har valgt at gå videre med en kandidat med mere erfaring."},
+        ({"items": [{"area": "technical skills", "detail": "  "}]}, ""),
+        ({"items": [{"area": "technical skills"}, "not an item"]}, ""),
+        (
+            {"text": "Vi har valgt at gå videre med en kandidat med mere erfaring."},
+            "names an area (experience) but no concrete way to improve",
+        ),
         # Items win over a text that would have been specific.
-        {"items": [{"detail": "more tests"}], "text": "You could improve your coding."},
+        ({"items": [{"detail": "more tests"}], "text": "You could improve your coding."}, ""),
     ],
 )
 def test_cx301_feedback_that_is_not_specific_is_a_violation_that_says_so(
-    attributes: dict[str, object],
+    attributes: dict[str, object], why: str
 ) -> None:
     given = feedback(**attributes)
     [finding] = cx301(given, as_of=LATER)
     assert (
         "violated",
-        "feedback given on 2026-03-04 is not specific: it names no area with a concrete point "
-        "to improve",
+        "feedback given on 2026-03-04 is not specific: it "
+        + (why or "names no area with a concrete point to improve"),
         (REJECTED, given),
         None,
     ) == (finding.outcome.value, finding.message, finding.evidence, finding.late)
@@ -167,8 +170,8 @@ def test_cx301_late_feedback_that_is_not_specific_says_both() -> None:
     [finding] = cx301(feedback("2026-03-09T18:00:00+01:00", text="Best of luck."))
     assert (
         "violated",
-        "feedback given on 2026-03-09 is not specific: it names no area with a concrete point "
-        "to improve, and 1h late (due 2026-03-09T17:00:00+01:00)",
+        "feedback given on 2026-03-09 is not specific: it names no area and no way to improve, "
+        "and 1h late (due 2026-03-09T17:00:00+01:00)",
         timedelta(hours=1),
     ) == (finding.outcome.value, finding.message, finding.late)
 

@@ -15,24 +15,31 @@ from ._common import plural as _plural
 __all__ = ["RULES", "FeedbackOnRequest", "SpecificFeedback"]
 
 
-def _specific(step: Step) -> bool | None:
-    """Whether the event carries specific feedback; ``None`` when nothing says.
+_NOT_SPECIFIC = "names no area with a concrete point to improve"
+
+
+def _specific(step: Step) -> tuple[bool | None, str]:
+    """Whether the event carries specific feedback, and why; ``None`` when nothing says.
 
     Structured ``items`` win over the text: feedback is specific when one item names both
-    an ``area`` and a ``detail``.  Without items, the text analysers judge the ``text``.
+    an ``area`` and a ``detail``.  Without items, the text analysers judge the ``text``, and
+    the reason is theirs ("names an area (experience) but no concrete way to improve"); a
+    text in a language no analyser reads is ``None``.  The reason never quotes the text.
     """
     items = step.attr("items")
     if isinstance(items, list | tuple) and items:
-        return any(
+        specific = any(
             isinstance(item, Mapping)
             and not is_missing(item.get("area"))
             and not is_missing(item.get("detail"))
             for item in items
         )
+        return specific, "" if specific else _NOT_SPECIFIC
     text = step.attr("text")
     if isinstance(text, str):
-        return step.text.is_specific_feedback(text)
-    return None
+        verdict = step.text.feedback(text, step.attr("language"))
+        return verdict.answer, verdict.reason
+    return None, ""
 
 
 class SpecificFeedback(Rule):
@@ -47,8 +54,10 @@ class SpecificFeedback(Rule):
         "default): at least one item naming an area and a concrete detail (the items "
         "attribute), or text the analysers find specific. Feedback in the rejection itself "
         "counts. The first feedback_given after the rejection decides: feedback that is not "
-        "specific is a violation that says so, and feedback with neither items nor text is "
-        "unknown unless it is late anyway."
+        "specific is a violation that says so (a reason without a way to improve, advice "
+        "without an area), and feedback with neither items nor text is unknown unless it is "
+        "late anyway. The text is read in its own language (its language attribute, else the "
+        "detected one); in a language no analyser reads, whether it is specific is unknown."
     )
     why = (
         "The Danish guide asks for constructive feedback with concrete areas to improve, "
@@ -62,7 +71,7 @@ class SpecificFeedback(Rule):
         '{"case_id": "c1", "activity": "interview_scheduled", "timestamp": "2026-02-18T11:00:00+01:00", "channel": "email"}',
         '{"case_id": "c1", "activity": "interview_held", "timestamp": "2026-02-26T13:00:00+01:00", "channel": "meeting"}',
         '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-02T15:00:00+01:00", "channel": "phone", "reason": "less experience with Kubernetes"}',
-        '{"case_id": "c1", "activity": "feedback_given", "timestamp": "2026-03-04T10:00:00+01:00", "channel": "email", "items": [{"area": "technical skills", "detail": "practise container orchestration beyond the basics"}]}',
+        '{"case_id": "c1", "activity": "feedback_given", "timestamp": "2026-03-04T10:00:00+01:00", "channel": "email", "text": "Your Kubernetes basics were solid. I would recommend practising cluster networking and Helm charts before you apply for senior platform roles."}',
     )
     violating = (
         '{"case_id": "c1", "activity": "application_received", "timestamp": "2026-02-16T09:00:00+01:00"}',
@@ -92,8 +101,12 @@ class SpecificFeedback(Rule):
         if activity == A.REJECTED:
             if step.case.count(A.INTERVIEW_HELD) < self.min_interviews:
                 return
-            if _specific(step):
-                step.passed(f"the rejection on {_day(step, step.event)} carries specific feedback")
+            specific, reason = _specific(step)
+            if specific:
+                why = f": its text {reason}" if reason else ""
+                step.passed(
+                    f"the rejection on {_day(step, step.event)} carries specific feedback{why}"
+                )
                 return
             days = self.business_days
             step.open(
@@ -114,7 +127,7 @@ class SpecificFeedback(Rule):
         if obligation.expired:  # already reported when it expired
             step.cancel("feedback")
             return
-        specific = _specific(step)
+        specific, reason = _specific(step)
         if specific:
             step.fulfil("feedback")
             return
@@ -130,8 +143,7 @@ class SpecificFeedback(Rule):
         day = _day(step, event)
         if specific is False:
             step.violated(
-                f"feedback given on {day} is not specific: it names no area with a concrete "
-                f"point to improve{timing}",
+                f"feedback given on {day} is not specific: it {reason or _NOT_SPECIFIC}{timing}",
                 evidence=evidence,
                 due=obligation.due,
                 late=late,
@@ -143,6 +155,16 @@ class SpecificFeedback(Rule):
                 evidence=evidence,
                 due=obligation.due,
                 late=late,
+            )
+        elif reason:
+            step.unknown(
+                f"feedback given on {day} in time, but whether it is specific is unknown: "
+                f"the text is {reason}"
+                if reason.startswith("written")
+                else f"feedback given on {day} in time, but whether it is specific is unknown: "
+                f"{reason}",
+                missing="items",
+                evidence=evidence,
             )
         else:
             step.unknown(

@@ -42,16 +42,21 @@ def _text(step: Step) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _thanks(step: Step) -> bool | None:
-    """Whether the event thanks the candidate: the ``thanked`` flag, else its text.
+def _thanks(step: Step) -> tuple[bool | None, str]:
+    """Whether the event thanks the candidate: the ``thanked`` flag, else its text; and why.
 
-    ``None`` when there is neither, so nobody can tell.
+    The answer is ``None`` when there is neither, or the text is in a language no analyser
+    reads, so nobody can tell.  The reason is empty when the flag decides; otherwise it is the
+    text analysers' reason ("reads as a refusal, not as thanks"), which never quotes the text.
     """
     flag = _flag(step, "thanked")
     if flag is not None:
-        return flag
+        return flag, ""
     text = _text(step)
-    return None if text is None else step.text.thanks(text)
+    if text is None:
+        return None, ""
+    verdict = step.text.thanks(text, step.attr("language"))
+    return verdict.answer, verdict.reason
 
 
 class ThanksOnRejection(Rule):
@@ -65,7 +70,10 @@ class ThanksOnRejection(Rule):
         "itself (its thanked flag, or thanks the text analysers find in its text; the flag "
         "wins), or a thank_you_sent within a number of business days (2 by default). When "
         "the rejection has neither flag nor text and no thank-you follows in time, the "
-        "outcome is unknown, because the rejection may have thanked the candidate."
+        "outcome is unknown, because the rejection may have thanked the candidate. The text "
+        "is read in its own language (its language attribute, else the detected one), and "
+        "so is unknown in a language no analyser reads; a refusal phrased with a thanks-word "
+        "(takke nej, no thanks) or a request (we would appreciate it if) is not thanks."
     )
     why = (
         "Candidates invest time and effort in an application; the Danish guide asks "
@@ -75,11 +83,11 @@ class ThanksOnRejection(Rule):
     )
     passing = (
         '{"case_id": "c1", "activity": "application_received", "timestamp": "2026-03-02T09:00:00+01:00"}',
-        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-05T10:00:00+01:00", "channel": "email", "reason": "position filled", "thanked": true}',
+        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-05T10:00:00+01:00", "channel": "email", "reason": "position filled", "text": "Tak for din ansøgning og for den tid, du har brugt. Vi har desværre valgt en anden kandidat."}',
     )
     violating = (
         '{"case_id": "c1", "activity": "application_received", "timestamp": "2026-03-02T09:00:00+01:00"}',
-        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-05T10:00:00+01:00", "channel": "email", "reason": "position filled", "thanked": false}',
+        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-05T10:00:00+01:00", "channel": "email", "reason": "position filled", "text": "Vi må desværre takke nej til din ansøgning."}',
         '{"case_id": "c1", "activity": "thank_you_sent", "timestamp": "2026-03-11T10:00:00+01:00", "channel": "email"}',
     )
 
@@ -98,15 +106,19 @@ class ThanksOnRejection(Rule):
     def on_event(self, step: Step) -> None:
         activity = step.event.activity
         if activity == A.REJECTED:
-            thanked = _thanks(step)
+            thanked, reason = _thanks(step)
+            day = _day(step, step.event)
             if thanked:
-                step.passed(f"rejection on {_day(step, step.event)} thanks the candidate")
+                step.passed(f"rejection on {day} {reason or 'thanks the candidate'}")
                 return
             days = self.business_days
+            why = f" (the text of the rejection {reason})" if reason else ""
+            if thanked is None and reason:  # a language no analyser reads
+                why = f" (the text of the rejection is {reason})"
             step.open(
                 "thanks",
                 step.business_days(days),
-                f"candidate thanked within {_plural(days, 'business day')} of the rejection",
+                f"candidate thanked within {_plural(days, 'business day')} of the rejection{why}",
                 "thank the candidate for their time",
                 missing="thanked" if thanked is None else None,
             )
@@ -148,8 +160,9 @@ class PersonalThanks(Rule):
         "An interviewed candidate (at least one interview by default) is thanked personally, "
         "not with a template: every thank-you (thank_you_sent, or a rejection that thanks) "
         "is checked. The personal flag decides when given; otherwise a template flag or "
-        "placeholders left in the text ({first_name}, [NAME]) are a violation, and thanks "
-        "given by phone, video or in a meeting count as personal. Anything else is unknown."
+        "placeholders left in the text ({first_name}, «FirstName», *|FNAME|*, [kandidat]) are a "
+        "violation, and thanks given by phone, video or in a meeting count as personal. "
+        "Anything else is unknown, and so is a text in a language no analyser reads."
     )
     why = (
         "The Danish guide suggests a personal thank-you mail after the rejection: it shows "
@@ -161,13 +174,13 @@ class PersonalThanks(Rule):
         '{"case_id": "c1", "activity": "application_received", "timestamp": "2026-02-16T09:00:00+01:00"}',
         '{"case_id": "c1", "activity": "interview_scheduled", "timestamp": "2026-02-18T11:00:00+01:00", "channel": "email"}',
         '{"case_id": "c1", "activity": "interview_held", "timestamp": "2026-02-26T13:00:00+01:00", "channel": "meeting"}',
-        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-02T15:00:00+01:00", "channel": "phone", "reason": "less experience with Kubernetes", "thanked": true}',
+        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-02T15:00:00+01:00", "channel": "phone", "reason": "less experience with Kubernetes", "text": "Thank you for the time you gave us over two interviews."}',
     )
     violating = (
         '{"case_id": "c1", "activity": "application_received", "timestamp": "2026-02-16T09:00:00+01:00"}',
         '{"case_id": "c1", "activity": "interview_scheduled", "timestamp": "2026-02-18T11:00:00+01:00", "channel": "email"}',
         '{"case_id": "c1", "activity": "interview_held", "timestamp": "2026-02-26T13:00:00+01:00", "channel": "meeting"}',
-        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-02T15:00:00+01:00", "channel": "email", "reason": "less experience with Kubernetes", "thanked": true, "template": true}',
+        '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-02T15:00:00+01:00", "channel": "email", "reason": "less experience with Kubernetes", "text": "Dear {first_name}, thank you for interviewing with us. We have decided to move forward with other candidates."}',
     )
 
     min_interviews = Option(
@@ -185,7 +198,7 @@ class PersonalThanks(Rule):
         event = step.event
         day = _day(step, event)
         if event.activity == A.REJECTED:
-            if not _thanks(step):
+            if not _thanks(step)[0]:
                 return  # the thanks, if any, come in a thank_you_sent
             what = f"the thanks in the rejection on {day}"
         else:
@@ -200,8 +213,12 @@ class PersonalThanks(Rule):
             step.violated(f"{what} is marked as not personal")
         elif template is True:
             step.violated(f"{what} is marked as a template")
-        elif template is None and text is not None and step.text.is_template(text):
-            step.violated(f"{what} still has unfilled template placeholders")
+        elif (
+            template is None
+            and text is not None
+            and (found := step.text.template(text, step.attr("language")))
+        ):
+            step.violated(f"{what} {found.reason}")
         elif channel in self.personal_channels:
             step.passed(f"{what} was given by {channel}")
         else:
