@@ -54,7 +54,9 @@ def test_gz_alone_names_no_format() -> None:
 
     assert str(info.value) == (
         "export.gz: unknown log extension '.gz' (expected one of .csv, .json, .jsonl, "
-        ".jsonocel, .ndjson, .xes, each also as .gz, or pass format=)"
+        ".jsonocel, .ndjson, .parquet, .pq, .tab, .tsv, .xes, .xlsm, .xlsx, each also as .gz); "
+        "name the format with --format-in (jsonl, csv, tsv, xes, ocel, xlsx, parquet), or "
+        "format= in Python"
     )
 
 

@@ -48,9 +48,10 @@ from .events import Event, parse_timestamp
 from .exceptions import CxRulesError, EventConflict, InvalidEvent
 from .findings import Finding, Outcome
 from .io import LogMapping, locate, read_path
+from .io._files import STDIN, STDIN_NAME, copy_stdin
 from .io.native import event_from_dict
 from .io.records import InputError, LogError, Record
-from .io.stream import FOREIGN, OUTLINES, PARTITION, Part
+from .io.stream import FOREIGN, OUTLINES, PARTITION, LogStream, Part
 from .policy import Policy
 from .report.collect import MAX_ERRORS, Collector
 from .report.model import InputSummary, Report, SourceSummary
@@ -87,6 +88,8 @@ def audit(
     progress: Progress | None = None,
     jobs: int = 1,
     importer: Importer | None = None,
+    format: str | None = None,
+    encoding: str | None = None,
 ) -> Report:
     """Audit an event log: every case replayed through the engine, then a scored report.
 
@@ -103,7 +106,10 @@ def audit(
     activity the process model does not know are not recorded: they are counted per
     activity.  ``strict`` raises :class:`~cx_rules.InvalidEvent` at the first rejected record
     instead of counting it.  ``group_by`` (``job_id``, ``actor`` or ``month``) adds a score
-    table per group.  ``progress`` is called now and then while reading.
+    table per group.  ``progress`` is called now and then while reading.  ``format`` and
+    ``encoding`` are given to :func:`~cx_rules.io.read_path` for every file (the format
+    otherwise comes from each file's extension).  The path ``-`` is standard input, read
+    once into a temporary file (it needs ``format``); errors call it ``<stdin>``.
 
     ``jobs`` shares the cases of log files out among that many processes, forked from this
     one.  The report is the same whatever ``jobs`` is.  A source that is not files, and a
@@ -133,19 +139,20 @@ def audit(
     policy = engine.policy
     as_of = parse_timestamp(as_of, where="as_of") if as_of is not None else None
     Collector(engine, group_by=group_by)  # refuses a bad group_by before any work
-    log = _open(source, policy, mapping)
-    if importer is not None:
-        if not log.files:
-            raise ValueError("audit(importer=...) reads files: give a path or a list of paths")
-        log.use(importer, uncovered_rules(engine.rules.values(), importer.coverage))
-    if jobs > 1 and log.files and "fork" in multiprocessing.get_all_start_methods():
-        cut, partials = _in_processes(log, engine, as_of, strict, group_by, progress, jobs)
-    else:
-        share = _Share(log, engine, as_of, strict, group_by, None, progress)
-        latest = share.plan()
-        cut = as_of if as_of is not None else latest
-        partials = [share.check(cut)]
-    return _report(log, engine, group_by, cut, partials)
+    with contextlib.ExitStack() as stack:
+        log = _open(source, policy, mapping, format, encoding, stack)
+        if importer is not None:
+            if not log.files:
+                raise ValueError("audit(importer=...) reads files: give a path or a list of paths")
+            log.use(importer, uncovered_rules(engine.rules.values(), importer.coverage))
+        if jobs > 1 and log.files and "fork" in multiprocessing.get_all_start_methods():
+            cut, partials = _in_processes(log, engine, as_of, strict, group_by, progress, jobs)
+        else:
+            share = _Share(log, engine, as_of, strict, group_by, None, progress)
+            latest = share.plan()
+            cut = as_of if as_of is not None else latest
+            partials = [share.check(cut)]
+        return _report(log, engine, group_by, cut, partials)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -160,8 +167,15 @@ class _Log:
         records: list[Record] | None,
         mapping: LogMapping | None,
         policy: Policy,
+        format: str | None = None,
+        encoding: str | None = None,
+        paths: Mapping[str, str] | None = None,
     ) -> None:
         self.files = tuple(files)
+        self._format = format
+        self._encoding = encoding
+        # Where a file named in files is read from, when not there (standard input's copy).
+        self._paths = dict(paths or {})
         self._records = records
         self._mapping = mapping
         self._zone = policy.default_zone()
@@ -195,7 +209,7 @@ class _Log:
             self.name = name
             shared, outlined = PARTITION.set(part), OUTLINES.set(outline)
             try:
-                stream = read_path(name, mapping=self._mapping, default_tz=self._zone)
+                stream = self._stream(name)
             finally:
                 OUTLINES.reset(outlined)
                 PARTITION.reset(shared)
@@ -232,6 +246,16 @@ class _Log:
         self.warnings = stream.warnings
         self.partial = dict(stream.partial)
 
+    def _stream(self, name: str) -> LogStream:
+        return read_path(
+            self._paths.get(name, name),
+            mapping=self._mapping,
+            default_tz=self._zone,
+            format=self._format,
+            encoding=self._encoding,
+            name=name,
+        )
+
     def place(
         self, errors: list[tuple[int, int, InputError]], unplaced: Sequence[tuple[int, Event]]
     ) -> None:
@@ -256,7 +280,13 @@ class _Log:
         for name, wanted in by_file.items():
             try:
                 places = locate(
-                    name, [e for _, e in wanted], mapping=self._mapping, default_tz=self._zone
+                    self._paths.get(name, name),
+                    [e for _, e in wanted],
+                    mapping=self._mapping,
+                    default_tz=self._zone,
+                    format=self._format,
+                    encoding=self._encoding,
+                    name=name,
                 )
             except LogError:
                 continue
@@ -272,7 +302,14 @@ def _place(
     errors[i] = (position, order, attrs.evolve(error, line=line, element=element))
 
 
-def _open(source: Source, policy: Policy, mapping: LogMapping | None) -> _Log:
+def _open(
+    source: Source,
+    policy: Policy,
+    mapping: LogMapping | None,
+    format: str | None = None,
+    encoding: str | None = None,
+    stack: contextlib.ExitStack[bool | None] | None = None,
+) -> _Log:
     if isinstance(source, str | os.PathLike):
         source = [source]
     if (
@@ -282,7 +319,20 @@ def _open(source: Source, policy: Policy, mapping: LogMapping | None) -> _Log:
     ):
         if mapping is None and policy.mapping:
             mapping = LogMapping.from_policy(policy)
-        return _Log([os.fspath(p) for p in source], None, mapping, policy)
+        files = [os.fspath(p) for p in source]
+        paths = {}
+        if STDIN in files:
+            if files.count(STDIN) > 1:
+                raise LogError("standard input (-) can be read only once; name it once")
+            if format is None:
+                raise LogError(
+                    f"{STDIN_NAME}: standard input has no extension to tell its format; name it "
+                    "with --format-in (format= in Python)"
+                )
+            assert stack is not None
+            paths[STDIN_NAME] = str(copy_stdin(stack))
+            files[files.index(STDIN)] = STDIN_NAME
+        return _Log(files, None, mapping, policy, format, encoding, paths)
     zone = policy.default_zone()
     records: list[Record] = []
     for number, item in enumerate(source, start=1):

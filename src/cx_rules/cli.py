@@ -61,7 +61,28 @@ def _parser() -> argparse.ArgumentParser:
             "2 the audit could not complete."
         ),
     )
-    audit.add_argument("paths", nargs="+", metavar="PATH", help="event log files, read in order")
+    audit.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="event log files, read in order; - reads standard input (with --format-in)",
+    )
+    audit.add_argument(
+        "--format-in",
+        metavar="FORMAT",
+        help=(
+            "the logs' format when their extension does not say: jsonl, csv, tsv, xes, ocel, "
+            "xlsx or parquet (needed for standard input)"
+        ),
+    )
+    audit.add_argument(
+        "--encoding",
+        metavar="ENCODING",
+        help=(
+            "the text encoding of CSV and TSV logs, e.g. cp1252 (default: UTF-8, or UTF-16 "
+            "after its byte order mark)"
+        ),
+    )
     audit.add_argument(
         "--from",
         dest="system",
@@ -235,7 +256,7 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
     from .events import parse_timestamp
     from .exceptions import NaiveTimestamp
     from .findings import Severity
-    from .io import LogMapping
+    from .io import FORMATS, LogMapping
     from .policy import Policy
     from .report import redact, render
 
@@ -253,6 +274,10 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
                 f"--as-of: {args.as_of!r} has no time zone; give an offset, "
                 "e.g. 2026-06-01T00:00:00+02:00"
             )
+    if args.format_in is not None and args.format_in not in FORMATS:
+        return _fail(
+            f"--format-in: unknown format {args.format_in!r} (expected one of {', '.join(FORMATS)})"
+        )
     policy = Policy.load(args.policy) if args.policy else None
     render_plugin = None
     if args.format not in _FORMATS:
@@ -289,6 +314,8 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
             progress=progress,
             jobs=args.jobs,
             importer=importer,
+            format=args.format_in,
+            encoding=args.encoding,
         )
     finally:
         if progress is not None:

@@ -178,7 +178,9 @@ def test_a_file_that_is_not_utf8_raises(tmp_path):
     with pytest.raises(LogError) as info:
         list(read_csv(path))
     assert (
-        f"{path}:2: not UTF-8 text (byte 32: invalid continuation byte); expected a UTF-8 encoded log"
+        f"{path}:2: not UTF-8 text (byte 0xE6 at offset 58: invalid continuation byte); "
+        "expected a UTF-8 encoded log; if it was saved by Excel or another Windows program, its "
+        'encoding is probably cp1252: pass --encoding cp1252 (encoding="cp1252" in Python)'
         == str(info.value)
     )
 

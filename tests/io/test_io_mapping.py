@@ -32,7 +32,7 @@ def test_from_dict_reads_every_table():
         (
             {"colums": {}},
             "m.toml: mapping: unknown key 'colums' (expected one of object_type, columns, "
-            "activities, values, attributes)",
+            "activities, values, attributes, timestamp_format, assume_timezone, sheet, wide)",
         ),
         ({"object_type": 3}, "m.toml: mapping.object_type: expected a non-empty string, got 3"),
         ({"columns": ["a"]}, "m.toml: mapping.columns: expected a table of names, got list"),

@@ -19,6 +19,12 @@ LINE = '{"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-02T09:30
         ("bpi.XES.gz", "xes"),
         ("recruiting.jsonocel", "ocel"),
         ("ocel2.json", "ocel"),
+        ("export.tsv", "tsv"),
+        ("export.TAB", "tsv"),
+        ("pipeline.xlsx", "xlsx"),
+        ("pipeline.xlsm.gz", "xlsx"),
+        ("history.parquet", "parquet"),
+        ("history.pq", "parquet"),
     ],
 )
 def test_the_extension_picks_the_format(name, expected):
@@ -27,10 +33,12 @@ def test_the_extension_picks_the_format(name, expected):
 
 def test_an_unknown_extension_raises_naming_the_file():
     with pytest.raises(LogError) as info:
-        format_for("export.xlsx")
+        format_for("export.xls")
     assert str(info.value) == (
-        "export.xlsx: unknown log extension '.xlsx' (expected one of .csv, .json, .jsonl, "
-        ".jsonocel, .ndjson, .xes, each also as .gz, or pass format=)"
+        "export.xls: unknown log extension '.xls' (expected one of .csv, .json, .jsonl, "
+        ".jsonocel, .ndjson, .parquet, .pq, .tab, .tsv, .xes, .xlsm, .xlsx, each also as .gz); "
+        "name the format with --format-in (jsonl, csv, tsv, xes, ocel, xlsx, parquet), or "
+        "format= in Python"
     )
     assert isinstance(info.value, CxRulesError)
     assert isinstance(info.value, ValueError)
@@ -41,9 +49,10 @@ def test_format_overrides_the_extension(tmp_path):
     path.write_text(LINE, encoding="utf-8")
     assert [e.case_id for e in read_path(path, format="jsonl")] == ["c1"]
     with pytest.raises(LogError) as info:
-        read_path(path, format="parquet")
-    assert f"{path}: unknown format 'parquet' (expected one of jsonl, csv, xes, ocel)" == str(
-        info.value
+        read_path(path, format="xls")
+    assert (
+        f"{path}: unknown format 'xls' (expected one of jsonl, csv, tsv, xes, ocel, xlsx, parquet)"
+        == str(info.value)
     )
 
 
@@ -110,5 +119,6 @@ def test_a_directory_or_undecodable_file_raises_while_reading(tmp_path):
     with pytest.raises(LogError) as info:
         list(read_path(path))
     assert str(info.value) == (
-        f"{path}:1: not UTF-8 text (byte 14: invalid start byte); expected a UTF-8 encoded log"
+        f"{path}:1: not UTF-8 text (byte 0xFF at offset 13: invalid start byte); "
+        "expected a UTF-8 encoded log"
     )

@@ -1,4 +1,4 @@
-"""Reading event logs: native JSONL, CSV, XES, OCEL and pandas DataFrames.
+"""Reading event logs: native JSONL, CSV, TSV, XES, OCEL, XLSX, Parquet and pandas DataFrames.
 
 :func:`read_path` picks a reader by the file's extension (or ``format=``); every reader
 returns a :class:`~cx_rules.io.stream.LogStream` of records, one per source record: an
@@ -22,7 +22,7 @@ from typing import Final
 
 from ..events import Event
 from ._files import COMPRESSED, MAX_DOCUMENT, MAX_LINE
-from .csvfile import read_csv
+from .csvfile import read_csv, read_tsv
 from .dataframe import read_dataframe
 from .jsonl import read_jsonl
 from .kinds import KINDS, Kind
@@ -30,6 +30,7 @@ from .mapping import MAX_NESTING, STANDARD_COLUMNS, LogMapping
 from .ocel import read_ocel
 from .records import InputError, LogError, Record
 from .stream import OUTLINES, PARTITION, PLACES, LogStream, Place
+from .tabular import read_parquet, read_xlsx
 from .writers import write_csv, write_jsonl, write_ocel, write_xes
 from .xes import MAX_TAG, read_xes
 
@@ -52,25 +53,36 @@ __all__ = [
     "read_dataframe",
     "read_jsonl",
     "read_ocel",
+    "read_parquet",
     "read_path",
+    "read_tsv",
     "read_xes",
+    "read_xlsx",
     "write_csv",
     "write_jsonl",
     "write_ocel",
     "write_xes",
 ]
 
-#: The formats :func:`read_path` knows, by the name ``format=`` takes.
-FORMATS: Final = ("jsonl", "csv", "xes", "ocel")
+#: The formats :func:`read_path` knows, by the name ``format=`` (``--format-in``) takes.
+FORMATS: Final = ("jsonl", "csv", "tsv", "xes", "ocel", "xlsx", "parquet")
 
 _EXTENSIONS: Final = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
     ".xes": "xes",
     ".jsonocel": "ocel",
     ".json": "ocel",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".parquet": "parquet",
+    ".pq": "parquet",
 }
+# The formats whose text may be in another encoding than UTF-8.
+_ENCODED: Final = ("csv", "tsv")
 
 
 def format_for(path: str | Path) -> str:
@@ -89,7 +101,8 @@ def format_for(path: str | Path) -> str:
         known = ", ".join(sorted(_EXTENSIONS))
         raise LogError(
             f"{path}: unknown log extension {shown or '(none)'!r} "
-            f"(expected one of {known}, each also as {COMPRESSED}, or pass format=)"
+            f"(expected one of {known}, each also as {COMPRESSED}); name the format with "
+            f"--format-in ({', '.join(FORMATS)}), or format= in Python"
         )
     return found
 
@@ -100,27 +113,47 @@ def read_path(
     mapping: LogMapping | None = None,
     default_tz: tzinfo | None = None,
     format: str | None = None,
+    encoding: str | None = None,
+    name: str | None = None,
 ) -> LogStream:
     """Stream the records of the log at ``path``: events and input errors, one per record.
 
     The reader is chosen by ``format`` (one of :data:`FORMATS`) or else by the extension:
-    ``.jsonl`` and ``.ndjson`` (native JSONL), ``.csv``, ``.xes``, ``.jsonocel`` and
-    ``.json`` (OCEL 1.0 or 2.0, told apart by the content).  A file whose name ends in
-    ``.gz`` is decompressed as it is read, whatever the format (``log.csv.gz``).
-    ``mapping`` renames columns, activities and values; ``default_tz`` is given to timestamps
-    without a zone (else they are input errors).  Raises :class:`LogError` naming the file for
-    an unknown format or extension, a missing file, or a file that is not what it claims to be.
+    ``.jsonl`` and ``.ndjson`` (native JSONL), ``.csv``, ``.tsv`` and ``.tab``, ``.xes``,
+    ``.jsonocel`` and ``.json`` (OCEL 1.0 or 2.0, told apart by the content), ``.xlsx`` and
+    ``.xlsm`` (a workbook, with ``cx-rules[xlsx]``), ``.parquet`` and ``.pq`` (with
+    ``cx-rules[parquet]``).  A file whose name ends in ``.gz`` is decompressed as it is read,
+    whatever the format (``log.csv.gz``).  ``mapping`` renames columns, activities and values
+    (and may unpivot a wide table); ``default_tz`` is given to timestamps without a zone
+    when the mapping names none (else they are input errors).  ``encoding`` is the text
+    encoding of a CSV or TSV file (by default UTF-8, or UTF-16 after its byte order mark).
+    ``name`` is what errors call the file (the path by default).  Raises :class:`LogError`
+    naming the file for an unknown format, encoding or extension, a missing file, or a file
+    that is not what it claims to be.
     """
-    name = str(path)
+    label = str(path) if name is None else name
     kind = format_for(path) if format is None else format
     if kind not in FORMATS:
-        raise LogError(f"{name}: unknown format {kind!r} (expected one of {', '.join(FORMATS)})")
+        raise LogError(f"{label}: unknown format {kind!r} (expected one of {', '.join(FORMATS)})")
+    if encoding is not None and kind not in _ENCODED:
+        raise LogError(
+            f"{label}: an encoding applies to CSV and TSV logs only; a {kind} log is read in "
+            "its own (JSON is UTF-8, XML declares its encoding, XLSX and Parquet are binary)"
+        )
     if not Path(path).is_file():
-        raise LogError(f"{name}: no such file; expected an event log")
-    readers = {"jsonl": read_jsonl, "csv": read_csv, "ocel": read_ocel}
+        raise LogError(f"{label}: no such file; expected an event log")
+    if kind in _ENCODED:
+        reader = read_tsv if kind == "tsv" else read_csv
+        return reader(path, mapping=mapping, default_tz=default_tz, name=label, encoding=encoding)
     if kind == "xes":
-        return read_xes(path, mapping=mapping, default_tz=default_tz, name=name)
-    return readers[kind](path, mapping=mapping, default_tz=default_tz, name=name)
+        return read_xes(path, mapping=mapping, default_tz=default_tz, name=label)
+    if kind == "xlsx":
+        return read_xlsx(path, mapping=mapping, default_tz=default_tz, name=label)
+    if kind == "parquet":
+        return read_parquet(path, mapping=mapping, default_tz=default_tz, name=label)
+    if kind == "jsonl":
+        return read_jsonl(path, mapping=mapping, default_tz=default_tz, name=label)
+    return read_ocel(path, mapping=mapping, default_tz=default_tz, name=label)
 
 
 def locate(
@@ -129,11 +162,15 @@ def locate(
     *,
     mapping: LogMapping | None = None,
     default_tz: tzinfo | None = None,
+    format: str | None = None,
+    encoding: str | None = None,
+    name: str | None = None,
 ) -> list[Place | None]:
     """Where in the log at ``path`` each of ``events`` is, as an input error there would say.
 
     The file is read again with :func:`read_path` (``mapping`` and ``default_tz`` as it was
-    read before), to the last of ``events`` or to its end.  Each event gets the
+    read before, and ``format``, ``encoding`` and ``name`` too), to the last of ``events`` or
+    to its end.  Each event gets the
     :class:`~cx_rules.io.stream.Place` of the first record equal to it that no earlier one of
     ``events`` took (so an event listed twice is found at two records), or ``None`` when there
     is no such record (the file changed, or a value is not equal to itself, such as NaN).
@@ -147,7 +184,14 @@ def locate(
     # Every record whole and placed (an audit's share may be reading this file now).
     placed, whole, built = PLACES.set(True), PARTITION.set(None), OUTLINES.set(False)
     try:
-        stream = read_path(path, mapping=mapping, default_tz=default_tz)
+        stream = read_path(
+            path,
+            mapping=mapping,
+            default_tz=default_tz,
+            format=format,
+            encoding=encoding,
+            name=name,
+        )
     finally:
         OUTLINES.reset(built)
         PARTITION.reset(whole)

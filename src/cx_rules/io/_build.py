@@ -27,17 +27,22 @@ def build_event(
     record: Mapping[str, Any], mapping: LogMapping | None, default_tz: tzinfo | None
 ) -> Event | Skip:
     """Map ``record``, drop it as a :class:`Skip` when its lifecycle is not ``complete``, and
-    build the event; raises :class:`~cx_rules.InvalidEvent` for a bad record."""
+    build the event; raises :class:`~cx_rules.InvalidEvent` for a bad record.  Moments
+    without a zone get the mapping's :attr:`~cx_rules.io.LogMapping.zone`, else
+    ``default_tz``."""
     if mapping is None and _STANDARD.isdisjoint(record):
         # The identity mapping renames nothing in this record: it would only copy it.
         return _checked_plain(record, default_tz)
-    data = (mapping or _IDENTITY).apply(record)
+    mapping = mapping or _IDENTITY
+    # The mapping describes the log: its zone comes before the one the caller gives.
+    zone = mapping.zone or default_tz
+    data = mapping.apply(record, zone)
     transition = data.pop(LIFECYCLE, None)
     if not is_missing(transition):
         skip = lifecycle_skip(transition)
         if skip is not None:
             return skip
-    return event_from_dict(data, default_tz=default_tz, typed=True)
+    return event_from_dict(data, default_tz=zone, typed=True)
 
 
 def plain(mapping: LogMapping | None) -> LogMapping | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from datetime import tzinfo
 from pathlib import Path
@@ -10,16 +9,14 @@ from typing import IO, Final
 
 from ..exceptions import InvalidEvent
 from ._build import build_event, build_plain, build_share, plain
-from ._files import Bounded, open_text
+from ._files import open_text
 from .mapping import STANDARD_COLUMNS, LogMapping
-from .records import InputError, LogError, Record
+from .records import InputError, Record
 from .stream import FOREIGN, OUTLINES, PARTITION, PLACES, LogStream, Part, Place, Skip
+from .tables import DELIMITERS, csv_header, csv_rows
+from .tabular import _long_header, read_table_log
 
-__all__ = ["DELIMITERS", "read_csv"]
-
-#: The delimiters tried on the header row, in order: the first that names every required
-#: column wins (spreadsheets in many European locales write ``;``).
-DELIMITERS: Final = (",", ";", "\t")
+__all__ = ["DELIMITERS", "read_csv", "read_tsv"]
 
 _REQUIRED: Final = ("case_id", "activity", "timestamp")
 _IDENTITY: Final = LogMapping()
@@ -31,6 +28,8 @@ def read_csv(
     mapping: LogMapping | None = None,
     default_tz: tzinfo | None = None,
     name: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> LogStream:
     """Stream the events of a CSV file, one record per data row.
 
@@ -39,7 +38,14 @@ def read_csv(
     ``actor``, ``channel``), the process-mining names (``case:concept:name``,
     ``concept:name``, ``time:timestamp``, ``org:resource``, ``lifecycle:transition``) or names
     the ``mapping`` renames; otherwise :class:`~cx_rules.io.records.LogError` is raised.  The
-    delimiter is ``,``, ``;`` or a tab, whichever makes such a header.
+    delimiter is ``delimiter``, else ``,``, ``;`` or a tab, whichever makes such a header.
+    With a ``[wide]`` table in the mapping, a row is one application and gives an event per
+    date column with a value (see :mod:`cx_rules.io.wide`).
+
+    The file is UTF-8 (a byte order mark is dropped), UTF-16 when it starts with a UTF-16
+    byte order mark, or in ``encoding`` (a Python codec name such as ``"cp1252"``); a byte
+    that is not text in it raises :class:`~cx_rules.io.records.LogError` naming the line,
+    the offset and the byte.
 
     A blank cell is a missing value; other cells are typed by
     :data:`~cx_rules.io.kinds.KINDS` and otherwise stay strings.  A row with fewer or more
@@ -50,13 +56,24 @@ def read_csv(
     counted in :attr:`~cx_rules.io.stream.LogStream.skipped`.  Rows are read one at a time.
     """
     # What an audit asks of the readers it creates (see PARTITION, OUTLINES and PLACES).
+    if mapping is not None and mapping.wide is not None:
+        return read_table_log(
+            source,
+            mapping=mapping,
+            default_tz=default_tz,
+            name=name,
+            format="tsv" if delimiter == "\t" else "csv",
+            encoding=encoding,
+        )
     part, outline, places = PARTITION.get(), OUTLINES.get(), PLACES.get()
     if isinstance(source, str | Path):
         label = name or str(source)
-        items = _from_path(Path(source), label, mapping, default_tz, part, outline, places)
+        items = _from_path(
+            Path(source), label, mapping, default_tz, part, outline, places, encoding, delimiter
+        )
     else:
         label = name or str(getattr(source, "name", "<stream>"))
-        items = _read(source, label, mapping, default_tz, part, outline, places)
+        items = _read(source, label, mapping, default_tz, part, outline, places, delimiter)
     stream = LogStream(items, label)
     stream.partitioned = part is not None
     return stream
@@ -70,9 +87,11 @@ def _from_path(
     part: Part | None = None,
     outline: bool = False,
     places: bool = False,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> Iterator[Record | Skip | Place]:
-    with open_text(path, name) as handle:
-        yield from _read(handle, name, mapping, default_tz, part, outline, places)
+    with open_text(path, name, encoding, encodings=True) as handle:
+        yield from _read(handle, name, mapping, default_tz, part, outline, places, delimiter)
 
 
 def _read(
@@ -83,18 +102,19 @@ def _read(
     part: Part | None = None,
     outline: bool = False,
     places: bool = False,
+    delimiter: str | None = None,
 ) -> Iterator[Record | Skip | Place]:
     # outline: yield an Outline of each event instead (typed as records: they read alike);
     # places: yield the Place of each record before it.
     first = handle.readline().removeprefix("\ufeff")
-    delimiter, header = _header(first, name, mapping or _IDENTITY)
+    delimiter, header = csv_header(first, name, delimiter, _long_header(mapping or _IDENTITY))
     mapping = plain(mapping)
     # Without a mapping, and with no process-mining names in the header, no row needs one.
     simple = mapping is None and STANDARD_COLUMNS.keys().isdisjoint(header)
     width = len(header)
     # With a share of an audit (see Part): the position of the next record in the stream.
     position = 0
-    for start, row in _rows(handle, delimiter, name):
+    for start, row in csv_rows(handle, delimiter, name):
         if places:
             yield Place(start, None)
         if isinstance(row, InputError):
@@ -137,122 +157,16 @@ def _read(
         yield problem
 
 
-class _Lines:
-    """The lines of a CSV file as :func:`csv.reader` takes them, keeping the last one."""
-
-    __slots__ = ("_next", "last")
-
-    def __init__(self, handle: IO[str]) -> None:
-        self._next = iter(handle).__next__
-        self.last = ""
-
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        self.last = line = self._next()
-        return line
-
-
-def _rows(
-    handle: IO[str], delimiter: str, name: str
-) -> Iterator[tuple[int, list[str] | InputError]]:
-    """Each row with the physical line it starts on (the header is line 1)."""
-    # A file of open_text keeps its last line itself; any other stream is wrapped to.
-    lines = handle if isinstance(handle, Bounded) else _Lines(handle)
-    rows = csv.reader(lines, delimiter=delimiter, strict=True)
-    # line_num counts the lines the reader has consumed, so a row starts one line after the
-    # previous row ended; that keeps numbers right when a quoted cell spans lines.  Lines
-    # skipped past the reader (the rest of a row with a cell over the limit) count too.
-    skipped = 0
-    end = 1
-    while True:
-        start = end + 1
-        before = rows.line_num
-        try:
-            row = next(rows)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            message = f"not a valid CSV row ({exc})"
-            if str(exc).startswith("field larger than field limit"):
-                limit = csv.field_size_limit()
-                message = (
-                    f"a cell longer than {limit} characters; expected cells of at most "
-                    f"{limit} characters"
-                )
-                # The reader drops the rest of the line it stopped in: when that ends inside
-                # a quoted cell, the row goes on, and its next lines are not rows.
-                inside = rows.line_num - before > 1
-                skipped += _skip_quoted(lines, inside, delimiter)
-            yield start, InputError(name, start, message)
-        else:
-            yield start, row
-        end = rows.line_num + skipped + 1
-
-
-def _skip_quoted(lines: _Lines | Bounded, inside: bool, delimiter: str) -> int:
-    """Pass over the rest of a row that :func:`csv.reader` stopped reading in its last line
-    (``lines.last``) and return how many lines that takes.
-
-    ``inside`` says whether that line began inside a quoted cell (a row goes on to a new
-    line only inside one).  The line is read as the reader reads it: a quote opens a quoted
-    cell only at the start of a cell, and inside one a doubled quote is a quote and a single
-    one closes it; elsewhere a quote is an ordinary character.
-    """
-    inside = _ends_inside(lines.last, inside, delimiter)
-    count = 0
-    while inside:
-        line = next(lines, None)
-        if line is None:
-            break
-        count += 1
-        inside = _ends_inside(line, True, delimiter)
-    return count
-
-
-def _ends_inside(line: str, inside: bool, delimiter: str) -> bool:
-    """Whether ``line``, begun inside a quoted cell or not, ends inside one."""
-    if '"' not in line:
-        return inside  # the usual case: no quote changes anything
-    start = not inside  # at the start of a cell
-    quote = False  # a quote just seen inside a quoted cell: it closes the cell or doubles
-    for char in line:
-        if inside:
-            if quote:
-                quote = False
-                if char == '"':
-                    continue  # a doubled quote, still inside
-                inside = False
-                start = char == delimiter
-            elif char == '"':
-                quote = True
-        elif start and char == '"':
-            inside, start = True, False
-        else:
-            start = char == delimiter
-    return inside and not quote
-
-
-def _header(line: str, name: str, mapping: LogMapping) -> tuple[str, list[str]]:
-    if not line.strip():
-        raise LogError(f"{name}:1: empty first line; expected a CSV header row")
-    for delimiter in DELIMITERS:
-        try:
-            cells = next(csv.reader([line], delimiter=delimiter, strict=True))
-        except csv.Error:
-            continue
-        header = [cell.strip() for cell in cells]
-        canonical = {mapping.column(cell) for cell in header}
-        if all(field in canonical for field in _REQUIRED):
-            seen: set[str] = set()
-            for cell in header:
-                if cell in seen:
-                    raise LogError(f"{name}:1: column {cell!r} appears twice in the header")
-                seen.add(cell)
-            return delimiter, header
-    raise LogError(
-        f"{name}:1: no CSV header naming the case, activity and timestamp columns "
-        "(expected case_id, activity, timestamp or case:concept:name, concept:name, "
-        "time:timestamp, or names given in [mapping.columns])"
+def read_tsv(
+    source: str | Path | IO[str],
+    *,
+    mapping: LogMapping | None = None,
+    default_tz: tzinfo | None = None,
+    name: str | None = None,
+    encoding: str | None = None,
+) -> LogStream:
+    """:func:`read_csv` with a tab as the delimiter (tab-separated values, as Excel's
+    "Unicode text" export writes them, in UTF-16)."""
+    return read_csv(
+        source, mapping=mapping, default_tz=default_tz, name=name, encoding=encoding, delimiter="\t"
     )

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, tzinfo
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
 from .._toml import load_toml
 from ..events import is_missing
-from ..exceptions import InvalidEvent, PolicyError
+from ..exceptions import InvalidEvent, NaiveTimestamp, PolicyError
+from .kinds import KINDS, Kind, describe
+from .wide import Wide
 
 if TYPE_CHECKING:
     from ..policy import Policy
@@ -29,7 +33,19 @@ STANDARD_COLUMNS: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 
-_KEYS: Final = ("object_type", "columns", "activities", "values", "attributes")
+_KEYS: Final = (
+    "object_type",
+    "columns",
+    "activities",
+    "values",
+    "attributes",
+    "timestamp_format",
+    "assume_timezone",
+    "sheet",
+    "wide",
+)
+# The canonical names whose values are moments: what timestamp_format reads.
+_MOMENTS: Final = frozenset(("timestamp", *(k for k, v in KINDS.items() if v is Kind.TIMESTAMP)))
 
 #: How deeply lists and objects may nest in one value of a record.  Deeper values are input
 #: errors: comparing or storing them would exhaust Python's stack, and no log needs them.
@@ -57,6 +73,14 @@ class LogMapping:
     ``attributes[source activity]`` holds constant attributes added to every event of that
     activity when the log does not carry them itself.  ``object_type`` is the OCEL object type
     that is a case.
+
+    ``timestamp_format`` lists :func:`~datetime.datetime.strptime` patterns (``"%d-%m-%Y
+    %H:%M"``) tried in order on timestamp text (the ``timestamp`` and the attributes of
+    timestamp kind); when given, ISO 8601 is read only if a pattern says so
+    (``"%Y-%m-%dT%H:%M:%S%z"``).  ``assume_timezone`` is the IANA zone given to moments
+    without one (the log's own, before the policy's ``assume_timezone``).  ``sheet`` names
+    the worksheet of an XLSX workbook (default: the first); ``wide`` unpivots a table of one
+    row per application (see :class:`~cx_rules.io.wide.Wide`).
     """
 
     columns: Mapping[str, str] = attrs.field(factory=dict, converter=_freeze_flat)
@@ -66,7 +90,25 @@ class LogMapping:
         factory=dict, converter=_freeze_nested
     )
     object_type: str = "application"
+    timestamp_format: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    assume_timezone: str | None = None
+    sheet: str | None = None
+    wide: Wide | None = None
     source: str = attrs.field(default="<mapping>", eq=False)
+    #: The zone ``assume_timezone`` names, or ``None``.
+    zone: tzinfo | None = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        zone = None
+        if self.assume_timezone is not None:
+            try:
+                zone = ZoneInfo(self.assume_timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise PolicyError(
+                    f"{self.source}: mapping.assume_timezone: {self.assume_timezone!r} is not a "
+                    "known IANA time zone (expected e.g. Europe/Copenhagen)"
+                ) from None
+        object.__setattr__(self, "zone", zone)
 
     # -- loading --------------------------------------------------------------------------
 
@@ -98,6 +140,20 @@ class LogMapping:
         for key in ("values", "attributes"):
             if key in table:
                 kwargs[key] = _nested_table(table[key], f"{source}: mapping.{key}")
+        if "timestamp_format" in table:
+            kwargs["timestamp_format"] = _patterns(
+                table["timestamp_format"], f"{source}: mapping.timestamp_format"
+            )
+        for key in ("assume_timezone", "sheet"):
+            if key in table:
+                value = table[key]
+                if not isinstance(value, str) or not value:
+                    raise PolicyError(
+                        f"{source}: mapping.{key}: expected a non-empty string, got {value!r}"
+                    )
+                kwargs[key] = value
+        if "wide" in table:
+            kwargs["wide"] = Wide.from_dict(table["wide"], f"{source}: mapping.wide")
         return cls(**kwargs)
 
     @classmethod
@@ -130,13 +186,16 @@ class LogMapping:
             return value
         return table.get(value, value)
 
-    def apply(self, record: Mapping[str, Any]) -> dict[str, Any]:
+    def apply(self, record: Mapping[str, Any], zone: tzinfo | None = None) -> dict[str, Any]:
         """A canonical record (a new dict) for a source record.
 
-        Keys are renamed, the activity and values are mapped, and the constant attributes of
-        the source activity are added where the record has none.  Raises
+        Keys are renamed, the activity and values are mapped, timestamp text is read with
+        :attr:`timestamp_format` (naive moments get ``zone``), and the constant attributes
+        of the source activity are added where the record has none.  Raises
         :class:`~cx_rules.InvalidEvent` when two source keys with values land on one name,
-        and when a value nests lists and objects deeper than :data:`MAX_NESTING` levels.
+        when a value nests lists and objects deeper than :data:`MAX_NESTING` levels, and when
+        timestamp text fits none of the patterns (naming the patterns tried), or has no zone
+        and ``zone`` is ``None``.
         """
         result: dict[str, Any] = {}
         origin: dict[str, str] = {}
@@ -149,6 +208,11 @@ class LogMapping:
                 raise InvalidEvent(f"keys {origin[name]!r} and {key!r} both give {name!r}")
             result[name] = self.value(name, value)
             origin[name] = key
+        if self.timestamp_format:
+            for name in _MOMENTS.intersection(result):
+                value = result[name]
+                if isinstance(value, str) and value.strip():
+                    result[name] = self.moment(value, name, zone)
         source_activity = result.get("activity")
         if isinstance(source_activity, str):
             result["activity"] = self.activity(source_activity)
@@ -156,6 +220,30 @@ class LogMapping:
                 if is_missing(result.get(key)):
                     result[key] = value
         return result
+
+    def moment(self, text: str, where: str, zone: tzinfo | None) -> datetime:
+        """``text`` read with the first :attr:`timestamp_format` pattern that fits; a moment
+        without a zone gets ``zone``.  Raises :class:`~cx_rules.InvalidEvent` naming
+        ``where`` and the patterns tried when none fits, and
+        :class:`~cx_rules.NaiveTimestamp` when the moment has no zone and ``zone`` is
+        ``None``."""
+        stripped = text.strip()
+        for pattern in self.timestamp_format:
+            try:
+                moment = datetime.strptime(stripped, pattern)
+            except ValueError:
+                continue
+            if moment.tzinfo is not None:
+                return moment
+            if zone is None:
+                raise NaiveTimestamp(
+                    f"{where}: {describe(text)} (read with {pattern!r}) has no time zone; "
+                    "set assume_timezone in the mapping or the policy (assume_timezone = "
+                    '"Europe/Copenhagen")'
+                )
+            return moment.replace(tzinfo=zone)
+        tried = ", ".join(repr(p) for p in self.timestamp_format)
+        raise InvalidEvent(f"{where}: {describe(text)} fits none of the timestamp formats {tried}")
 
 
 def check_nesting(record: Mapping[str, Any]) -> None:
@@ -188,6 +276,19 @@ def _too_deep(value: list[Any] | dict[Any, Any]) -> bool:
             return True
         stack.extend((child, depth + 1) for child in children)
     return False
+
+
+def _patterns(value: object, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise PolicyError(f"{where}: expected a strptime pattern or a list of them")
+    for item in value:
+        if not isinstance(item, str) or "%" not in item:
+            raise PolicyError(
+                f"{where}: {item!r} is not a strptime pattern (expected e.g. '%d-%m-%Y %H:%M')"
+            )
+    return tuple(value)
 
 
 def _string_table(value: object, where: str) -> dict[str, str]:

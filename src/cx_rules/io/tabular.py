@@ -1,0 +1,211 @@
+"""Event logs in tables: XLSX workbooks, Parquet files, and wide tables of any format.
+
+The rows come from :mod:`cx_rules.io.tables`; this module turns each into events, through
+the mapping, with the place of its row.  A long table has one event per row (columns named
+as in the CSV reader); a wide one (the mapping's ``[wide]`` table) has one row per
+application and gives an event per date column with a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime, time, tzinfo
+from pathlib import Path
+from typing import IO, Any, Final
+
+from ..events import is_missing
+from ..exceptions import InvalidEvent
+from ._build import build_event
+from .kinds import KINDS, Kind, describe
+from .mapping import LogMapping
+from .records import Record
+from .stream import PLACES, LogStream, Place, Skip
+from .tables import Row, RowPlace, Table, excel_moment, read_table
+
+__all__ = ["NO_DATE", "read_parquet", "read_table_log", "read_xlsx"]
+
+#: Why a row of a wide table with no date in any of its date columns is skipped.
+NO_DATE: Final = "a wide row without a date"
+
+_REQUIRED: Final = ("case_id", "activity", "timestamp")
+_IDENTITY: Final = LogMapping()
+_MOMENT_NAMES: Final = frozenset(
+    ("timestamp", *(k for k, v in KINDS.items() if v is Kind.TIMESTAMP))
+)
+
+
+def read_xlsx(
+    source: str | Path,
+    *,
+    mapping: LogMapping | None = None,
+    default_tz: tzinfo | None = None,
+    name: str | None = None,
+    sheet: str | None = None,
+) -> LogStream:
+    """Stream the events of a worksheet of an XLSX workbook, one record per non-empty row
+    (or, with a ``[wide]`` mapping, per date cell).
+
+    The first non-empty row is the header, named as for :func:`~cx_rules.io.read_csv`.  The
+    sheet is ``sheet``, else the mapping's ``sheet``, else the first.  Cells formatted as
+    dates are naive datetimes: they take the mapping's ``assume_timezone``, else
+    ``default_tz``, else they are input errors saying how to set one.  A number in a
+    timestamp column is an Excel serial date (days since the workbook's epoch, rounded to
+    the millisecond).  Needs ``pip install 'cx-rules[xlsx]'``.
+    """
+    return read_table_log(
+        source, mapping=mapping, default_tz=default_tz, name=name, format="xlsx", sheet=sheet
+    )
+
+
+def read_parquet(
+    source: str | Path,
+    *,
+    mapping: LogMapping | None = None,
+    default_tz: tzinfo | None = None,
+    name: str | None = None,
+) -> LogStream:
+    """Stream the events of a Parquet file, one record per row (or per date cell of a wide
+    table), read a batch at a time.
+
+    Columns are named as for :func:`~cx_rules.io.read_csv`.  A timestamp column with a
+    time zone keeps the instant in that zone; one without (naive) takes the mapping's
+    ``assume_timezone``, else ``default_tz``, else each value is an input error saying how to
+    set one.  Nanoseconds are cut to microseconds.  A date column is midnight, naive.
+    Needs ``pip install 'cx-rules[parquet]'``.
+    """
+    return read_table_log(
+        source, mapping=mapping, default_tz=default_tz, name=name, format="parquet"
+    )
+
+
+def read_table_log(
+    source: str | Path | IO[str],
+    *,
+    mapping: LogMapping | None = None,
+    default_tz: tzinfo | None = None,
+    name: str | None = None,
+    format: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> LogStream:
+    """Stream the events of any table :func:`~cx_rules.io.tables.read_table` reads (CSV,
+    TSV, XLSX, Parquet), long or wide (see the module's notes); the readers of each format
+    call it.  Raises :class:`~cx_rules.io.records.LogError` for a table that cannot be read
+    or whose header lacks a required column."""
+    mapping = mapping or _IDENTITY
+    places = PLACES.get()
+    wide = mapping.wide
+    check = wide.missing if wide is not None else _long_header(mapping)
+    table = read_table(
+        source,
+        format=format,
+        encoding=encoding,
+        sheet=sheet if sheet is not None else mapping.sheet,
+        name=name,
+        check_header=check,
+    )
+    return LogStream(_records(table, mapping, default_tz, places), table.file)
+
+
+def _long_header(mapping: LogMapping) -> Any:
+    def check(header: Sequence[str]) -> str | None:
+        canonical = {mapping.column(cell) for cell in header}
+        if all(field in canonical for field in _REQUIRED):
+            return None
+        return (
+            "the case, activity and timestamp columns (expected case_id, activity, timestamp "
+            "or case:concept:name, concept:name, time:timestamp, or names given in "
+            "[mapping.columns])"
+        )
+
+    return check
+
+
+def _records(
+    table: Table, mapping: LogMapping, default_tz: tzinfo | None, places: bool
+) -> Iterator[Record | Skip | Place]:
+    with table:
+        zone = mapping.zone or default_tz
+        epoch = table.epoch
+        wide = mapping.wide
+        if wide is None:
+            moments = frozenset(c for c in table.columns if mapping.column(c) in _MOMENT_NAMES)
+        else:
+            moments = frozenset(
+                {e.column for e in wide.events}
+                | {s for s, n in wide.attributes.items() if n in _MOMENT_NAMES}
+                | {s for e in wide.events for s, n in e.attributes.items() if n in _MOMENT_NAMES}
+            )
+        for row in table:
+            if not isinstance(row, Row):
+                if places:
+                    yield Place(row.line, row.element)
+                yield row
+                continue
+            cells = row.cells
+            if wide is None:
+                if places:
+                    yield row.place.where()
+                yield _event(row.place, None, _present(cells), moments, epoch, zone, mapping)
+                continue
+            found = False
+            for column, record in wide.records(cells):
+                found = True
+                if places:
+                    yield row.place.where(column)
+                yield _event(
+                    row.place, column, record, moments | {"timestamp"}, epoch, zone, mapping
+                )
+            if not found:
+                yield Skip(NO_DATE)
+
+
+def _present(cells: dict[str, object]) -> dict[str, object]:
+    # A blank string (Parquet keeps them) is missing, as a blank CSV cell is.
+    return {k: v for k, v in cells.items() if not is_missing(v)}
+
+
+def _event(
+    place: RowPlace,
+    column: str | None,
+    record: dict[str, Any],
+    moments: frozenset[str],
+    epoch: datetime | None,
+    zone: tzinfo | None,
+    mapping: LogMapping,
+) -> Record | Skip:
+    for key in moments.intersection(record):
+        value = record[key]
+        if isinstance(value, str) or (isinstance(value, datetime) and value.tzinfo is not None):
+            continue
+        try:
+            record[key] = _moment(value, epoch, zone)
+        except InvalidEvent as exc:
+            return place.error(f"{key}: {exc}", column)
+    try:
+        return build_event(record, None if mapping == _IDENTITY else mapping, zone)
+    except InvalidEvent as exc:
+        return place.error(str(exc), column)
+
+
+def _moment(value: object, epoch: datetime | None, zone: tzinfo | None) -> datetime:
+    """A spreadsheet's or Parquet's moment value as an aware datetime (see the readers)."""
+    if isinstance(value, datetime):
+        naive = value
+    elif isinstance(value, date):
+        naive = datetime(value.year, value.month, value.day)
+    elif isinstance(value, int | float) and not isinstance(value, bool) and epoch is not None:
+        try:
+            naive = excel_moment(value, epoch)
+        except (ValueError, OverflowError):
+            raise InvalidEvent(f"{describe(value)} is not an Excel date serial number") from None
+    elif isinstance(value, time):
+        raise InvalidEvent(f"a time of day ({value.isoformat()}) without a date")
+    else:
+        raise InvalidEvent(f"expected a date and time, got {describe(value)}")
+    if zone is None:
+        raise InvalidEvent(
+            f"{naive.isoformat()} has no time zone; set assume_timezone in the mapping or the "
+            'policy (assume_timezone = "Europe/Copenhagen")'
+        )
+    return naive.replace(tzinfo=zone)
