@@ -74,9 +74,13 @@ def what(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "a boolean"
-    return {dict: "an object", list: "a list", str: "a string"}.get(
-        type(value), "a number" if isinstance(value, int | float) else type(value).__name__
-    )
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    return "a number" if isinstance(value, int | float) else type(value).__name__
 
 
 def obj(value: Any, where: str) -> dict[str, Any]:
@@ -119,9 +123,7 @@ def one(
     yield from items
 
 
-def envelope_records(
-    paths: Sequence[str], envelope: str
-) -> Iterator[Source | InputError]:
+def envelope_records(paths: Sequence[str], envelope: str) -> Iterator[Source | InputError]:
     """Every record of the JSON files ``paths``: a list endpoint's page saved whole
     (``{envelope: [...], "next": ...}``) gives its items (element ``data[3]``); any other
     top-level value gives itself."""
@@ -138,9 +140,7 @@ def envelope_records(
                 yield Source(index, path, place, value)
 
 
-def latest_before(
-    applications: Iterable[tuple[datetime | None, str]], at: datetime
-) -> str | None:
+def latest_before(applications: Iterable[tuple[datetime | None, str]], at: datetime) -> str | None:
     """Of a candidate's applications (time applied, case id), the one applied to most
     recently before ``at`` (a minute's slack), else ``None``."""
     found: str | None = None

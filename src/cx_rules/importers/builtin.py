@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from ..hookspecs import hookimpl
 from .base import Importer
 from .greenhouse import Greenhouse
+from .lever import Lever
 
 
 @hookimpl
 def cx_rules_importers() -> Sequence[Importer]:
     """Every built-in importer."""
-    return (Greenhouse(),)
+    return (Greenhouse(), Lever())
