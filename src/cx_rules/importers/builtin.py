@@ -8,9 +8,10 @@ from ..hookspecs import hookimpl
 from .base import Importer
 from .greenhouse import Greenhouse
 from .lever import Lever
+from .merge import Merge
 
 
 @hookimpl
 def cx_rules_importers() -> Sequence[Importer]:
     """Every built-in importer."""
-    return (Greenhouse(), Lever())
+    return (Greenhouse(), Lever(), Merge())
