@@ -9,9 +9,10 @@ from .base import Importer
 from .greenhouse import Greenhouse
 from .lever import Lever
 from .merge import Merge
+from .odoo import Odoo
 
 
 @hookimpl
 def cx_rules_importers() -> Sequence[Importer]:
     """Every built-in importer."""
-    return (Greenhouse(), Lever(), Merge())
+    return (Greenhouse(), Lever(), Merge(), Odoo())
