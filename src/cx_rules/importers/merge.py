@@ -57,6 +57,9 @@ _UNSENT: Final = frozenset({"DRAFT", "APPROVAL-SENT", "APPROVED", "DEPRECATED"})
 #: rejection was recorded to this long after it (sent later, or on a schedule).
 _EMAIL_BEFORE: Final = timedelta(minutes=5)
 _EMAIL_AFTER: Final = timedelta(days=7)
+_STAGE: Final = (
+    "current_stage is the stage now, with no history: the order of stages cannot be given"
+)
 _FEED: Final = "Merge's activities do not tell {what} from any other e-mail to the candidate"
 
 #: What the Merge importer can produce, and what Merge's common model never records.
@@ -90,7 +93,9 @@ COVERAGE: Final = Coverage(
         "offer_made",
         "offer_made.offer_id",
         "offer_accepted",
+        "offer_accepted.offer_id",
         "offer_declined",
+        "offer_declined.offer_id",
     },
     never={
         "interview_held.started_at": (
@@ -111,9 +116,8 @@ COVERAGE: Final = Coverage(
         "talent_pool_joined": "the common model has no talent pool",
         "talent_pool_joined.consent": "the common model holds no consent",
         "data_deleted": "remote_was_deleted says a record is gone, not when it was deleted",
-        "screening_started": (
-            "current_stage is the stage now, with no history: the order of stages cannot be given"
-        ),
+        "screening_started": _STAGE,
+        "stage_changed": _STAGE,
     },
 )
 

@@ -54,6 +54,7 @@ COVERAGE: Final = Coverage(
     produces={
         "application_received",
         "application_received.job_id",
+        "application_received.job",
         "screening_started",
         "screening_started.stage",
         "screening_started.stage_id",
@@ -69,7 +70,9 @@ COVERAGE: Final = Coverage(
         "withdrawn",
         "withdrawn.reason",
         "offer_made",
+        "offer_made.inferred",
         "offer_accepted",
+        "offer_accepted.inferred",
         "status_update_sent",
         "status_update_sent.channel",
         "status_update_sent.text",
