@@ -331,3 +331,9 @@ def test_any_json_of_the_right_shape_gives_events_and_errors(
         if isinstance(record, dict):
             one = MERGE.translate(record)
             assert all(isinstance(e, Event) for e in one.events)
+
+
+def test_candidates_are_read_for_what_they_name_not_as_errors() -> None:
+    one = MERGE.translate({"id": "c1", "first_name": "Ada", "applications": ["a1"]})
+    assert (one.events, one.errors) == ((), ())
+    assert dict(one.skipped) == {"a candidate (its applications are read from the applications)": 1}

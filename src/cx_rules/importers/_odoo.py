@@ -204,7 +204,7 @@ class Index:
                     many2one(value.get("refuse_reason_id"), "refuse_reason_id")[1],
                     opt_time(value.get("refuse_date"), "refuse_date"),
                 )
-            elif kind == "message" and value.get("model") in (APPLICANT, None):
+            elif kind == "message" and value.get("model") in (APPLICANT, None, False):
                 message = record_id(value.get("id"))
                 author = many2one(value.get("author_id"), "author_id")
                 sent = is_sent(value)

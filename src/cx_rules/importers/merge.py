@@ -216,6 +216,8 @@ def kind_of(value: Any) -> str | None:
         return "scorecard"
     if any(k in value for k in ("sent_at", "closed_at", "start_date")):
         return "offer"
+    if "first_name" in value or "applications" in value:
+        return "candidate"
     if "name" in value and "id" in value:
         return "reject_reason"
     return None
@@ -556,6 +558,9 @@ def translate_all(sources: Iterator[Source | InputError], index: _Index) -> Iter
         elif kind == "reject_reason":
             yield source.place
             yield Skip("a reject reason")
+        elif kind == "candidate":
+            yield source.place
+            yield Skip("a candidate (its applications are read from the applications)")
         elif kind is not None:
             yield from one(_RECORDS[kind], source.value, at, index)
         else:
