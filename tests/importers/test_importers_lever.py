@@ -190,6 +190,29 @@ def test_one_opportunity_translates_on_its_own() -> None:
     assert _shown(lone.errors) == [f"<record>: its opportunity, case '{A}', is not in the input"]
 
 
+def test_deleted_feedback_does_not_make_an_interview_held(tmp_path: Path) -> None:
+    export = tmp_path / "export.jsonl"
+    lines = [
+        {"id": "o1", "createdAt": 1772442000000, "stageChanges": [], "archived": None},
+        {
+            "opportunityId": "o1",
+            "interviews": [{"id": "i1", "createdAt": 1772445600000, "date": 1772701200000}],
+            "feedback": [
+                {
+                    "id": "f1",
+                    "interview": "i1",
+                    "completedAt": 1772704800000,
+                    "deletedAt": 1772708400000,
+                },
+            ],
+        },
+    ]
+    export.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = ImportResult.of(LEVER.read([str(export)]))
+    assert [e.activity for e in result.events] == ["application_received", "interview_scheduled"]
+    assert result.skipped["a deleted feedback form"] == 1
+
+
 def test_lever_is_registered() -> None:
     assert isinstance(get_importer("lever"), Lever)
 

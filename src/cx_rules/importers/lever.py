@@ -131,6 +131,7 @@ class _Index:
                     elif (
                         name == "feedback"
                         and item.get("completedAt") is not None
+                        and item.get("deletedAt") is None
                         and item.get("interview") is not None
                     ):
                         self.with_feedback.add(identifier(item["interview"], "interview"))
@@ -376,6 +377,8 @@ def _feedback(item: Any, at: At, index: _Index, case: str) -> list[ImportItem]:
     item = obj(item, "feedback")
     feedback = identifier(item.get("id"), "id")
     _time(item.get("completedAt"), "completedAt")
+    if _time(item.get("deletedAt"), "deletedAt") is not None:
+        return [Skip("a deleted feedback form")]
     interview = item.get("interview")
     if interview is None:
         return [Skip("interview feedback without its interview")]
