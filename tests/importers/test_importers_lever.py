@@ -381,3 +381,14 @@ def test_any_json_of_the_right_shape_gives_events_and_errors(
         if isinstance(record, dict):
             one = LEVER.translate(record)
             assert all(isinstance(e, Event) for e in one.events)
+
+
+def test_redaction_hides_the_case_ids_of_warnings_and_partial_cases(
+    report: cx_rules.Report,
+) -> None:
+    from cx_rules.report import redact
+
+    hidden = redact(report, "salt")
+    assert hidden.source is not None
+    assert C not in json.dumps(dict(hidden.source.partial_cases))
+    assert not any(D in w.message for w in hidden.source.warnings)
