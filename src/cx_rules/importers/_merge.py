@@ -73,6 +73,8 @@ class Index:
     scored: set[str] = attrs.Factory(set)
     emails: list[tuple[str, datetime, _Key]] = attrs.Factory(list)
     rejection_email: dict[_Key, str] = attrs.Factory(dict)
+    #: The applications whose rejection is an e-mail.
+    rejected_by_email: set[str] = attrs.Factory(set)
     #: Where each application was first read.
     app_keys: dict[str, _Key] = attrs.Factory(dict)
 
@@ -122,6 +124,7 @@ class Index:
             if app.rejected_at - _EMAIL_BEFORE <= at <= app.rejected_at + _EMAIL_AFTER:
                 first[app.case_id] = key
         self.rejection_email = {key: case_id for case_id, key in first.items()}
+        self.rejected_by_email = set(first)
         self.emails = []
 
 
@@ -211,7 +214,7 @@ def _application(value: Any, at: At, index: Index, key: _Key) -> list[ImportItem
             )
             out.append(Partial(case, "the rejection's time is not in the export"))
         return out
-    if case in index.rejection_email.values():
+    if case in index.rejected_by_email:
         return out  # the rejection is its e-mail
     out.extend(_rejection(app, at, index, app.rejected_at, f"merge-application-{case}-rejected"))
     return out

@@ -182,6 +182,8 @@ class Index:
     #: Where each applicant's first stage move is: its screening started.
     screening: set[_Key] = attrs.Factory(set)
     rejection_email: dict[str, str] = attrs.Factory(dict)  # message id -> case id
+    #: The applicants whose refusal is an e-mail.
+    rejected_by_email: set[str] = attrs.Factory(set)
     app_keys: dict[str, _Key] = attrs.Factory(dict)
     #: Messages sent to the candidate (case, date, message id), until settled.
     sent: list[tuple[str, datetime, str]] = attrs.Factory(list)
@@ -248,6 +250,7 @@ class Index:
             if refused - _EMAIL_BEFORE <= at <= refused + _EMAIL_AFTER:
                 found[case_id] = message_id
         self.rejection_email = {m: case_id for case_id, m in found.items()}
+        self.rejected_by_email = set(found)
         self.sent = []
 
     def refused_at(self, case_id: str) -> datetime | None:

@@ -134,7 +134,7 @@ def _applicant(value: Any, at: At, index: Index, key: Any) -> list[ImportItem]:
                 )
             )
             out.append(Partial(case, "the refusal's time is not in the export"))
-        elif case not in index.rejection_email.values():
+        elif case not in index.rejected_by_email:
             out.append(_refusal(case, reason, when, f"odoo-applicant-{case}-refused"))
     elif hired is not None:
         inferred = {"inferred": "hired"}
