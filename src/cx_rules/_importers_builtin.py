@@ -19,5 +19,8 @@ if TYPE_CHECKING:
 def cx_rules_importers() -> Sequence[Importer]:
     """Every built-in importer."""
     from .importers.greenhouse import Greenhouse
+    from .importers.lever import Lever
+    from .importers.merge import Merge
+    from .importers.odoo import Odoo
 
-    return (Greenhouse(),)
+    return (Greenhouse(), Lever(), Merge(), Odoo())

@@ -94,14 +94,14 @@ def test_the_same_export_gives_the_same_report_byte_for_byte() -> None:
 
 
 def test_an_unknown_system_exits_2_naming_the_known_ones() -> None:
-    result = _cli("import", "lever", *FILES, "-o", "x.jsonl")
+    result = _cli("import", "taleo", *FILES, "-o", "x.jsonl")
     assert result.returncode == 2
     assert result.stderr.startswith(
-        "cx-rules: error: no importer for 'lever' (known systems: greenhouse;"
+        "cx-rules: error: no importer for 'taleo' (known systems: greenhouse, lever, merge, odoo"
     )
-    audit = _cli("audit", "--from", "lever", *FILES)
+    audit = _cli("audit", "--from", "taleo", *FILES)
     assert audit.returncode == 2
-    assert "no importer for 'lever'" in audit.stderr
+    assert "no importer for 'taleo'" in audit.stderr
 
 
 def test_import_needs_an_output_file_and_inputs(tmp_path: Path) -> None:

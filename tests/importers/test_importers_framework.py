@@ -293,7 +293,10 @@ def test_built_in_importers_come_through_the_hook() -> None:
     pm = plugin_manager(autoload=False)
     infos = collect_importers(pm)
     assert {name: info.plugin for name, info in infos.items()} == {
-        "greenhouse": "cx_rules.importers"
+        "greenhouse": "cx_rules.importers",
+        "lever": "cx_rules.importers",
+        "merge": "cx_rules.importers",
+        "odoo": "cx_rules.importers",
     }
     assert isinstance(get_importer("Greenhouse", pm), Greenhouse)
 
@@ -301,7 +304,7 @@ def test_built_in_importers_come_through_the_hook() -> None:
 def test_a_plugin_adds_a_system_the_same_way() -> None:
     pm = plugin_manager(autoload=False)
     pm.register(_Plugin(_Other()), name="acme_cx")
-    assert list(importers(pm)) == ["acme", "greenhouse"]
+    assert list(importers(pm)) == ["acme", "greenhouse", "lever", "merge", "odoo"]
 
 
 def test_two_plugins_claiming_one_system_are_refused_by_name() -> None:
@@ -332,6 +335,7 @@ def test_malformed_importers_are_refused(importer: object, message: str) -> None
 
 def test_an_unknown_system_names_the_known_ones() -> None:
     with pytest.raises(
-        UnknownSystem, match=r"no importer for 'lever' \(known systems: greenhouse;"
+        UnknownSystem,
+        match=r"no importer for 'taleo' \(known systems: greenhouse, lever, merge, odoo;",
     ):
-        get_importer("lever", plugin_manager(autoload=False))
+        get_importer("taleo", plugin_manager(autoload=False))

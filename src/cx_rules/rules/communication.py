@@ -216,7 +216,8 @@ class NoGhosting(Rule):
     name = "no-ghosting"
     practice = "communication"
     severity = Severity.ERROR
-    evidence = frozenset({"application_received"})
+    # The messages to the candidate: a source that records none cannot show silence.
+    evidence = frozenset({"application_received", "application_acknowledged|status_update_sent"})
     summary = (
         "While a case is open the candidate never goes more than a number of calendar days "
         "(14 by default) without hearing from the employer. The clock starts at the "

@@ -33,7 +33,8 @@ class AcknowledgeApplication(Rule):
     name = "acknowledge-application"
     practice = "experience"
     severity = Severity.WARNING
-    evidence = frozenset({"application_received"})
+    # The messages to the candidate: a source that records none cannot show silence.
+    evidence = frozenset({"application_received", "application_acknowledged|status_update_sent"})
     summary = (
         "Every application is acknowledged to the candidate within a number of business days "
         "(2 by default). A message that tells the candidate more (process information, an "

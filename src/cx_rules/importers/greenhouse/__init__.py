@@ -1,5 +1,5 @@
 """Greenhouse (Harvest API): applications, activity feeds, interviews, scorecards, offers and
-the ``application_history`` table of a warehouse sync, as cx-rules events.
+the ``application_history`` table of a warehouse sync (CSV or Parquet), as cx-rules events.
 
 One case per application (its ``id``).  The files of one export are read as one: an export
 split across pages and files, JSON arrays or JSON Lines, in any order.  The import reads
@@ -12,11 +12,13 @@ coverage table.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any, ClassVar, Final
 
 from ...coverage import Coverage
 from ...io.records import InputError
 from ...io.stream import Place
+from ...io.tables import Row, read_table
 from ..base import Importer, ImportItem, ImportResult, ImportStream
 from ..sources import TABLE_SUFFIXES, csv_rows, json_records, suffix_of
 from ._index import Index
@@ -93,14 +95,32 @@ COVERAGE: Final = Coverage(
 )
 
 
+_PARQUET: Final = (".parquet", ".pq")
+
+
+def _history(header: Sequence[str]) -> str | None:
+    missing = [c for c in HISTORY_COLUMNS if c not in header]
+    return f"the columns {', '.join(missing)}" if missing else None
+
+
+def _text(row: Row) -> dict[str, str]:
+    """A Parquet row's cells as the CSV table's text: a zoned timestamp in ISO 8601 (a
+    naive one without its zone, which the history refuses), numbers as digits."""
+    return {
+        k: "" if v is None else v.isoformat() if isinstance(v, datetime) else str(v)
+        for k, v in row.cells.items()
+    }
+
+
 class Greenhouse(Importer):
-    """The Greenhouse importer (Harvest API v1/v2 JSON; ``application_history`` CSV)."""
+    """The Greenhouse importer (Harvest API v1/v2 JSON; ``application_history`` as CSV or
+    Parquet)."""
 
     name: ClassVar[str] = "greenhouse"
     title: ClassVar[str] = "Greenhouse (Harvest API)"
     summary: ClassVar[str] = (
         "Harvest API JSON (applications, candidates, activity feeds, scheduled interviews, "
-        "scorecards, offers) and the application_history table as CSV"
+        "scorecards, offers) and the application_history table as CSV or Parquet"
     )
     coverage: ClassVar[Coverage] = COVERAGE
 
@@ -113,6 +133,12 @@ class Greenhouse(Importer):
                             yield row
                         else:
                             yield Source(index, path, row[0], "history", row[1])
+                elif suffix_of(path) in _PARQUET:
+                    for cells in read_table(path, format="parquet", check_header=_history):
+                        if isinstance(cells, InputError):
+                            yield cells
+                        else:
+                            yield Source(index, path, cells.place.where(), "history", _text(cells))
                 else:
                     for item in json_records(path):
                         if isinstance(item, InputError):

@@ -286,7 +286,9 @@ def _offer(value: Any, at: At, index: Index) -> list[Any]:
 
 def _history(row: Any, at: At, index: Index, key: Key) -> list[Any]:
     case_id, when, status, stage = parse_history(row)
-    event_id = f"gh-history-{case_id}-{at.place.line}"
+    # A CSV row by its line; a Parquet row by its position ("row 7").
+    row = at.place.line if at.place.line is not None else (at.place.element or "").replace(" ", "")
+    event_id = f"gh-history-{case_id}-{row}"
     app = index.apps.get(case_id)
     stage_attr = {"stage_id": stage} if stage else {}
     if status == "active":
