@@ -216,7 +216,10 @@ class NoGhosting(Rule):
     name = "no-ghosting"
     practice = "communication"
     severity = Severity.ERROR
-    evidence = frozenset({"application_received"})
+    # A source that records no message to the candidate cannot show that they heard anything.
+    evidence = frozenset(
+        {"application_received", "application_acknowledged|status_update_sent|process_info_sent"}
+    )
     summary = (
         "While a case is open the candidate never goes more than a number of calendar days "
         "(14 by default) without hearing from the employer. The clock starts at the "
