@@ -146,6 +146,8 @@ def _type_of(resource: Any) -> str | None:
 
 
 def _id_of(resource: Any) -> str | None:
+    if not isinstance(resource, dict):
+        return None
     try:
         return identifier(resource.get("id"), "id")
     except ImportProblem:

@@ -345,7 +345,7 @@ def _activity(value: Any, at: At, key: Key, candidate: str, index: _Index) -> li
     when = vendor_time(item.get("created_at"), "created_at")
     found = index.candidates.get(candidate)
     if found is None:
-        raise ImportProblem(f"activity: candidate {candidate} is not in the input")
+        raise ImportProblem(f"activity: its candidate, case {candidate!r}, is not in the input")
     if found.sourced:
         return [Skip("an activity of a sourced candidate")]
     case = found.case_id
