@@ -215,18 +215,23 @@ def _case_of(value: dict[str, Any]) -> str:
     return f"{candidate}:{job}"
 
 
+def _cell(row: dict[str, Any], column: str) -> str:
+    value = row.get(column)
+    if isinstance(value, str) and not value.strip():
+        raise ImportProblem(f"{column}: expected an id, got an empty cell")
+    return identifier(value, column)
+
+
 def _entry(value: Any, case_id: str | None, table: bool) -> _Entry:
-    """One status change (an API ``content`` item, or a table row), checked."""
-    if table:
+    """One status change (an API ``content`` item of case ``case_id``, or a table row),
+    checked."""
+    if table or case_id is None:
         row = obj(value, "row")
-        candidate = identifier(row.get("candidate_id") or None, "candidate_id")
-        job = identifier(row.get("job_id") or None, "job_id")
-        case_id = f"{candidate}:{job}"
+        case_id = f"{_cell(row, 'candidate_id')}:{_cell(row, 'job_id')}"
         at_name, sub_name = "changed_on", "sub_status"
     else:
         row = obj(value, "status change")
         at_name, sub_name = "changedOn", "subStatus"
-    assert case_id is not None
     at = vendor_time(row.get(at_name), at_name)
     status = row.get("status")
     if status not in STATUSES:

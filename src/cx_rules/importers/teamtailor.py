@@ -243,10 +243,11 @@ def _translate_all(items: Iterable[Source | InputError], index: _Index) -> Itera
         for _, resource, place in _resources(source):
             here = At(source.path, place)
             key = (source.file_index, place.line, place.element)
-            read += (
+            if (
                 _type_of(resource) == _APPLICATIONS
                 and index.first.get((_APPLICATIONS, _id_of(resource) or "")) == key
-            )
+            ):
+                read += 1
             yield from one(partial(_resource, resource, here, key, index), here)
     if last is not None and index.announced > read:
         yield last.warning(

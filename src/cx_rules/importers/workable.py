@@ -350,9 +350,10 @@ def _activity(value: Any, at: At, key: Key, candidate: str, index: _Index) -> li
         return [Skip("an activity of a sourced candidate")]
     case = found.case_id
     actor = _member(item.get("member"))
+    rid = item.get("id")
     event_id = (
-        f"wk-activity-{item['id']}"
-        if isinstance(item.get("id"), str | int)
+        f"wk-activity-{rid}"
+        if isinstance(rid, str | int) and not isinstance(rid, bool) and str(rid).strip()
         else (f"wk-activity-{case}-{when.isoformat()}-{action}")
     )
     if action == "applied":
