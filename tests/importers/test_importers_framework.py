@@ -63,7 +63,7 @@ def test_lacks_names_each_missing_key_with_the_systems_reason() -> None:
 def test_a_coverage_cannot_produce_and_never_record_one_key() -> None:
     with pytest.raises(ValueError, match="rejected both produced and never recorded"):
         Coverage("x", produces={"rejected"}, never={"rejected": "no"})
-    with pytest.raises(ValueError, match="rejected.reason is produced but activity rejected"):
+    with pytest.raises(ValueError, match=r"rejected\.reason is produced but activity rejected"):
         Coverage("x", produces={"rejected.reason"})
 
 
@@ -286,8 +286,8 @@ def test_two_plugins_claiming_one_system_are_refused_by_name() -> None:
     pm.register(_Plugin(Greenhouse()), name="copycat")
     with pytest.raises(
         PluginError,
-        match="importer 'greenhouse' is offered twice: by plugin 'cx_rules.importers' and by "
-        "plugin 'copycat'",
+        match=r"importer 'greenhouse' is offered twice: by plugin 'cx_rules\.importers' and by "
+        r"plugin 'copycat'",
     ):
         collect_importers(pm)
 
