@@ -47,11 +47,14 @@ class Source(NamedTuple):
     value: Any
 
 
-def sources(paths: Sequence[str], columns: Sequence[str]) -> Iterator[Source | InputError]:
+def sources(
+    paths: Sequence[str], columns: Sequence[str] | None = None
+) -> Iterator[Source | InputError]:
     """Every record of the files ``paths``, in order: JSON documents or JSON Lines record by
-    record, CSV files (which need ``columns``) row by row."""
+    record, and, when the system has a table (whose header needs ``columns``), CSV files row
+    by row.  Without ``columns`` every file is read as JSON."""
     for index, path in enumerate(paths):
-        if suffix_of(path) in TABLE_SUFFIXES:
+        if columns is not None and suffix_of(path) in TABLE_SUFFIXES:
             for row in csv_rows(path, columns):
                 if isinstance(row, InputError):
                     yield row

@@ -205,11 +205,11 @@ class Teamtailor(Importer):
 
     def items(self, paths: Sequence[str]) -> Iterator[ImportItem]:
         index = _Index()
-        for source in sources(paths, ()):
+        for source in sources(paths):
             if not isinstance(source, InputError):
                 index.learn(source)
         index.settle()
-        yield from _translate_all(sources(paths, ()), index)
+        yield from _translate_all(sources(paths), index)
 
     def translate(self, record: Mapping[str, Any], *, name: str = "<record>") -> ImportResult:
         """Translate one JSON:API document on its own (a page, or a webhook's payload)."""

@@ -210,11 +210,11 @@ class Workable(Importer):
 
     def items(self, paths: Sequence[str]) -> Iterator[ImportItem]:
         index = _Index()
-        for source in sources(paths, ()):
+        for source in sources(paths):
             if not isinstance(source, InputError):
                 index.learn(source)
         index.settle()
-        yield from _translate_all(sources(paths, ()), index)
+        yield from _translate_all(sources(paths), index)
 
     def translate(self, record: Mapping[str, Any], *, name: str = "<record>") -> ImportResult:
         """Translate one record on its own: a candidates page, ``{"candidate": ...}``, or
