@@ -315,3 +315,53 @@ def test_any_history_table_gives_events_and_errors(rows: list[dict[str, Any]]) -
     kept = [r for r in rows if any(str(v).strip() for v in r.values())]
     events_from = len(kept) - len(result.errors) - sum(result.skipped.values())
     assert 0 <= events_from <= len(result.events) <= 2 * max(events_from, 0)
+
+
+# -- the table as Parquet ----------------------------------------------------------------------
+
+
+def _table_rows() -> list[dict[str, str]]:
+    with (DUMP / "candidate_status_history.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_the_table_as_parquet_imports_as_the_csv_does(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from datetime import datetime
+
+    rows = [r for r in _table_rows() if r["candidate_id"]]
+    moments = [datetime.fromisoformat(r["changed_on"].replace(" UTC", "+00:00")) for r in rows]
+    table = pa.table(
+        {
+            "changed_on": pa.array(moments, pa.timestamp("us", tz="UTC")),
+            "candidate_id": [r["candidate_id"] for r in rows],
+            "job_id": [int(r["job_id"]) for r in rows],
+            "status": [r["status"] for r in rows],
+            "sub_status": [r["sub_status"] or None for r in rows],
+        }
+    )
+    path = tmp_path / "candidate_status_history.parquet"
+    pq.write_table(table, path)
+    from_parquet = ImportResult.of(SR.read([str(path)]))
+    from_csv = ImportResult.of(SR.read([str(DUMP / "candidate_status_history.csv")]))
+    assert [event_to_dict(e) for e in from_parquet.events] == [
+        event_to_dict(e) for e in from_csv.events
+    ]
+    assert from_parquet.errors == ()
+
+    naive = table.set_column(0, "changed_on", pa.array(moments, pa.timestamp("us")))
+    pq.write_table(naive, path)
+    errors = ImportResult.of(SR.read([str(path)])).errors
+    assert len(errors) == len(rows)
+    assert str(errors[0]) == (
+        f"{path} (row 1): changed_on: 2026-03-02T11:00:00 has no time zone (a Parquet "
+        "timestamp without one, or a spreadsheet date); expected a time with its zone"
+    )
+
+
+def test_a_table_without_the_columns_it_needs_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "history.csv"
+    path.write_text("candidate_id,job_id,changed_on\nc,j,2026-03-02T09:00:00Z\n", "utf-8")
+    with pytest.raises(cx_rules.LogError, match=r"history\.csv:1: no CSV header naming status"):
+        ImportResult.of(SR.read([str(path)]))

@@ -13,8 +13,9 @@ import attrs
 from ..events import Event
 from ..io.records import InputError
 from ..io.stream import Place, Skip
+from ..io.tables import read_table, table_format
 from .base import ImportItem, ImportProblem, InputWarning
-from .sources import TABLE_SUFFIXES, csv_rows, json_records, suffix_of
+from .sources import json_records
 from .values import identifier, vendor_time
 
 __all__ = [
@@ -51,15 +52,21 @@ def sources(
     paths: Sequence[str], columns: Sequence[str] | None = None
 ) -> Iterator[Source | InputError]:
     """Every record of the files ``paths``, in order: JSON documents or JSON Lines record by
-    record, and, when the system has a table (whose header needs ``columns``), CSV files row
-    by row.  Without ``columns`` every file is read as JSON."""
+    record, and, when the system has a table (whose header needs ``columns``), tables (CSV,
+    TSV, XLSX, Parquet: :func:`cx_rules.io.tables.read_table`) row by row.  Without
+    ``columns`` every file is read as JSON."""
+
+    def check(header: Sequence[str]) -> str | None:
+        missing = [c for c in columns or () if c not in header]
+        return ", ".join(missing) if missing else None
+
     for index, path in enumerate(paths):
-        if columns is not None and suffix_of(path) in TABLE_SUFFIXES:
-            for row in csv_rows(path, columns):
+        if columns is not None and table_format(path) is not None:
+            for row in read_table(path, check_header=check):
                 if isinstance(row, InputError):
                     yield row
                 else:
-                    yield Source(index, path, row[0], True, row[1])
+                    yield Source(index, path, row.place.where(), True, row.cells)
         else:
             for item in json_records(path):
                 if isinstance(item, InputError):

@@ -217,22 +217,39 @@ def _case_of(value: dict[str, Any]) -> str:
 
 def _cell(row: dict[str, Any], column: str) -> str:
     value = row.get(column)
-    if isinstance(value, str) and not value.strip():
+    if value is None or (isinstance(value, str) and not value.strip()):
         raise ImportProblem(f"{column}: expected an id, got an empty cell")
+    if isinstance(value, float) and value.is_integer():  # a spreadsheet's number
+        value = int(value)
     return identifier(value, column)
+
+
+def _moment(value: Any, where: str) -> datetime:
+    """A table's time: text as :func:`vendor_time` reads it, or a datetime cell (Parquet,
+    XLSX) that carries its zone."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ImportProblem(
+                f"{where}: {value.isoformat()} has no time zone (a Parquet timestamp without "
+                "one, or a spreadsheet date); expected a time with its zone"
+            )
+        return value
+    return vendor_time(value, where)
 
 
 def _entry(value: Any, case_id: str | None, table: bool) -> _Entry:
     """One status change (an API ``content`` item of case ``case_id``, or a table row),
     checked."""
-    if table or case_id is None:
+    table = table or case_id is None
+    if table:
         row = obj(value, "row")
-        case_id = f"{_cell(row, 'candidate_id')}:{_cell(row, 'job_id')}"
+        case = f"{_cell(row, 'candidate_id')}:{_cell(row, 'job_id')}"
         at_name, sub_name = "changed_on", "sub_status"
     else:
         row = obj(value, "status change")
+        case = str(case_id)
         at_name, sub_name = "changedOn", "subStatus"
-    at = vendor_time(row.get(at_name), at_name)
+    at = _moment(row.get(at_name), at_name) if table else vendor_time(row.get(at_name), at_name)
     status = row.get("status")
     if status not in STATUSES:
         raise ImportProblem(f"status: expected one of {', '.join(STATUSES)}, got {status!r}")
@@ -243,8 +260,8 @@ def _entry(value: Any, case_id: str | None, table: bool) -> _Entry:
                 f"{sub_name}: an ARCHIVED status needs one of "
                 f"{', '.join(ARCHIVED_SUB_STATUSES)}, got {sub_status!r}"
             )
-        return _Entry(case_id, at, _ARCHIVED_AS[sub_status], sub_status)
-    return _Entry(case_id, at, status, sub_status)
+        return _Entry(case, at, _ARCHIVED_AS[sub_status], sub_status)
+    return _Entry(case, at, status, sub_status)
 
 
 def _entries(source: Source) -> Iterator[tuple[At, Key, _Entry | ImportProblem]]:
