@@ -6,9 +6,9 @@ are read: the response of ``GET /candidates/{id}/jobs/{jobId}/status/history``
 (``{"totalFound": n, "content": [{"changedOn", "status", "subStatus"}, ...]}``) saved with
 the ``candidateId`` and ``jobId`` it was asked for, and the ``candidate_status_history``
 table of a warehouse sync (``candidate_id``, ``job_id``, ``changed_on``, ``status``,
-``sub_status``) as CSV.  The files are read twice: first to order each application's
-history (pages may come in any order, and overlap), then to translate every entry.  See
-``docs/guide/importers/smartrecruiters.md``.
+``sub_status``) as CSV, TSV, XLSX or Parquet.  The files are read twice: first to order
+each application's history (pages may come in any order, and overlap), then to translate
+every entry.  See ``docs/guide/importers/smartrecruiters.md``.
 """
 
 from __future__ import annotations
@@ -182,13 +182,14 @@ class _Index:
 
 
 class SmartRecruiters(Importer):
-    """The SmartRecruiters importer (status histories as API JSON or warehouse CSV)."""
+    """The SmartRecruiters importer (status histories as API JSON or a warehouse table)."""
 
     name: ClassVar[str] = "smartrecruiters"
     title: ClassVar[str] = "SmartRecruiters (Customer API)"
     summary: ClassVar[str] = (
         "each application's status history: the API's status/history responses saved with "
-        "candidateId and jobId, or the candidate_status_history table as CSV"
+        "candidateId and jobId, or the candidate_status_history table (CSV, TSV, XLSX, "
+        "Parquet)"
     )
     coverage: ClassVar[Coverage] = COVERAGE
 
