@@ -21,7 +21,7 @@ DATA = Path(__file__).parent / "data"
 EXPECTED = {
     "smartrecruiters": (25, 3, 5, 3, 4, 2, 16, "@"),
     "teamtailor": (11, 3, 2, 3, 10, 3, 14, "warehouse team"),
-    "workable": (16, 3, 2, 3, 12, 2, 13, "Thanks for applying"),
+    "workable": (16, 3, 2, 3, 12, 2, 14, "Thanks for applying"),
 }
 
 

@@ -180,19 +180,24 @@ def test_the_audit_finds_what_the_data_shows(report: cx_rules.Report) -> None:
     )
     assert judged == Counter(
         {
-            # No message from the call invitation (3 March) to the hire (27 March).
-            ("ce4a21", "CX104", "violated"): 1,
             # Partial: their end is not in the export.
-            ("ce4a25", "CX104", "unknown"): 1,
             ("ce4a25", "CX401", "unknown"): 1,
             ("ce4a25", "CX405", "unknown"): 1,
-            ("ce4a27", "CX104", "unknown"): 1,
             ("ce4a27", "CX401", "unknown"): 1,
             ("ce4a27", "CX405", "unknown"): 1,
         }
     )
     passed = {r.code: r.tally.passed for r in report.rules if r.tally.passed}
-    assert passed == {"CX001": 13, "CX101": 1, "CX104": 4, "CX105": 1, "CX401": 3, "CX405": 2}
+    assert passed == {"CX001": 13, "CX101": 1, "CX105": 1, "CX401": 3, "CX405": 2}
+    # No message from 3 March to the hire on 27 March, but the move to Interview on 10 March
+    # may have come with an invitation Workable's activities do not hold: not a violation.
+    silences = [f for f in report.findings if (f.case_id, f.code) == ("ce4a21", "CX104")]
+    assert silences
+    assert {f.outcome.value for f in silences} == {"unknown"}
+    assert all(
+        "interview_scheduled (the candidates and their activities hold no interviews)" in f.message
+        for f in silences
+    )
 
 
 def test_no_rule_the_export_cannot_feed_is_ever_violated(report: cx_rules.Report) -> None:
@@ -200,6 +205,7 @@ def test_no_rule_the_export_cannot_feed_is_ever_violated(report: cx_rules.Report
     assert sorted(report.source.not_recorded) == [
         "CX102",
         "CX103",
+        "CX104",
         "CX201",
         "CX202",
         "CX301",
