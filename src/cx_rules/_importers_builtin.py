@@ -22,5 +22,16 @@ def cx_rules_importers() -> Sequence[Importer]:
     from .importers.lever import Lever
     from .importers.merge import Merge
     from .importers.odoo import Odoo
+    from .importers.smartrecruiters import SmartRecruiters
+    from .importers.teamtailor import Teamtailor
+    from .importers.workable import Workable
 
-    return (Greenhouse(), Lever(), Merge(), Odoo())
+    return (
+        Greenhouse(),
+        Lever(),
+        Merge(),
+        Odoo(),
+        SmartRecruiters(),
+        Teamtailor(),
+        Workable(),
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -94,14 +95,15 @@ def test_the_same_export_gives_the_same_report_byte_for_byte() -> None:
 
 
 def test_an_unknown_system_exits_2_naming_the_known_ones() -> None:
-    result = _cli("import", "taleo", *FILES, "-o", "x.jsonl")
+    result = _cli("import", "nosuch", *FILES, "-o", "x.jsonl")
     assert result.returncode == 2
-    assert result.stderr.startswith(
-        "cx-rules: error: no importer for 'taleo' (known systems: greenhouse, lever, merge, odoo"
+    assert re.match(
+        r"cx-rules: error: no importer for 'nosuch' \(known systems: ([a-z-]+, )*greenhouse[,;]",
+        result.stderr,
     )
-    audit = _cli("audit", "--from", "taleo", *FILES)
+    audit = _cli("audit", "--from", "nosuch", *FILES)
     assert audit.returncode == 2
-    assert "no importer for 'taleo'" in audit.stderr
+    assert "no importer for 'nosuch'" in audit.stderr
 
 
 def test_import_needs_an_output_file_and_inputs(tmp_path: Path) -> None:

@@ -292,19 +292,18 @@ class _Other(Greenhouse):
 def test_built_in_importers_come_through_the_hook() -> None:
     pm = plugin_manager(autoload=False)
     infos = collect_importers(pm)
-    assert {name: info.plugin for name, info in infos.items()} == {
-        "greenhouse": "cx_rules.importers",
-        "lever": "cx_rules.importers",
-        "merge": "cx_rules.importers",
-        "odoo": "cx_rules.importers",
-    }
+    assert {name: info.plugin for name, info in infos.items()} == dict.fromkeys(
+        ("greenhouse", "lever", "merge", "odoo", "smartrecruiters", "teamtailor", "workable"),
+        "cx_rules.importers",
+    )
     assert isinstance(get_importer("Greenhouse", pm), Greenhouse)
 
 
 def test_a_plugin_adds_a_system_the_same_way() -> None:
     pm = plugin_manager(autoload=False)
     pm.register(_Plugin(_Other()), name="acme_cx")
-    assert list(importers(pm)) == ["acme", "greenhouse", "lever", "merge", "odoo"]
+    built_in = list(collect_importers(plugin_manager(autoload=False)))
+    assert list(importers(pm)) == sorted(["acme", *built_in])
 
 
 def test_two_plugins_claiming_one_system_are_refused_by_name() -> None:
@@ -335,7 +334,6 @@ def test_malformed_importers_are_refused(importer: object, message: str) -> None
 
 def test_an_unknown_system_names_the_known_ones() -> None:
     with pytest.raises(
-        UnknownSystem,
-        match=r"no importer for 'taleo' \(known systems: greenhouse, lever, merge, odoo;",
+        UnknownSystem, match=r"no importer for 'nosuch' \(known systems: ([a-z-]+, )*greenhouse[,;]"
     ):
-        get_importer("taleo", plugin_manager(autoload=False))
+        get_importer("nosuch", plugin_manager(autoload=False))

@@ -216,8 +216,15 @@ class NoGhosting(Rule):
     name = "no-ghosting"
     practice = "communication"
     severity = Severity.ERROR
-    # The messages to the candidate: a source that records none cannot show silence.
-    evidence = frozenset({"application_received", "application_acknowledged|status_update_sent"})
+    # A source that records no message to the candidate cannot show that they heard
+    # nothing, and one without interviews cannot show that no invitation filled a gap.
+    evidence = frozenset(
+        {
+            "application_received",
+            "application_acknowledged|status_update_sent|process_info_sent",
+            "interview_scheduled",
+        }
+    )
     summary = (
         "While a case is open the candidate never goes more than a number of calendar days "
         "(14 by default) without hearing from the employer. The clock starts at the "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from ..case import Case
 from ..events import Activity as A
@@ -24,6 +24,8 @@ __all__ = [
 ]
 
 _SCHEDULING = frozenset({A.INTERVIEW_SCHEDULED, A.INTERVIEW_RESCHEDULED})
+# Any one of these is a message to the candidate a source must be able to record.
+_MESSAGES: Final = "application_acknowledged|status_update_sent|process_info_sent"
 # The candidate left: nothing is owed to them any more.
 _GONE = frozenset({A.WITHDRAWN, A.DATA_DELETED})
 
@@ -33,8 +35,8 @@ class AcknowledgeApplication(Rule):
     name = "acknowledge-application"
     practice = "experience"
     severity = Severity.WARNING
-    # The messages to the candidate: a source that records none cannot show silence.
-    evidence = frozenset({"application_received", "application_acknowledged|status_update_sent"})
+    # A source that records no message to the candidate cannot show an acknowledgement.
+    evidence = frozenset({"application_received", _MESSAGES})
     summary = (
         "Every application is acknowledged to the candidate within a number of business days "
         "(2 by default). A message that tells the candidate more (process information, an "
