@@ -196,15 +196,16 @@ def test_each_log_gives_exactly_the_outcome_in_the_manifest(
     policy = _policy(entry)
     name = str(path)
 
+    group_by = entry.get("group_by")
     if "raises" in entry:
         with pytest.raises(LogError) as info:
-            audit(path, policy=policy)
+            audit(path, policy=policy, group_by=group_by)
         message = str(info.value)
         assert entry["raises"] == message.replace(name, "{file}")
         assert [p for p in PRIVATE if p in message] == []
         return
 
-    report = audit(path, policy=policy)
+    report = audit(path, policy=policy, group_by=group_by)
 
     i = report.input
     expected = entry["counts"]
@@ -226,6 +227,7 @@ def test_each_log_gives_exactly_the_outcome_in_the_manifest(
     assert entry.get("findings", []) == [
         printable(f"{f.case_id} {f.code} {f.outcome.value}") for f in report.findings
     ]
+    assert entry.get("groups", []) == [g.key for g in report.groups]
     check_outputs(report, PRIVATE)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Final
 
 import attrs
@@ -78,6 +78,29 @@ PERSONAL_CHANNELS: Final[frozenset[str]] = frozenset(
 )
 
 
+#: The earliest and (exclusive) latest instant an event may have: a day inside the years
+#: 1-9999, so that every time zone (offsets are less than a day) can show it as a date.
+EARLIEST: Final = datetime(1, 1, 2, tzinfo=UTC)
+LATEST: Final = datetime(9999, 12, 31, tzinfo=UTC)
+# Only moments in these years can fall outside the range: the cheap test comes first.
+_EDGE_YEARS: Final = frozenset((1, 9999))
+
+
+class OutOfRange(InvalidEvent):
+    """A timestamp outside :data:`EARLIEST` to :data:`LATEST` (see :func:`check_range`)."""
+
+
+def check_range(value: datetime, where: str = "timestamp") -> datetime:
+    """``value`` (aware) when it lies from :data:`EARLIEST` up to :data:`LATEST`, else raise
+    :class:`~cx_rules.InvalidEvent` naming ``where``."""
+    if value.year in _EDGE_YEARS and not EARLIEST <= value < LATEST:
+        raise OutOfRange(
+            f"{where}: {value.isoformat()} is outside the range every time zone can show; expected "
+            "an instant from 0001-01-02T00:00:00Z to before 9999-12-31T00:00:00Z"
+        )
+    return value
+
+
 # What separates the date and the time of a timestamp: ISO 8601's ``T``, or RFC 3339's
 # lower-case ``t`` or space.
 _TIME_SEPARATORS: Final = frozenset("Tt ")
@@ -117,7 +140,7 @@ def parse_timestamp(value: str | datetime, *, where: str = "timestamp") -> datet
             f"{where}: {value.isoformat()} has no time zone; give an offset "
             "(2026-03-02T09:30:00+01:00) or set a default timezone in the policy"
         )
-    return value
+    return check_range(value, where)
 
 
 def _timestamp(value: str | datetime) -> datetime:
