@@ -109,8 +109,9 @@ def _read(
     default_tz: tzinfo | None,
     places: bool = False,
 ) -> Iterator[Record | Skip | Place]:
+    text = _text(handle, name)
     try:
-        data = _DECODER.decode(_text(handle, name))
+        data = _DECODER.decode(text)
     except UnicodeDecodeError:
         raise  # open_text names the line and byte (a ValueError, but not of JSON)
     except ValueError as exc:
@@ -126,6 +127,7 @@ def _read(
             f"{name}: JSON nested deeper than Python can read; expected an OCEL log "
             "(a few levels deep)"
         ) from None
+    del text
     if isinstance(data, _Repeated):
         raise LogError(
             f"{name}: the key {describe(next(iter(data.repeated)))} appears more than once at "
