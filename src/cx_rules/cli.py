@@ -27,6 +27,10 @@ __all__ = ["main"]
 EXIT_OK: Final = 0
 EXIT_FINDINGS: Final = 1
 EXIT_ERROR: Final = 2
+#: An error cx-rules (or a plugin) did not expect: a bug to report.
+EXIT_INTERNAL: Final = 3
+#: Stopped by Ctrl-C, as shells report a SIGINT.
+EXIT_INTERRUPTED: Final = 130
 
 _FORMATS: Final = ("text", "json", "csv", "html")
 _GROUP_BY: Final = ("job_id", "actor", "month")
@@ -42,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Check recruitment processes against candidate-experience rules.",
     )
     parser.add_argument("--version", action="version", version=f"cx-rules {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an unexpected error"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     rules = commands.add_parser("rules", help="list the rules and whether the policy enables them")
@@ -107,6 +114,11 @@ def _parser() -> argparse.ArgumentParser:
             f"is not affected (default: {_RULE_BUDGET:g}; 0 turns the check off)"
         ),
     )
+    for command in (rules, rule, audit):
+        # --debug after the command too; SUPPRESS keeps the main parser's default.
+        command.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
     return parser
 
 
@@ -131,7 +143,8 @@ def _jobs(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> int:
-    """Run the command line; returns the exit status (0 done, 1 findings, 2 error)."""
+    """Run the command line; returns the exit status (0 done, 1 findings, 2 error, 3 an
+    unexpected error, 130 interrupted)."""
     out = stdout if stdout is not None else sys.stdout
     parser = _parser()
     args = parser.parse_args(argv)
@@ -146,13 +159,75 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
             return _audit(args, out)
     except CxRulesError as exc:
         return _fail(str(exc))
+    except _WriteFailed as exc:
+        _silence(out)
+        return _fail(f"cannot write the report to standard output: {exc.reason}")
+    except KeyboardInterrupt:
+        print("cx-rules: interrupted; no report was made", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except SystemExit as exc:
+        # Nothing of cx-rules' own exits from inside a command: a plugin (or a library it
+        # called) did, and must not end the audit as if it had succeeded.
+        return _unexpected(exc, args.debug, f"sys.exit({exc.code!r}) was called")
+    except Exception as exc:
+        return _unexpected(exc, args.debug, type(exc).__name__)
     parser.print_help(out)
     return EXIT_OK
 
 
 def _fail(message: str) -> int:
-    print(f"cx-rules: error: {message}", file=sys.stderr)
+    from .report.as_text import printable
+
+    # printable: a file name or id may hold control sequences that would drive the terminal.
+    print(f"cx-rules: error: {printable(message)}", file=sys.stderr)
     return EXIT_ERROR
+
+
+def _unexpected(exc: BaseException, debug: bool, what: str) -> int:
+    """Report an error nobody expected: one line naming it and where it happened (never its
+    text, which may quote the log), or with ``--debug`` the whole traceback."""
+    import traceback
+
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = ""
+    if frames:
+        last = frames[-1]
+        module = "/".join(last.filename.replace("\\", "/").split("/")[-2:])
+        where = f" in {module}:{last.lineno} ({last.name})"
+    print(
+        f"cx-rules: internal error: {what}{where}; no report was made. This is a bug in "
+        "cx-rules or a plugin: --debug shows the traceback",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
+
+
+class _WriteFailed(Exception):
+    """Standard output refused the report (a full disk, a closed pipe)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _write(out: TextIO, text: str) -> None:
+    try:
+        out.write(text)
+        out.flush()
+    except OSError as exc:
+        raise _WriteFailed(exc.strerror or type(exc).__name__) from None
+
+
+def _silence(out: TextIO) -> None:
+    # What is left in the buffer would fail again when Python flushes it at exit.
+    if out is sys.stdout:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
 
 
 def _rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -258,7 +333,9 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
     if salt is not None:
         report = redact(report, salt)
     if render_plugin is not None:
-        text = render_plugin(report)
+        from .plugins import run_report_format
+
+        text = run_report_format(args.format, render_plugin, report)
     else:
         to_terminal = args.output is None and _isatty(out)
         color = args.format == "text" and to_terminal and not os.environ.get("NO_COLOR")
@@ -270,8 +347,7 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
         except OSError as exc:
             return _fail(f"{args.output}: cannot write the report: {exc.strerror}")
     else:
-        out.write(text)
-        out.flush()
+        _write(out, text)
     if args.fail_on is not None and report.violations(Severity(args.fail_on)):
         return EXIT_FINDINGS
     return EXIT_OK

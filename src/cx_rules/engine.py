@@ -253,7 +253,7 @@ class Engine:
                 rule = info.rule(**self.policy.options_for(code))
             except PolicyError as exc:
                 raise PolicyError(f"{self.policy.source}: {exc} (plugin {info.plugin!r})") from None
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:
                 # Only the exception's type: its text may quote anything the rule read.
                 raise PluginError(
                     f"rule {code} {info.rule.name} of plugin {info.plugin!r} could not be "
@@ -287,7 +287,7 @@ class Engine:
     def _subscriptions(self, entry: _Entry) -> frozenset[str]:
         try:
             wanted = frozenset(entry.rule.subscriptions())
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             raise PluginError(
                 f"rule {entry.code} {entry.rule.name} of plugin {entry.plugin!r}: "
                 f"subscriptions() failed: {type(exc).__name__}"
@@ -693,7 +693,7 @@ class Engine:
                     step._shared = True
                     try:
                         returned = on_event(step) if budget is None else self._timed(on_event, step)
-                    except Exception as exc:
+                    except (Exception, SystemExit) as exc:
                         failure = f"raised {type(exc).__name__}"
                     else:
                         if returned is None:

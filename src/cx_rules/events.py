@@ -152,14 +152,20 @@ def _attributes(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return dict(value) if value else {}
 
 
+def _kind_of(value: object) -> str:
+    # What a message says of a wrong value: its type, never the value, which may be message
+    # text or a whole record put in the wrong field.
+    return "''" if value == "" else "None" if value is None else f"a {type(value).__name__}"
+
+
 def _non_empty_str(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or not value:
-        raise InvalidEvent(f"{attribute.name}: expected a non-empty string, got {value!r}")
+        raise InvalidEvent(f"{attribute.name}: expected a non-empty string, got {_kind_of(value)}")
 
 
 def _optional_str(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
     if value is not None and not isinstance(value, str):
-        raise InvalidEvent(f"{attribute.name}: expected a string or None, got {value!r}")
+        raise InvalidEvent(f"{attribute.name}: expected a string or None, got {_kind_of(value)}")
 
 
 def is_missing(value: object) -> bool:

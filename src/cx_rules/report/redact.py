@@ -18,6 +18,7 @@ from typing import Final
 import attrs
 
 from ..io.records import InputError
+from ..waivers import UNUSED_WAIVER
 from .collect import finding_sort_key
 from .model import Evidence, Report, ReportFinding
 
@@ -31,7 +32,13 @@ SALT_ENV: Final = "CX_RULES_SALT"
 _LITERAL: Final = r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
 _IN_MESSAGE: Final = re.compile(rf"\b(case|object) {_LITERAL}")
 # How an input error's element names a case (XES) or an event (OCEL).
-_XES_CASE: Final = re.compile(r"^(trace \d+) \(case (.*)\)(, event \d+)$")
+_XES_CASE: Final = re.compile(r"^(trace \d+) \(case (.*)\)(, event \d+.*)$", re.DOTALL)
+# How a DataFrame error's element names a row by its index label.
+_ROW: Final = re.compile(r"^(row \d+) \(index (.*)\)$", re.DOTALL)
+# How a waiver describes itself (Waiver.describe), then its justification or what befell it.
+_WAIVER: Final = re.compile(
+    r"^(waiver \d+) \((\S+) for (.*), until (\d{4}-\d{2}-\d{2})\)(: .*)?$", re.DOTALL
+)
 _OCEL_EVENT: Final = re.compile(r'^((?:ocel:)?events)\[(".*")\]$')
 
 
@@ -78,11 +85,25 @@ def redact(report: Report, salt: str) -> Report:
         xes = _XES_CASE.match(value)
         if xes is not None:
             return f"{xes.group(1)} (case {case(xes.group(2))}){xes.group(3)}"
+        row = _ROW.match(value)
+        if row is not None:
+            return f"{row.group(1)} (index {pseudonym('index', row.group(2), salt)})"
         ocel = _OCEL_EVENT.match(value)
         if ocel is not None:
             hidden = pseudonym("event", json.loads(ocel.group(2)), salt)
             return f"{ocel.group(1)}[{json.dumps(hidden)}]"
         return value
+
+    def waiver(text: str) -> str:
+        # A waiver's case patterns are ids (or match them) and its justification is free
+        # text: the patterns get pseudonyms, the justification is withheld.
+        found = _WAIVER.match(text)
+        if found is None:
+            return text
+        number, rule, patterns, until, justification = found.groups()
+        hidden = ", ".join(case(p) for p in patterns.split(", "))
+        rest = ": justification withheld" if justification else text[found.end(4) + 1 :]
+        return f"{number} ({rule} for {hidden}, until {until}){rest}"
 
     def error(e: InputError) -> InputError:
         return attrs.evolve(
@@ -98,6 +119,8 @@ def redact(report: Report, salt: str) -> Report:
             case_id=case(f.case_id),
             actor=actor(f.actor),
             evidence=tuple(evidence(e) for e in f.evidence),
+            message=waiver(f.message) if f.code == UNUSED_WAIVER else f.message,
+            waived_by=None if f.waived_by is None else waiver(f.waived_by),
         )
 
     groups = report.groups
