@@ -147,9 +147,98 @@ def _timestamp(value: str | datetime) -> datetime:
     return parse_timestamp(value)
 
 
+_READ_ONLY: Final = "an event's attributes are read-only (build a new Event instead)"
+
+
+def _refuse(self: object, *args: object, **kwargs: object) -> Any:
+    raise TypeError(_READ_ONLY)
+
+
+class FrozenList(list[Any]):
+    """A list that refuses every change (``TypeError``): a list value of event attributes.
+
+    It equals, prints, iterates and serializes as the list it holds."""
+
+    __slots__ = ()
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenList, (list(self),))
+
+
+class FrozenDict(dict[str, Any]):
+    """A dict that refuses every change (``TypeError``): an event's attributes, and the
+    object values in them.  It equals, prints and serializes as the dict it holds."""
+
+    __slots__ = ()
+    pop = popitem = clear = update = setdefault = _refuse
+    __setitem__ = __delitem__ = __ior__ = _refuse
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (dict(self),))
+
+
+_MUTABLE: Final = frozenset((list, dict))
+_EMPTY: Final = FrozenDict()
+
+
+def _freeze(value: Any) -> Any:
+    # Lists and dicts (at any depth) become their frozen kinds; anything else is kept.
+    kind = type(value)
+    if kind is FrozenList or kind is FrozenDict:
+        return value
+    if isinstance(value, list):
+        return FrozenList([_freeze(item) for item in value])
+    if isinstance(value, dict):
+        return FrozenDict({key: _freeze(item) for key, item in value.items()})
+    return value
+
+
+def freeze_attributes(value: Mapping[str, Any]) -> FrozenDict:
+    """``value`` as the read-only attributes an event keeps: a :class:`FrozenDict` whose
+    lists and dicts are frozen too, so that no rule can change what the caller gave."""
+    if not value:
+        return _EMPTY
+    if type(value) is FrozenDict:
+        return value
+    if _MUTABLE.isdisjoint(map(type, value.values())):
+        return FrozenDict(value)
+    try:
+        return FrozenDict({key: _freeze(item) for key, item in value.items()})
+    except RecursionError:
+        raise InvalidEvent(
+            "attributes: nested too deeply (expected at most 100 levels of lists and objects)"
+        ) from None
+
+
 def _attributes(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    # A private copy, typed read-only: the event owns its attributes.
-    return dict(value) if value else {}
+    # A private, read-only copy: the event owns its attributes, and nobody changes them.
+    return freeze_attributes(value) if value else _EMPTY
+
+
+def identity(value: Any) -> Any:
+    """The key two attribute values are compared by for event identity: equal keys mean the
+    same value, as JSON states it: of one type (``True`` is not ``1``, ``1`` is not
+    ``1.0``), ``NaN`` the same as ``NaN``, objects whatever the order of their keys."""
+    kind = type(value)
+    if kind is str or value is None:
+        return value
+    if isinstance(value, bool):
+        return (bool, value)
+    if isinstance(value, float):
+        return (float, "nan") if value != value else (float, value)
+    if isinstance(value, int):
+        return (int, value)
+    if isinstance(value, list | tuple):
+        return (list, tuple(identity(item) for item in value))
+    if isinstance(value, Mapping):
+        return (dict, frozenset((key, identity(item)) for key, item in value.items()))
+    return (kind, value)
+
+
+def _attributes_identity(value: Mapping[str, Any]) -> Any:
+    return frozenset((key, identity(item)) for key, item in value.items()) if value else None
 
 
 def _kind_of(value: object) -> str:
@@ -179,7 +268,15 @@ class Event:
 
     ``timestamp`` must be timezone-aware; an ISO 8601 string is parsed.  ``attributes`` holds
     everything else the source recorded (``reason``, ``interview_id``, ``items``, ...); it is
-    read-only.  Two events are equal when all their fields are equal.
+    read-only in fact (a :class:`FrozenDict`, its lists and dicts frozen too): changing it
+    raises ``TypeError``, so a rule cannot change the event it is shown.
+
+    Two events are equal (the same event: a retry, not a conflict) when their case ids,
+    activities, event ids, actors and channels are equal, their timestamps name the same
+    instant (whatever the offset), and their attributes have the same names with values
+    equal as JSON states them: of one type (``True`` is not ``1``, ``1`` is not ``1.0``),
+    ``NaN`` equal to ``NaN``, objects whatever the order of their keys (see
+    :func:`identity`).
     """
 
     case_id: str = attrs.field(validator=_non_empty_str)
@@ -189,7 +286,7 @@ class Event:
     actor: str | None = attrs.field(default=None, kw_only=True, validator=_optional_str)
     channel: str | None = attrs.field(default=None, kw_only=True, validator=_optional_str)
     attributes: Mapping[str, Any] = attrs.field(
-        factory=dict, kw_only=True, converter=_attributes, hash=False
+        factory=dict, kw_only=True, converter=_attributes, hash=False, eq=_attributes_identity
     )
 
     def get(self, name: str, default: Any = None) -> Any:
@@ -257,5 +354,5 @@ def _event(
     _SET_EVENT_ID(event, event_id)
     _SET_ACTOR(event, actor)
     _SET_CHANNEL(event, channel)
-    _SET_ATTRS(event, attributes)
+    _SET_ATTRS(event, freeze_attributes(attributes))
     return event
