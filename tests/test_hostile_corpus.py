@@ -12,6 +12,9 @@ import csv
 import gzip
 import io
 import json
+import os
+import subprocess
+import sys
 import tomllib
 import tracemalloc
 from collections.abc import Callable
@@ -29,7 +32,10 @@ from cx_rules.report import FORMATS, Report, render
 from cx_rules.report.as_text import printable
 from cx_rules.serialize import case_from_json, case_to_json
 
+from hostile_calls import CALLS
+
 CORPUS = Path(__file__).resolve().parent / "corpus"
+ROOT = CORPUS.parent.parent
 MANIFEST: dict[str, Any] = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))
 PRIVATE: list[str] = MANIFEST["private"]
 MIB = 2**20
@@ -308,9 +314,80 @@ def test_each_stored_case_reads_back_or_is_refused_as_the_manifest_says(
     assert case_from_json(case_to_json(case)) == case
 
 
+@pytest.mark.parametrize("entry", [pytest.param(e, id=e["name"]) for e in MANIFEST["call"]])
+def test_each_call_gives_exactly_what_the_manifest_says(
+    entry: dict[str, Any], tmp_path: Path
+) -> None:
+    if "needs" in entry:
+        pytest.importorskip(entry["needs"])
+
+    assert entry["gives"] == CALLS[entry["name"]](tmp_path)
+
+
+def test_every_call_is_in_the_manifest() -> None:
+    assert sorted(CALLS) == sorted(e["name"] for e in MANIFEST["call"])
+
+
+def _install(site: Path, module: str) -> None:
+    # Lay a corpus plugin out as pip would: the module and a .dist-info naming its entry point.
+    source = CORPUS / "plugins" / f"{module}.py"
+    if source.exists():
+        (site / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    dist = module.replace(".", "_")
+    info = site / f"{dist}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(f"[cx_rules]\n{dist} = {module}\n")
+
+
+def _fill(text: str, tmp: Path) -> str:
+    return text.replace("{corpus}", str(CORPUS)).replace("{tmp}", str(tmp))
+
+
+@pytest.mark.parametrize("entry", [pytest.param(e, id=e["name"]) for e in MANIFEST["command"]])
+def test_each_command_ends_exactly_as_the_manifest_says(
+    entry: dict[str, Any], tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    for module in entry.get("plugins", []):
+        _install(site, module)
+    env = {k: v for k, v in os.environ.items() if k != "CX_RULES_DISABLE_PLUGIN_AUTOLOAD"}
+    if not entry.get("plugins"):
+        env["CX_RULES_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    paths = [str(site), *(str(ROOT / p) for p in entry.get("pythonpath", [])), *sys.path]
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    args = [_fill(a, tmp_path) for a in entry["args"]]
+    stdout = entry.get("stdout")
+    with open(stdout, "w") if stdout else open(tmp_path / "stdout", "w+") as out:
+        result = subprocess.run(
+            [sys.executable, "-m", "cx_rules", *args],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=tmp_path,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    printed = "" if stdout else (tmp_path / "stdout").read_text(encoding="utf-8")
+    stderr = result.stderr.replace(str(CORPUS), "{corpus}").replace(str(tmp_path), "{tmp}")
+
+    assert (entry["status"], entry.get("stderr", stderr)) == (result.returncode, stderr)
+    if "stderr_starts" in entry:
+        assert stderr.startswith(entry["stderr_starts"]), stderr
+    assert "Traceback" not in stderr or entry.get("stderr_starts") == "Traceback"
+    assert [s for s in entry.get("stdout_has", []) if s not in printed] == []
+    assert [s for s in [*PRIVATE, *entry.get("stdout_lacks", [])] if s in printed] == []
+
+
 def test_every_file_of_the_corpus_is_in_the_manifest() -> None:
     kinds = ("log", "policy", "mapping", "case")
     listed = {e["file"] for kind in kinds for e in MANIFEST[kind]}
+    listed |= {f for e in MANIFEST["command"] for f in e.get("files", [])}
+    listed |= {
+        f"plugins/{m}.py" for e in MANIFEST["command"] for m in e.get("plugins", []) if "." not in m
+    }
     stored = {
         str(p.relative_to(CORPUS))
         for p in CORPUS.rglob("*")

@@ -274,7 +274,7 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
     from .auditing import audit
     from .engine import Engine
     from .events import parse_timestamp
-    from .exceptions import NaiveTimestamp
+    from .exceptions import CxRulesError, NaiveTimestamp
     from .findings import Severity
     from .io import LogMapping
     from .policy import Policy
@@ -320,6 +320,13 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
             progress=progress,
             jobs=args.jobs,
         )
+    except CxRulesError as exc:
+        if salt is None:
+            raise
+        # --strict stops at a record: its error names ids that --redact promises to hide.
+        from .report.redact import redact_text
+
+        return _fail(redact_text(str(exc), salt))
     finally:
         if progress is not None:
             progress.clear()

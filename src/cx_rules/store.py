@@ -148,7 +148,7 @@ class SQLiteCaseStore:
         try:
             case = case_from_json(data)
         except CaseFormatError as exc:
-            raise CaseFormatError(f"{self.path}, table {self.table}: {exc}") from None
+            raise CaseFormatError(f"{where}: {exc}") from None
         return case, version
 
     def save(self, case: Case, expected_version: int) -> int:
