@@ -31,7 +31,6 @@ from cx_rules.io import LogError, LogMapping
 from cx_rules.report import FORMATS, Report, render
 from cx_rules.report.as_text import printable
 from cx_rules.serialize import case_from_json, case_to_json
-
 from hostile_calls import CALLS
 
 CORPUS = Path(__file__).resolve().parent / "corpus"

@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Replay every case of an event log through the rules and report a score and the "
             "findings to act on. Exit status: 0 done, 1 a violation at or above --fail-on, "
-            "2 the audit could not complete."
+            "2 the audit could not complete, 3 an unexpected error (--debug shows it)."
         ),
     )
     audit.add_argument("paths", nargs="+", metavar="PATH", help="event log files, read in order")

@@ -163,6 +163,8 @@ def _max_nesting() -> int:
     from .mapping import MAX_NESTING
 
     return MAX_NESTING
+
+
 # One zone object per offset read (fromisoformat's unnamed fixed offsets, equal when their
 # offsets are), up to a bound in case a log writes odd offsets by the thousand.
 _OFFSETS: Final[dict[tzinfo, tzinfo]] = {}
