@@ -245,3 +245,20 @@ def dataframe_error_names_its_index_label(tmp: Path) -> str:
     report = audit(list(read_dataframe(frame)), policy=Policy(select=["CX0"]))
     hidden = redact(report, "salt")
     return " | ".join(str(e) for e in (*report.errors, *hidden.errors))
+
+
+@call
+def advance_and_audit_past_the_calendar(tmp: Path) -> str:
+    from datetime import datetime, timedelta, timezone
+
+    from cx_rules.auditing import audit
+
+    engine = Engine(Policy(select=["CX0", "CX401"]))
+    case = engine.record(engine.start("c1"), Event("c1", "application_received", AT)).case
+    late = datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-1)))
+    return " | ".join(
+        [
+            _error(lambda: engine.advance(case, late)),
+            _error(lambda: audit([Event("c1", "application_received", AT)], as_of=late)),
+        ]
+    )

@@ -16,7 +16,7 @@ import pluggy
 
 from .calendar import BusinessCalendar
 from .case import Case
-from .events import Channel, Event
+from .events import Channel, Event, check_range
 from .exceptions import (
     CaseMismatch,
     EventConflict,
@@ -883,3 +883,4 @@ def _a(value: object) -> str:
 def _require_aware(moment: datetime, name: str) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise NaiveTimestamp(f"{name}: {moment.isoformat()} has no time zone")
+    check_range(moment, name)  # an instant every zone can show, as events must be

@@ -17,6 +17,8 @@ __all__ = [
     "Activity",
     "Channel",
     "Event",
+    "FrozenDict",
+    "FrozenList",
     "is_missing",
     "parse_timestamp",
 ]
@@ -354,5 +356,11 @@ def _event(
     _SET_EVENT_ID(event, event_id)
     _SET_ACTOR(event, actor)
     _SET_CHANNEL(event, channel)
-    _SET_ATTRS(event, freeze_attributes(attributes))
+    # freeze_attributes, inline for the usual flat attributes: this runs for every event read.
+    if not attributes:
+        _SET_ATTRS(event, _EMPTY)
+    elif _MUTABLE.isdisjoint(map(type, attributes.values())):
+        _SET_ATTRS(event, FrozenDict(attributes))
+    else:
+        _SET_ATTRS(event, freeze_attributes(attributes))
     return event

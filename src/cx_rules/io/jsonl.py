@@ -245,8 +245,8 @@ def _parser() -> Callable[[str], Any]:
             type(value) is dict
             and inexact.isdisjoint(map(type, value.values()))
             # orjson keeps the last of a repeated key: unless every key of this flat object
-            # is counted once, json reads the line and says so.
-            and line.count('":') + line.count('" :') == len(value)
+            # is counted once (as '":'), json reads the line and says so.
+            and line.count('":') == len(value)
         ):
             return value
         return standard(line)
