@@ -168,7 +168,9 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
     except SystemExit as exc:
         # Nothing of cx-rules' own exits from inside a command: a plugin (or a library it
         # called) did, and must not end the audit as if it had succeeded.
-        return _unexpected(exc, args.debug, f"sys.exit({exc.code!r}) was called")
+        # Its code is shown when it is a number; a message may quote anything.
+        code = exc.code if exc.code is None or isinstance(exc.code, int) else "..."
+        return _unexpected(exc, args.debug, f"sys.exit({code}) was called")
     except Exception as exc:
         return _unexpected(exc, args.debug, type(exc).__name__)
     parser.print_help(out)
