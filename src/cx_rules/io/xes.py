@@ -245,7 +245,7 @@ class _Builder:
             self._event_line = self.parser.CurrentLineNumber
             self._problem = self._trace_problem
             return
-        if local == "event" and not (self._open and self._open[-1].kind == "meta"):
+        if local == "event" and not any(a.kind == "stray" for a in self._open):
             self._stray_event(parent, depth)
             return
         if self._open:
@@ -258,7 +258,7 @@ class _Builder:
         # An <event> anywhere but log/trace/event is not read (inside an event it would
         # overwrite the event's own attributes), but it is a record: one input error.
         line = self.parser.CurrentLineNumber
-        inside = "inside an <event>" if self._event is not None else f"inside <{parent}>"
+        inside = f"inside <{parent}>"
         if self._event is not None:
             element = f"{self._element()}, an event inside it"
         elif self._trace is not None:
@@ -277,8 +277,9 @@ class _Builder:
                 element,
             )
         )
-        # Its elements are passed over until it closes, as a meta-attribute's are.
-        self._open.append(_Attribute("meta", "", None, depth))
+        # Its elements are passed over until it closes, as a meta-attribute's are (events
+        # inside it are part of it, not reported again).
+        self._open.append(_Attribute("stray", "", None, depth))
 
     def _start_attribute(self, local: str, attributes: dict[str, str], depth: int) -> None:
         key = attributes.get("key")
@@ -353,7 +354,7 @@ class _Builder:
             self._trace = None
 
     def _close_attribute(self, attribute: _Attribute) -> None:
-        if attribute.kind in ("meta", "values"):
+        if attribute.kind in ("meta", "values", "stray"):
             return
         if self._open:
             owner = self._open[-1]
