@@ -273,7 +273,9 @@ def test_no_part_of_an_event_s_attributes_can_be_changed(plain: Any, timed: Any)
     )
     before = case_to_json(ENGINE.replay([event]).case)
 
-    for container in _mutations(event.attributes):
+    with pytest.raises(TypeError):
+        event.attributes["x"] = 1  # type: ignore[index]
+    for container in [c for value in event.attributes.values() for c in _mutations(value)]:
         change = container.__setitem__ if isinstance(container, dict) else container.insert
         with pytest.raises(TypeError):
             change(0, 1)

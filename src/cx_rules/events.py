@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
@@ -170,8 +171,8 @@ class FrozenList(list[Any]):
 
 
 class FrozenDict(dict[str, Any]):
-    """A dict that refuses every change (``TypeError``): an event's attributes, and the
-    object values in them.  It equals, prints and serializes as the dict it holds."""
+    """A dict that refuses every change (``TypeError``): an object value in an event's
+    attributes.  It equals, prints and serializes as the dict it holds."""
 
     __slots__ = ()
     pop = popitem = clear = update = setdefault = _refuse
@@ -182,7 +183,8 @@ class FrozenDict(dict[str, Any]):
 
 
 _MUTABLE: Final = frozenset((list, dict))
-_EMPTY: Final = FrozenDict()
+# The values of an event without attributes: shared, since nothing ever writes to it.
+_NONE: Final[dict[str, Any]] = {}
 
 
 def _freeze(value: Any) -> Any:
@@ -197,26 +199,19 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-def freeze_attributes(value: Mapping[str, Any]) -> FrozenDict:
-    """``value`` as the read-only attributes an event keeps: a :class:`FrozenDict` whose
-    lists and dicts are frozen too, so that no rule can change what the caller gave."""
+def freeze_values(value: Mapping[str, Any]) -> dict[str, Any]:
+    """A private copy of ``value`` whose lists and dicts (at any depth) are a
+    :class:`FrozenList` and a :class:`FrozenDict`: what an event keeps as its attributes."""
     if not value:
-        return _EMPTY
-    if type(value) is FrozenDict:
-        return value
+        return _NONE
     if _MUTABLE.isdisjoint(map(type, value.values())):
-        return FrozenDict(value)
+        return dict(value)
     try:
-        return FrozenDict({key: _freeze(item) for key, item in value.items()})
+        return {key: _freeze(item) for key, item in value.items()}
     except RecursionError:
         raise InvalidEvent(
             "attributes: nested too deeply (expected at most 100 levels of lists and objects)"
         ) from None
-
-
-def _attributes(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    # A private, read-only copy: the event owns its attributes, and nobody changes them.
-    return freeze_attributes(value) if value else _EMPTY
 
 
 def identity(value: Any) -> Any:
@@ -270,8 +265,9 @@ class Event:
 
     ``timestamp`` must be timezone-aware; an ISO 8601 string is parsed.  ``attributes`` holds
     everything else the source recorded (``reason``, ``interview_id``, ``items``, ...); it is
-    read-only in fact (a :class:`FrozenDict`, its lists and dicts frozen too): changing it
-    raises ``TypeError``, so a rule cannot change the event it is shown.
+    read-only in fact (a read-only view, its lists and dicts a :class:`FrozenList` and a
+    :class:`FrozenDict`): changing it raises ``TypeError``, so a rule cannot change the event
+    it is shown.
 
     Two events are equal (the same event: a retry, not a conflict) when their case ids,
     activities, event ids, actors and channels are equal, their timestamps name the same
@@ -287,9 +283,21 @@ class Event:
     event_id: str | None = attrs.field(default=None, kw_only=True, validator=_optional_str)
     actor: str | None = attrs.field(default=None, kw_only=True, validator=_optional_str)
     channel: str | None = attrs.field(default=None, kw_only=True, validator=_optional_str)
-    attributes: Mapping[str, Any] = attrs.field(
-        factory=dict, kw_only=True, converter=_attributes, hash=False, eq=_attributes_identity
+    # Given as ``attributes=``; kept as a private dict that nothing hands out for writing.
+    _values: dict[str, Any] = attrs.field(
+        factory=dict,
+        kw_only=True,
+        alias="attributes",
+        converter=freeze_values,
+        hash=False,
+        eq=_attributes_identity,
     )
+
+    @property
+    def attributes(self) -> Mapping[str, Any]:
+        """The event's attributes, as a read-only view (``dict(event.attributes)`` for a
+        copy); their lists and dicts are read-only too."""
+        return MappingProxyType(self._values)
 
     def get(self, name: str, default: Any = None) -> Any:
         """The value of a field or attribute by name, or ``default`` when it is missing.
@@ -300,7 +308,7 @@ class Event:
         if name in ("channel", "actor", "event_id"):
             value = getattr(self, name)
         else:
-            value = self.attributes.get(name)
+            value = self._values.get(name)
         return default if is_missing(value) else value
 
     def __repr__(self) -> str:
@@ -313,8 +321,8 @@ class Event:
             )
             if v is not None
         )
-        if self.attributes:
-            extra += f", attributes={dict(self.attributes)!r}"
+        if self._values:
+            extra += f", attributes={self._values!r}"
         return f"Event({self.case_id!r}, {self.activity!r}, {self.timestamp.isoformat()!r}{extra})"
 
     def describe(self) -> str:
@@ -356,11 +364,9 @@ def _event(
     _SET_EVENT_ID(event, event_id)
     _SET_ACTOR(event, actor)
     _SET_CHANNEL(event, channel)
-    # freeze_attributes, inline for the usual flat attributes: this runs for every event read.
-    if not attributes:
-        _SET_ATTRS(event, _EMPTY)
-    elif _MUTABLE.isdisjoint(map(type, attributes.values())):
-        _SET_ATTRS(event, FrozenDict(attributes))
+    # The dict is the event's own: only lists and dicts in it need freezing.
+    if _MUTABLE.isdisjoint(map(type, attributes.values())):
+        _SET_ATTRS(event, attributes)
     else:
-        _SET_ATTRS(event, freeze_attributes(attributes))
+        _SET_ATTRS(event, freeze_values(attributes))
     return event
