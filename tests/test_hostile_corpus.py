@@ -9,8 +9,12 @@ of the private message text the files carry.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
+import os
+import subprocess
+import sys
 import tomllib
 import tracemalloc
 from collections.abc import Callable
@@ -27,8 +31,10 @@ from cx_rules.io import LogError, LogMapping
 from cx_rules.report import FORMATS, Report, render
 from cx_rules.report.as_text import printable
 from cx_rules.serialize import case_from_json, case_to_json
+from hostile_calls import CALLS
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
+ROOT = CORPUS.parent.parent
 MANIFEST: dict[str, Any] = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))
 PRIVATE: list[str] = MANIFEST["private"]
 MIB = 2**20
@@ -120,6 +126,16 @@ def _deep_xes(path: Path) -> None:
     )
 
 
+def _empty_objects(path: Path) -> None:
+    # 24 Mi empty objects in 72 MiB of OCEL 2.0, compressed to about 70 KiB.
+    with gzip.open(path, "wb", compresslevel=9) as f:
+        f.write(b'{"objects": [], "events": [')
+        block = b"{}," * MIB
+        for _ in range(24):
+            f.write(block)
+        f.write(b"{}]}\n")
+
+
 #: How each ``generate`` entry of the manifest is written.
 GENERATORS: dict[str, Callable[[Path], None]] = {
     "long_line": _long_line,
@@ -128,6 +144,7 @@ GENERATORS: dict[str, Callable[[Path], None]] = {
     "deep_json": _deep_json,
     "deep_ocel": _deep_ocel,
     "deep_xes": _deep_xes,
+    "empty_objects": _empty_objects,
 }
 
 
@@ -196,15 +213,16 @@ def test_each_log_gives_exactly_the_outcome_in_the_manifest(
     policy = _policy(entry)
     name = str(path)
 
+    group_by = entry.get("group_by")
     if "raises" in entry:
         with pytest.raises(LogError) as info:
-            audit(path, policy=policy)
+            audit(path, policy=policy, group_by=group_by)
         message = str(info.value)
         assert entry["raises"] == message.replace(name, "{file}")
         assert [p for p in PRIVATE if p in message] == []
         return
 
-    report = audit(path, policy=policy)
+    report = audit(path, policy=policy, group_by=group_by)
 
     i = report.input
     expected = entry["counts"]
@@ -226,6 +244,7 @@ def test_each_log_gives_exactly_the_outcome_in_the_manifest(
     assert entry.get("findings", []) == [
         printable(f"{f.case_id} {f.code} {f.outcome.value}") for f in report.findings
     ]
+    assert entry.get("groups", []) == [g.key for g in report.groups]
     check_outputs(report, PRIVATE)
 
 
@@ -294,9 +313,80 @@ def test_each_stored_case_reads_back_or_is_refused_as_the_manifest_says(
     assert case_from_json(case_to_json(case)) == case
 
 
+@pytest.mark.parametrize("entry", [pytest.param(e, id=e["name"]) for e in MANIFEST["call"]])
+def test_each_call_gives_exactly_what_the_manifest_says(
+    entry: dict[str, Any], tmp_path: Path
+) -> None:
+    if "needs" in entry:
+        pytest.importorskip(entry["needs"])
+
+    assert entry["gives"] == CALLS[entry["name"]](tmp_path)
+
+
+def test_every_call_is_in_the_manifest() -> None:
+    assert sorted(CALLS) == sorted(e["name"] for e in MANIFEST["call"])
+
+
+def _install(site: Path, module: str) -> None:
+    # Lay a corpus plugin out as pip would: the module and a .dist-info naming its entry point.
+    source = CORPUS / "plugins" / f"{module}.py"
+    if source.exists():
+        (site / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    dist = module.replace(".", "_")
+    info = site / f"{dist}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(f"[cx_rules]\n{dist} = {module}\n")
+
+
+def _fill(text: str, tmp: Path) -> str:
+    return text.replace("{corpus}", str(CORPUS)).replace("{tmp}", str(tmp))
+
+
+@pytest.mark.parametrize("entry", [pytest.param(e, id=e["name"]) for e in MANIFEST["command"]])
+def test_each_command_ends_exactly_as_the_manifest_says(
+    entry: dict[str, Any], tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    for module in entry.get("plugins", []):
+        _install(site, module)
+    env = {k: v for k, v in os.environ.items() if k != "CX_RULES_DISABLE_PLUGIN_AUTOLOAD"}
+    if not entry.get("plugins"):
+        env["CX_RULES_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    paths = [str(site), *(str(ROOT / p) for p in entry.get("pythonpath", [])), *sys.path]
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    args = [_fill(a, tmp_path) for a in entry["args"]]
+    stdout = entry.get("stdout")
+    with open(stdout, "w") if stdout else open(tmp_path / "stdout", "w+") as out:
+        result = subprocess.run(
+            [sys.executable, "-m", "cx_rules", *args],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=tmp_path,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    printed = "" if stdout else (tmp_path / "stdout").read_text(encoding="utf-8")
+    stderr = result.stderr.replace(str(CORPUS), "{corpus}").replace(str(tmp_path), "{tmp}")
+
+    assert (entry["status"], entry.get("stderr", stderr)) == (result.returncode, stderr)
+    if "stderr_starts" in entry:
+        assert stderr.startswith(entry["stderr_starts"]), stderr
+    assert "Traceback" not in stderr or entry.get("stderr_starts") == "Traceback"
+    assert [s for s in entry.get("stdout_has", []) if s not in printed] == []
+    assert [s for s in [*PRIVATE, *entry.get("stdout_lacks", [])] if s in printed] == []
+
+
 def test_every_file_of_the_corpus_is_in_the_manifest() -> None:
     kinds = ("log", "policy", "mapping", "case")
     listed = {e["file"] for kind in kinds for e in MANIFEST[kind]}
+    listed |= {f for e in MANIFEST["command"] for f in e.get("files", [])}
+    listed |= {
+        f"plugins/{m}.py" for e in MANIFEST["command"] for m in e.get("plugins", []) if "." not in m
+    }
     stored = {
         str(p.relative_to(CORPUS))
         for p in CORPUS.rglob("*")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -247,3 +248,57 @@ def test_storing_and_restoring_a_case_between_two_events_changes_nothing(
     assert case_to_json(resumed) == case_to_json(straight)
     if straight.clock is not None:
         assert ENGINE.finish(resumed, straight.clock) == ENGINE.finish(straight, straight.clock)
+
+
+# -- events cannot be changed, and identity is exact -----------------------------------------
+
+
+def _mutations(value: Any) -> list[Any]:
+    # Every list and dict inside ``value``, at any depth.
+    found = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list | dict):
+            found.append(item)
+            stack.extend(item.values() if isinstance(item, dict) else item)
+    return found
+
+
+@given(attributes, timed_attributes)
+def test_no_part_of_an_event_s_attributes_can_be_changed(plain: Any, timed: Any) -> None:
+    given_attributes = {**plain, **timed, "nested": {"items": [dict(plain)]}}
+    event = Event(
+        "c1", "application_received", "2026-03-02T09:00:00+01:00", attributes=given_attributes
+    )
+    before = case_to_json(ENGINE.replay([event]).case)
+
+    with pytest.raises(TypeError):
+        event.attributes["x"] = 1  # type: ignore[index]
+    for container in [c for value in event.attributes.values() for c in _mutations(value)]:
+        change = container.__setitem__ if isinstance(container, dict) else container.insert
+        with pytest.raises(TypeError):
+            change(0, 1)
+
+    assert (event.attributes, case_to_json(ENGINE.replay([event]).case)) == (
+        given_attributes,
+        before,
+    )
+
+
+@given(attributes)
+def test_an_event_is_the_same_event_as_its_stored_copy_and_its_retry(plain: Any) -> None:
+    event = Event(
+        "c1", "application_received", "2026-03-02T09:00:00+01:00", event_id="e1", attributes=plain
+    )
+    stored = case_from_json(case_to_json(ENGINE.replay([event]).case)).events[0]
+    retry = Event(
+        "c1",
+        "application_received",
+        "2026-03-02T09:00:00+01:00",
+        event_id="e1",
+        attributes=dict(reversed(list(plain.items()))),
+    )
+
+    assert (stored, retry) == (event, event)
+    assert ENGINE.record(ENGINE.replay([event]).case, retry).duplicate

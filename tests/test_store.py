@@ -142,7 +142,7 @@ def test_the_state_column_is_there_for_the_ats(tmp_path):
     assert rows == [("c1", 1, "applied")]
 
 
-def test_unreadable_stored_data_names_the_file_table_and_field(tmp_path):
+def test_unreadable_stored_data_names_the_file_table_case_and_field(tmp_path):
     path = tmp_path / "cases.db"
     with SQLiteCaseStore(path) as store:
         store.save(engine().replay([RECEIVED]).case, 0)
@@ -151,7 +151,7 @@ def test_unreadable_stored_data_names_the_file_table_and_field(tmp_path):
     with SQLiteCaseStore(path) as store, pytest.raises(CaseFormatError) as info:
         store.load("c1")
     assert str(info.value) == (
-        f"{path}, table cx_cases: stored case: format version 9 was written by a newer "
+        f"{path}, table cx_cases, case 'c1': stored case: format version 9 was written by a newer "
         "cx-rules; this one reads versions 1 to 2 (upgrade cx-rules to read it)"
     )
 

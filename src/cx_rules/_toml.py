@@ -15,7 +15,8 @@ def load_toml(path: Path, what: str) -> dict[str, Any]:
     """The table of the TOML file at ``path`` (a ``what``: policy, mapping).
 
     Raises :class:`~cx_rules.PolicyError` naming the file when it cannot be read, when it is
-    not TOML, and when it is not UTF-8 (naming the line and byte of the first bad byte).
+    not TOML (or nested thousands deep), and when it is not UTF-8 (naming the line and byte
+    of the first bad byte).
     """
     try:
         with path.open("rb") as handle:
@@ -24,6 +25,11 @@ def load_toml(path: Path, what: str) -> dict[str, Any]:
         raise PolicyError(f"{path}: cannot read the {what}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        # tomllib recurses once per level of nested arrays and inline tables.
+        raise PolicyError(
+            f"{path}: TOML nested deeper than Python can read; expected a {what} a few levels deep"
+        ) from None
     except UnicodeDecodeError as exc:
         # tomllib decodes the whole file at once: the error holds every byte of it.
         raw = bytes(exc.object)

@@ -29,6 +29,10 @@ __all__ = ["main"]
 EXIT_OK: Final = 0
 EXIT_FINDINGS: Final = 1
 EXIT_ERROR: Final = 2
+#: An error cx-rules (or a plugin) did not expect: a bug to report.
+EXIT_INTERNAL: Final = 3
+#: Stopped by Ctrl-C, as shells report a SIGINT.
+EXIT_INTERRUPTED: Final = 130
 
 _FORMATS: Final = ("text", "json", "csv", "html")
 _GROUP_BY: Final = ("job_id", "actor", "month")
@@ -44,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Check recruitment processes against candidate-experience rules.",
     )
     parser.add_argument("--version", action="version", version=f"cx-rules {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an unexpected error"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     rules = commands.add_parser("rules", help="list the rules and whether the policy enables them")
@@ -58,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Replay every case of an event log through the rules and report a score and the "
             "findings to act on. Exit status: 0 done, 1 a violation at or above --fail-on, "
-            "2 the audit could not complete."
+            "2 the audit could not complete, 3 an unexpected error (--debug shows it)."
         ),
     )
     audit.add_argument(
@@ -137,6 +144,11 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     _import_parser(commands)
+    for command in (rules, rule, audit):
+        # --debug after the command too; SUPPRESS keeps the main parser's default.
+        command.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
     return parser
 
 
@@ -184,7 +196,8 @@ def _jobs(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> int:
-    """Run the command line; returns the exit status (0 done, 1 findings, 2 error)."""
+    """Run the command line; returns the exit status (0 done, 1 findings, 2 error, 3 an
+    unexpected error, 130 interrupted)."""
     out = stdout if stdout is not None else sys.stdout
     parser = _parser()
     args = parser.parse_args(argv)
@@ -201,13 +214,77 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
             return _import(args, out)
     except CxRulesError as exc:
         return _fail(str(exc))
+    except _WriteFailed as exc:
+        _silence(out)
+        return _fail(f"cannot write the report to standard output: {exc.reason}")
+    except KeyboardInterrupt:
+        print("cx-rules: interrupted; no report was made", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except SystemExit as exc:
+        # Nothing of cx-rules' own exits from inside a command: a plugin (or a library it
+        # called) did, and must not end the audit as if it had succeeded.
+        # Its code is shown when it is a number; a message may quote anything.
+        code = exc.code if exc.code is None or isinstance(exc.code, int) else "..."
+        return _unexpected(exc, args.debug, f"sys.exit({code}) was called")
+    except Exception as exc:
+        return _unexpected(exc, args.debug, type(exc).__name__)
     parser.print_help(out)
     return EXIT_OK
 
 
 def _fail(message: str) -> int:
-    print(f"cx-rules: error: {message}", file=sys.stderr)
+    from .report.as_text import printable
+
+    # printable: a file name or id may hold control sequences that would drive the terminal.
+    print(f"cx-rules: error: {printable(message)}", file=sys.stderr)
     return EXIT_ERROR
+
+
+def _unexpected(exc: BaseException, debug: bool, what: str) -> int:
+    """Report an error nobody expected: one line naming it and where it happened (never its
+    text, which may quote the log), or with ``--debug`` the whole traceback."""
+    import traceback
+
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = ""
+    if frames:
+        last = frames[-1]
+        module = "/".join(last.filename.replace("\\", "/").split("/")[-2:])
+        where = f" in {module}:{last.lineno} ({last.name})"
+    print(
+        f"cx-rules: internal error: {what}{where}; no report was made. This is a bug in "
+        "cx-rules or a plugin: --debug shows the traceback",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
+
+
+class _WriteFailed(Exception):
+    """Standard output refused the report (a full disk, a closed pipe)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _write(out: TextIO, text: str) -> None:
+    try:
+        out.write(text)
+        out.flush()
+    except OSError as exc:
+        raise _WriteFailed(exc.strerror or type(exc).__name__) from None
+
+
+def _silence(out: TextIO) -> None:
+    # What is left in the buffer would fail again when Python flushes it at exit.
+    if out is sys.stdout:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
 
 
 def _rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -254,7 +331,7 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
     from .auditing import audit
     from .engine import Engine
     from .events import parse_timestamp
-    from .exceptions import NaiveTimestamp
+    from .exceptions import CxRulesError, NaiveTimestamp
     from .findings import Severity
     from .io import FORMATS, LogMapping
     from .policy import Policy
@@ -317,6 +394,13 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
             format=args.format_in,
             encoding=args.encoding,
         )
+    except CxRulesError as exc:
+        if salt is None:
+            raise
+        # --strict stops at a record: its error names ids that --redact promises to hide.
+        from .report.redact import redact_text
+
+        return _fail(redact_text(str(exc), salt))
     finally:
         if progress is not None:
             progress.clear()
@@ -330,7 +414,9 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
     if salt is not None:
         report = redact(report, salt)
     if render_plugin is not None:
-        text = render_plugin(report)
+        from .plugins import run_report_format
+
+        text = run_report_format(args.format, render_plugin, report)
     else:
         to_terminal = args.output is None and _isatty(out)
         color = args.format == "text" and to_terminal and not os.environ.get("NO_COLOR")
@@ -342,8 +428,7 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
         except OSError as exc:
             return _fail(f"{args.output}: cannot write the report: {exc.strerror}")
     else:
-        out.write(text)
-        out.flush()
+        _write(out, text)
     if args.fail_on is not None and report.violations(Severity(args.fail_on)):
         return EXIT_FINDINGS
     return EXIT_OK

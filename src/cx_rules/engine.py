@@ -17,7 +17,7 @@ import pluggy
 
 from .calendar import BusinessCalendar
 from .case import Case
-from .events import Channel, Event
+from .events import Channel, Event, check_range
 from .exceptions import (
     CaseMismatch,
     EventConflict,
@@ -271,7 +271,7 @@ class Engine:
                 rule = info.rule(**self.policy.options_for(code))
             except PolicyError as exc:
                 raise PolicyError(f"{self.policy.source}: {exc} (plugin {info.plugin!r})") from None
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:
                 # Only the exception's type: its text may quote anything the rule read.
                 raise PluginError(
                     f"rule {code} {info.rule.name} of plugin {info.plugin!r} could not be "
@@ -308,7 +308,7 @@ class Engine:
     def _subscriptions(self, entry: _Entry) -> frozenset[str]:
         try:
             wanted = frozenset(entry.rule.subscriptions())
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             raise PluginError(
                 f"rule {entry.code} {entry.rule.name} of plugin {entry.plugin!r}: "
                 f"subscriptions() failed: {type(exc).__name__}"
@@ -746,7 +746,7 @@ class Engine:
                     step._shared = True
                     try:
                         returned = on_event(step) if budget is None else self._timed(on_event, step)
-                    except Exception as exc:
+                    except (Exception, SystemExit) as exc:
                         failure = f"raised {type(exc).__name__}"
                     else:
                         if returned is None:
@@ -953,3 +953,4 @@ def _a(value: object) -> str:
 def _require_aware(moment: datetime, name: str) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise NaiveTimestamp(f"{name}: {moment.isoformat()} has no time zone")
+    check_range(moment, name)  # an instant every zone can show, as events must be

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
@@ -17,6 +18,8 @@ __all__ = [
     "Activity",
     "Channel",
     "Event",
+    "FrozenDict",
+    "FrozenList",
     "is_missing",
     "parse_timestamp",
 ]
@@ -78,6 +81,29 @@ PERSONAL_CHANNELS: Final[frozenset[str]] = frozenset(
 )
 
 
+#: The earliest and (exclusive) latest instant an event may have: a day inside the years
+#: 1-9999, so that every time zone (offsets are less than a day) can show it as a date.
+EARLIEST: Final = datetime(1, 1, 2, tzinfo=UTC)
+LATEST: Final = datetime(9999, 12, 31, tzinfo=UTC)
+# Only moments in these years can fall outside the range: the cheap test comes first.
+_EDGE_YEARS: Final = frozenset((1, 9999))
+
+
+class OutOfRange(InvalidEvent):
+    """A timestamp outside :data:`EARLIEST` to :data:`LATEST` (see :func:`check_range`)."""
+
+
+def check_range(value: datetime, where: str = "timestamp") -> datetime:
+    """``value`` (aware) when it lies from :data:`EARLIEST` up to :data:`LATEST`, else raise
+    :class:`~cx_rules.InvalidEvent` naming ``where``."""
+    if value.year in _EDGE_YEARS and not EARLIEST <= value < LATEST:
+        raise OutOfRange(
+            f"{where}: {value.isoformat()} is outside the range every time zone can show; expected "
+            "an instant from 0001-01-02T00:00:00Z to before 9999-12-31T00:00:00Z"
+        )
+    return value
+
+
 # What separates the date and the time of a timestamp: ISO 8601's ``T``, or RFC 3339's
 # lower-case ``t`` or space.
 _TIME_SEPARATORS: Final = frozenset("Tt ")
@@ -117,7 +143,7 @@ def parse_timestamp(value: str | datetime, *, where: str = "timestamp") -> datet
             f"{where}: {value.isoformat()} has no time zone; give an offset "
             "(2026-03-02T09:30:00+01:00) or set assume_timezone in the policy"
         )
-    return value
+    return check_range(value, where)
 
 
 def _timestamp(value: str | datetime) -> datetime:
@@ -135,19 +161,108 @@ def _timestamp(value: str | datetime) -> datetime:
         ) from exc
 
 
-def _attributes(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    # A private copy, typed read-only: the event owns its attributes.
-    return dict(value) if value else {}
+_READ_ONLY: Final = "an event's attributes are read-only (build a new Event instead)"
+
+
+def _refuse(self: object, *args: object, **kwargs: object) -> Any:
+    raise TypeError(_READ_ONLY)
+
+
+class FrozenList(list[Any]):
+    """A list that refuses every change (``TypeError``): a list value of event attributes.
+
+    It equals, prints, iterates and serializes as the list it holds."""
+
+    __slots__ = ()
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenList, (list(self),))
+
+
+class FrozenDict(dict[str, Any]):
+    """A dict that refuses every change (``TypeError``): an object value in an event's
+    attributes.  It equals, prints and serializes as the dict it holds."""
+
+    __slots__ = ()
+    pop = popitem = clear = update = setdefault = _refuse
+    __setitem__ = __delitem__ = __ior__ = _refuse
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (dict(self),))
+
+
+_MUTABLE: Final = frozenset((list, dict))
+# The values of an event without attributes: shared, since nothing ever writes to it.
+_NONE: Final[dict[str, Any]] = {}
+
+
+def _freeze(value: Any) -> Any:
+    # Lists and dicts (at any depth) become their frozen kinds; anything else is kept.
+    kind = type(value)
+    if kind is FrozenList or kind is FrozenDict:
+        return value
+    if isinstance(value, list):
+        return FrozenList([_freeze(item) for item in value])
+    if isinstance(value, dict):
+        return FrozenDict({key: _freeze(item) for key, item in value.items()})
+    return value
+
+
+def freeze_values(value: Mapping[str, Any]) -> dict[str, Any]:
+    """A private copy of ``value`` whose lists and dicts (at any depth) are a
+    :class:`FrozenList` and a :class:`FrozenDict`: what an event keeps as its attributes."""
+    if not value:
+        return _NONE
+    if _MUTABLE.isdisjoint(map(type, value.values())):
+        return dict(value)
+    try:
+        return {key: _freeze(item) for key, item in value.items()}
+    except RecursionError:
+        raise InvalidEvent(
+            "attributes: nested too deeply (expected at most 100 levels of lists and objects)"
+        ) from None
+
+
+def identity(value: Any) -> Any:
+    """The key two attribute values are compared by for event identity: equal keys mean the
+    same value, as JSON states it: of one type (``True`` is not ``1``, ``1`` is not
+    ``1.0``), ``NaN`` the same as ``NaN``, objects whatever the order of their keys."""
+    kind = type(value)
+    if kind is str or value is None:
+        return value
+    if isinstance(value, bool):
+        return (bool, value)
+    if isinstance(value, float):
+        return (float, "nan") if value != value else (float, value)
+    if isinstance(value, int):
+        return (int, value)
+    if isinstance(value, list | tuple):
+        return (list, tuple(identity(item) for item in value))
+    if isinstance(value, Mapping):
+        return (dict, frozenset((key, identity(item)) for key, item in value.items()))
+    return (kind, value)
+
+
+def _attributes_identity(value: Mapping[str, Any]) -> Any:
+    return frozenset((key, identity(item)) for key, item in value.items()) if value else None
+
+
+def _kind_of(value: object) -> str:
+    # What a message says of a wrong value: its type, never the value, which may be message
+    # text or a whole record put in the wrong field.
+    return "''" if value == "" else "None" if value is None else f"a {type(value).__name__}"
 
 
 def _non_empty_str(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or not value:
-        raise InvalidEvent(f"{attribute.name}: expected a non-empty string, got {value!r}")
+        raise InvalidEvent(f"{attribute.name}: expected a non-empty string, got {_kind_of(value)}")
 
 
 def _optional_str(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
     if value is not None and not isinstance(value, str):
-        raise InvalidEvent(f"{attribute.name}: expected a string or None, got {value!r}")
+        raise InvalidEvent(f"{attribute.name}: expected a string or None, got {_kind_of(value)}")
 
 
 def is_missing(value: object) -> bool:
@@ -161,7 +276,16 @@ class Event:
 
     ``timestamp`` must be timezone-aware; an ISO 8601 string is parsed.  ``attributes`` holds
     everything else the source recorded (``reason``, ``interview_id``, ``items``, ...); it is
-    read-only.  Two events are equal when all their fields are equal.
+    read-only in fact (a read-only view, its lists and dicts a :class:`FrozenList` and a
+    :class:`FrozenDict`): changing it raises ``TypeError``, so a rule cannot change the event
+    it is shown.
+
+    Two events are equal (the same event: a retry, not a conflict) when their case ids,
+    activities, event ids, actors and channels are equal, their timestamps name the same
+    instant (whatever the offset), and their attributes have the same names with values
+    equal as JSON states them: of one type (``True`` is not ``1``, ``1`` is not ``1.0``),
+    ``NaN`` equal to ``NaN``, objects whatever the order of their keys (see
+    :func:`identity`).
     """
 
     case_id: str = attrs.field(validator=_non_empty_str)
@@ -170,9 +294,21 @@ class Event:
     event_id: str | None = attrs.field(default=None, kw_only=True, validator=_optional_str)
     actor: str | None = attrs.field(default=None, kw_only=True, validator=_optional_str)
     channel: str | None = attrs.field(default=None, kw_only=True, validator=_optional_str)
-    attributes: Mapping[str, Any] = attrs.field(
-        factory=dict, kw_only=True, converter=_attributes, hash=False
+    # Given as ``attributes=``; kept as a private dict that nothing hands out for writing.
+    _values: dict[str, Any] = attrs.field(
+        factory=dict,
+        kw_only=True,
+        alias="attributes",
+        converter=freeze_values,
+        hash=False,
+        eq=_attributes_identity,
     )
+
+    @property
+    def attributes(self) -> Mapping[str, Any]:
+        """The event's attributes, as a read-only view (``dict(event.attributes)`` for a
+        copy); their lists and dicts are read-only too."""
+        return MappingProxyType(self._values)
 
     def get(self, name: str, default: Any = None) -> Any:
         """The value of a field or attribute by name, or ``default`` when it is missing.
@@ -183,7 +319,7 @@ class Event:
         if name in ("channel", "actor", "event_id"):
             value = getattr(self, name)
         else:
-            value = self.attributes.get(name)
+            value = self._values.get(name)
         return default if is_missing(value) else value
 
     def __repr__(self) -> str:
@@ -196,8 +332,8 @@ class Event:
             )
             if v is not None
         )
-        if self.attributes:
-            extra += f", attributes={dict(self.attributes)!r}"
+        if self._values:
+            extra += f", attributes={self._values!r}"
         return f"Event({self.case_id!r}, {self.activity!r}, {self.timestamp.isoformat()!r}{extra})"
 
     def describe(self) -> str:
@@ -239,5 +375,9 @@ def _event(
     _SET_EVENT_ID(event, event_id)
     _SET_ACTOR(event, actor)
     _SET_CHANNEL(event, channel)
-    _SET_ATTRS(event, attributes)
+    # The dict is the event's own: only lists and dicts in it need freezing.
+    if _MUTABLE.isdisjoint(map(type, attributes.values())):
+        _SET_ATTRS(event, attributes)
+    else:
+        _SET_ATTRS(event, freeze_values(attributes))
     return event

@@ -31,6 +31,7 @@ __all__ = [
     "plugin_manager",
     "resolve_calendar",
     "resolve_model",
+    "run_report_format",
 ]
 
 #: Set this environment variable (to anything but an empty string) to skip entry points.
@@ -96,7 +97,7 @@ def _load_entry_points(pm: pluggy.PluginManager, allow: Collection[str] | None) 
             continue
         try:
             plugin = found[name].load()
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             raise PluginError(
                 f"could not load cx_rules plugin {name!r} ({found[name].value}): {exc!r}"
             ) from exc
@@ -136,7 +137,7 @@ def _chain(
             changed = _call(impl, **context, **{name: value})
         except CxRulesError:
             raise
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             raise PluginError(
                 f"plugin {impl.plugin_name!r} failed to supply {what}: {exc!r}"
             ) from exc
@@ -159,7 +160,7 @@ def collect_rules(pm: pluggy.PluginManager) -> Mapping[str, RuleInfo]:
         plugin = impl.plugin_name
         try:
             classes = cast("Sequence[type[Rule]] | None", impl.function())
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             raise PluginError(f"plugin {plugin!r} failed to list its rules: {exc!r}") from exc
         for rule in classes or ():
             _check_metadata(rule, plugin)
@@ -179,7 +180,7 @@ def collect_analysers(pm: pluggy.PluginManager) -> list[TextAnalyser]:
     for impl in pm.hook.cx_rules_text_analysers.get_hookimpls():
         try:
             analysers = cast("Sequence[TextAnalyser] | None", impl.function())
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             raise PluginError(
                 f"plugin {impl.plugin_name!r} failed to list its text analysers: {exc!r}"
             ) from exc
@@ -254,7 +255,7 @@ def collect_report_formats(
     for impl in pm.hook.cx_rules_report_formats.get_hookimpls():
         try:
             formats = cast("Mapping[str, Callable[[Any], str]] | None", impl.function())
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             raise PluginError(
                 f"plugin {impl.plugin_name!r} failed to list its report formats: {exc!r}"
             ) from exc
@@ -298,3 +299,24 @@ def _check_metadata(rule: object, plugin: str) -> None:
             f"{where}: evidence must be a frozenset of evidence keys (such as "
             "'rejected.reason'), got {evidence!r}"
         )
+
+
+def run_report_format(name: str, render: Callable[[Any], str], report: Any) -> str:
+    """``render(report)``, the report format ``name`` a plugin provides, isolated: a renderer
+    that raises (or exits) or returns anything but text is a :class:`~cx_rules.PluginError`
+    naming the format, its module and the exception's type (never its text, which may quote
+    the report)."""
+    module = getattr(render, "__module__", None) or "an unknown module"
+    try:
+        text = render(report)
+    except (Exception, SystemExit) as exc:
+        raise PluginError(
+            f"report format {name!r} ({module}) failed: it raised {type(exc).__name__}; "
+            "the audit completed, but no report was written"
+        ) from exc
+    if not isinstance(text, str):
+        raise PluginError(
+            f"report format {name!r} ({module}) returned {type(text).__name__}, expected "
+            "text; no report was written"
+        )
+    return text

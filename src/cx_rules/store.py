@@ -14,6 +14,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["CaseStore", "SQLiteCaseStore", "record_in"]
 
 _IDENTIFIER: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_COLUMNS: Final = ("case_id", "version", "state", "data")
 
 
 @runtime_checkable
@@ -84,17 +86,40 @@ class SQLiteCaseStore:
         self.path = str(path)
         self.table = table
         self._lock = threading.Lock()
-        # Autocommit: every statement below is one atomic step, and no transaction is left
-        # open between calls to hold a lock other processes wait for.
-        self._db = sqlite3.connect(
-            self.path, timeout=timeout, isolation_level=None, check_same_thread=False
-        )
-        with self._lock:
-            self._db.execute(
-                f"CREATE TABLE IF NOT EXISTS {table} ("
-                "case_id TEXT PRIMARY KEY, version INTEGER NOT NULL, "
-                "state TEXT NOT NULL, data TEXT NOT NULL)"
+        with self._sql():
+            # Autocommit: every statement below is one atomic step, and no transaction is
+            # left open between calls to hold a lock other processes wait for.
+            self._db = sqlite3.connect(
+                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
+            with self._lock:
+                self._db.execute(
+                    f"CREATE TABLE IF NOT EXISTS {table} ("
+                    "case_id TEXT PRIMARY KEY, version INTEGER NOT NULL, "
+                    "state TEXT NOT NULL, data TEXT NOT NULL)"
+                )
+                columns = [row[1] for row in self._db.execute(f"PRAGMA table_info({table})")]
+        missing = [c for c in _COLUMNS if c not in columns]
+        if missing:
+            self._db.close()
+            raise CaseFormatError(
+                f"{self.path}, table {table}: has no column {missing[0]!r}; expected the "
+                f"table SQLiteCaseStore makes ({', '.join(_COLUMNS)}), or another table= name"
+            )
+
+    @contextmanager
+    def _sql(self, case_id: str | None = None) -> Iterator[None]:
+        """SQLite's errors as :class:`~cx_rules.CaseFormatError` naming the file (and the
+        case): a damaged file, another program's database, a disk that is full."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            # SQLite's messages name its own state ("file is not a database"), never data.
+            about = "" if case_id is None else f", case {case_id!r}"
+            raise CaseFormatError(
+                f"{self.path}, table {self.table}{about}: SQLite failed: {exc} "
+                f"({type(exc).__name__}); expected a database file SQLiteCaseStore made"
+            ) from None
 
     def __repr__(self) -> str:
         return f"SQLiteCaseStore({self.path!r}, table={self.table!r})"
@@ -105,18 +130,26 @@ class SQLiteCaseStore:
         Raises :class:`~cx_rules.CaseFormatError`, naming the file, table and case, when the
         stored data cannot be read.
         """
-        with self._lock:
+        if not _storable(case_id):
+            raise CaseNotFound(case_id)  # no such id can have been saved
+        with self._lock, self._sql(case_id):
             row = self._db.execute(
                 f"SELECT version, data FROM {self.table} WHERE case_id = ?", (case_id,)
             ).fetchone()
         if row is None:
             raise CaseNotFound(case_id)
         version, data = row
+        where = f"{self.path}, table {self.table}, case {case_id!r}"
+        if not isinstance(data, str) or isinstance(version, bool) or not isinstance(version, int):
+            raise CaseFormatError(
+                f"{where}: expected an integer version and the case as JSON text, got "
+                f"{type(version).__name__} and {type(data).__name__}"
+            )
         try:
             case = case_from_json(data)
         except CaseFormatError as exc:
-            raise CaseFormatError(f"{self.path}, table {self.table}: {exc}") from None
-        return case, int(version)
+            raise CaseFormatError(f"{where}: {exc}") from None
+        return case, version
 
     def save(self, case: Case, expected_version: int) -> int:
         """Store ``case`` if its stored version is ``expected_version``; the new version.
@@ -128,7 +161,13 @@ class SQLiteCaseStore:
         _check_version(expected_version)
         data = case_to_json(case)
         case_id = case.case_id
-        with self._lock:
+        if not _storable(case_id) or not _storable(case.state):
+            raise CaseFormatError(
+                f"{self.path}, table {self.table}: cannot store case {case_id!r}: its id or "
+                "state holds a lone surrogate (half of a UTF-16 pair), which is not text "
+                "SQLite can keep; correct the id where it is made"
+            )
+        with self._lock, self._sql(case_id):
             if expected_version == 0:
                 try:
                     self._db.execute(
@@ -154,7 +193,9 @@ class SQLiteCaseStore:
         Raises :class:`~cx_rules.ConcurrentUpdate` (nothing removed) otherwise.
         """
         _check_version(expected_version)
-        with self._lock:
+        if not _storable(case_id):
+            raise ConcurrentUpdate(case_id, expected_version, 0)
+        with self._lock, self._sql(case_id):
             changed = self._db.execute(
                 f"DELETE FROM {self.table} WHERE case_id = ? AND version = ?",
                 (case_id, expected_version),
@@ -164,17 +205,32 @@ class SQLiteCaseStore:
 
     def case_ids(self) -> list[str]:
         """The ids of every stored case, sorted."""
-        with self._lock:
+        with self._lock, self._sql():
             rows = self._db.execute(f"SELECT case_id FROM {self.table} ORDER BY case_id")
             return [row[0] for row in rows]
 
-    def cases(self) -> Iterator[Case]:
-        """Every stored case, by id: what a reminder list runs over."""
+    def cases(self, *, errors: list[CaseFormatError] | None = None) -> Iterator[Case]:
+        """Every stored case, by id: what a reminder list runs over.
+
+        A row that cannot be read does not stop the others: with ``errors``, each one's
+        :class:`~cx_rules.CaseFormatError` is appended to it; without, the first is raised
+        once every readable case has been yielded, saying how many rows were bad.
+        """
+        bad: list[CaseFormatError] = [] if errors is None else errors
+        start = len(bad)
         for case_id in self.case_ids():
             try:
                 yield self.load(case_id)[0]
             except CaseNotFound:
                 continue  # deleted since the ids were listed
+            except CaseFormatError as exc:
+                bad.append(exc)
+        if errors is None and len(bad) > start:
+            count = len(bad) - start
+            raise CaseFormatError(
+                f"{bad[start]} ({count} stored case{'' if count == 1 else 's'} could not be "
+                "read; the others were given)"
+            )
 
     def close(self) -> None:
         """Close the database connection; the store cannot be used afterwards."""
@@ -192,11 +248,20 @@ class SQLiteCaseStore:
     ) -> None:
         self.close()
 
-    def _version(self, case_id: str) -> int:
+    def _version(self, case_id: str) -> int:  # called with the lock and _sql held
         row = self._db.execute(
             f"SELECT version FROM {self.table} WHERE case_id = ?", (case_id,)
         ).fetchone()
         return 0 if row is None else int(row[0])
+
+
+def _storable(text: str) -> bool:
+    # SQLite keeps text as UTF-8: a lone surrogate (which JSON escapes can give) has none.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_version(version: int) -> None:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..exceptions import InvalidEvent, NaiveTimestamp
 from ._build import build_event
+from .kinds import describe
 from .mapping import LogMapping
 from .records import InputError, LogError, Record
 from .stream import LogStream, Skip
@@ -147,5 +148,5 @@ def _plain(value: Any, pd: Any) -> Any:
 
 
 def _label(index: object) -> str:
-    text = repr(index)
-    return text if len(text) <= 40 else f"{text[:37]}..."
+    # An index label may be a name or a whole text: quoted only when short (describe).
+    return describe(index)

@@ -11,7 +11,7 @@ from typing import IO, Any, Final
 from ..exceptions import InvalidEvent
 from ._build import build_event, build_plain, build_share, plain
 from ._files import open_text
-from .kinds import too_long_number
+from .kinds import describe, too_long_number
 from .mapping import STANDARD_COLUMNS, LogMapping
 from .records import InputError, Record
 from .stream import FOREIGN, OUTLINES, PARTITION, PLACES, LogStream, Part, Place, Skip
@@ -176,8 +176,34 @@ def _read_share(
             yield built  # type: ignore[misc]
 
 
+class _RepeatedKey(ValueError):
+    """A JSON object of the line names ``key`` twice: which value is meant is not known."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json.loads keeps the last value of a repeated key without a word: it is refused here.
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _RepeatedKey(key)
+            seen.add(key)
+    return result
+
+
+#: json.loads, refusing an object that repeats a key.
+_loads: Final = json.JSONDecoder(object_pairs_hook=_unique).decode
+
+
 def _not_json(exc: ValueError | RecursionError) -> str:
     """The message for a line :func:`json.loads` refuses (``exc`` is what it raised)."""
+    if isinstance(exc, _RepeatedKey):
+        return f"the key {describe(exc.key)} appears twice in one object; expected each key once"
     if isinstance(exc, RecursionError):
         msg: str | None = "nested deeper than Python can read"
     else:
@@ -192,7 +218,8 @@ def _not_json(exc: ValueError | RecursionError) -> str:
 def _parser() -> Callable[[str], Any]:
     """A JSON parser that reads every line as :func:`json.loads` does, the fastest at hand.
 
-    That is orjson when it is installed (``pip install 'cx-rules[fast]'``), guarded: a line it
+    A line whose object repeats a key raises (:class:`_RepeatedKey`, a ``ValueError``)
+    rather than keep one of its values.  That is orjson when it is installed (``pip install 'cx-rules[fast]'``), guarded: a line it
     refuses goes to :func:`json.loads` (which reads ``NaN``, lone surrogates and overflowing
     floats, or raises its own error), and so does a line that is not an object of strings,
     whole numbers, booleans and nulls, since orjson reads an integer beyond 64 bits as a
@@ -202,8 +229,8 @@ def _parser() -> Callable[[str], Any]:
     try:
         from orjson import loads as fast
     except ImportError:
-        return json.loads
-    standard = json.loads
+        return _loads
+    standard = _loads
     inexact = frozenset((float, list, dict))
     longest = _FAST_LINE
 
@@ -214,7 +241,13 @@ def _parser() -> Callable[[str], Any]:
             value = fast(line)
         except ValueError:
             return standard(line)
-        if type(value) is dict and inexact.isdisjoint(map(type, value.values())):
+        if (
+            type(value) is dict
+            and inexact.isdisjoint(map(type, value.values()))
+            # orjson keeps the last of a repeated key: unless every key of this flat object
+            # is counted once (as '":'), json reads the line and says so.
+            and line.count('":') == len(value)
+        ):
             return value
         return standard(line)
 

@@ -17,7 +17,7 @@ from datetime import datetime, tzinfo
 from types import MappingProxyType
 from typing import Any, Final
 
-from ..events import _TIME_SEPARATORS, parse_timestamp
+from ..events import _EDGE_YEARS, _TIME_SEPARATORS, OutOfRange, check_range, parse_timestamp
 from ..exceptions import InvalidEvent, NaiveTimestamp
 
 __all__ = ["KINDS", "Kind", "coerce", "describe", "parse_moment", "too_long_number"]
@@ -103,13 +103,15 @@ def parse_moment(value: object, where: str, default_tz: tzinfo | None) -> dateti
     except NaiveTimestamp:
         if default_tz is None:
             raise
+    except OutOfRange:
+        raise
     except InvalidEvent:
         raise InvalidEvent(
             f"{where}: {describe(value)} is not an ISO 8601 timestamp "
             "(expected e.g. 2026-03-02T09:30:00+01:00)"
         ) from None
     naive = value if isinstance(value, datetime) else _naive(value)
-    return naive.replace(tzinfo=default_tz)
+    return check_range(naive.replace(tzinfo=default_tz), where)
 
 
 def _moment(value: object, where: str, default_tz: tzinfo | None) -> datetime:
@@ -128,6 +130,8 @@ def _moment(value: object, where: str, default_tz: tzinfo | None) -> datetime:
                 and value[10:11] in _TIME_SEPARATORS
                 and len(value.strip()) == len(value)
             ):
+                if moment.year in _EDGE_YEARS:
+                    check_range(moment, where)
                 # fromisoformat makes a new zone object per call: moments with one object
                 # for each offset compare many times faster (and take less memory).
                 shared = _OFFSETS.get(zone)
@@ -140,6 +144,27 @@ def _moment(value: object, where: str, default_tz: tzinfo | None) -> datetime:
 
 
 _fromisoformat: Final = datetime.fromisoformat
+# What coerce's parse of JSON text gives for text nested deeper than the parser follows.
+_TOO_DEEP: Final = object()
+
+
+def _too_deep(value: list[Any]) -> bool:
+    # The limit readers hold values to (MAX_NESTING) holds for JSON text too.
+    from .mapping import check_nesting
+
+    try:
+        check_nesting({"": value})
+    except InvalidEvent:
+        return True
+    return False
+
+
+def _max_nesting() -> int:
+    from .mapping import MAX_NESTING
+
+    return MAX_NESTING
+
+
 # One zone object per offset read (fromisoformat's unnamed fixed offsets, equal when their
 # offsets are), up to a bound in case a log writes odd offsets by the thousand.
 _OFFSETS: Final[dict[tzinfo, tzinfo]] = {}
@@ -188,6 +213,14 @@ def coerce(name: str, value: Any, default_tz: tzinfo | None = None) -> Any:
             parsed = json.loads(value)
         except ValueError:
             parsed = None
+        except RecursionError:
+            # JSON text nested thousands deep: the parser recurses once per level.
+            parsed = _TOO_DEEP
+        if parsed is _TOO_DEEP or (isinstance(parsed, list) and _too_deep(parsed)):
+            raise InvalidEvent(
+                f"{where}: nested too deeply (expected at most {_max_nesting()} levels of "
+                "lists and objects)"
+            )
         if isinstance(parsed, list):
             return parsed
     raise InvalidEvent(f"{where}: expected a JSON list, got {describe(value)}")

@@ -16,15 +16,22 @@ from typing import IO, Any, Final
 
 from ..exceptions import InvalidEvent
 from ._build import build_event
-from ._files import open_text
+from ._files import MAX_DOCUMENT, open_text
 from .kinds import describe, too_long_number
 from .mapping import LogMapping, check_nesting
 from .records import InputError, LogError, Record
 from .stream import PLACES, LogStream, Place, Skip
 
-__all__ = ["detect_version", "read_ocel"]
+__all__ = ["MAX_CONTAINERS", "detect_version", "read_ocel"]
 
 _IDENTITY: Final = LogMapping()
+
+#: The most lists and objects an OCEL document may hold (16 Mi), counted as its ``{`` and
+#: ``[`` characters (those in strings too) while it is read, before it is parsed: a parsed
+#: ``{}`` takes about 36 times the two characters it is written in.
+MAX_CONTAINERS: Final = 2**24
+
+_CHUNK: Final = 2**20
 
 
 def read_ocel(
@@ -102,8 +109,9 @@ def _read(
     default_tz: tzinfo | None,
     places: bool = False,
 ) -> Iterator[Record | Skip | Place]:
+    text = _text(handle, name)
     try:
-        data = json.load(handle)
+        data = _DECODER.decode(text)
     except UnicodeDecodeError:
         raise  # open_text names the line and byte (a ValueError, but not of JSON)
     except ValueError as exc:
@@ -119,6 +127,12 @@ def _read(
             f"{name}: JSON nested deeper than Python can read; expected an OCEL log "
             "(a few levels deep)"
         ) from None
+    del text
+    if isinstance(data, _Repeated):
+        raise LogError(
+            f"{name}: the key {describe(next(iter(data.repeated)))} appears more than once at "
+            "the top of the document; expected each key once (which one is meant?)"
+        )
     version = detect_version(data)
     if version == "1.0":
         types, events = _events_v1(data, name)
@@ -130,6 +144,63 @@ def _read(
             "'ocel:objects' for OCEL 1.0, or 'events' and 'objects' for OCEL 2.0)"
         )
     yield from _flatten(events, types, name, mapping or _IDENTITY, default_tz, places)
+
+
+def _text(handle: IO[str], name: str) -> str:
+    # The document, read in chunks whose brackets are counted: a file of a billion empty
+    # objects (a small .gz) is refused before any of them is built.
+    chunks: list[str] = []
+    containers = size = 0
+    while chunk := handle.read(_CHUNK):
+        size += len(chunk)
+        containers += chunk.count("{") + chunk.count("[")
+        if containers > MAX_CONTAINERS:
+            raise LogError(
+                f"{name}: more than {MAX_CONTAINERS // 2**20} Mi lists and objects ('{{' and "
+                "'['); expected an OCEL log small enough to read whole (split it, or export JSONL)"
+            )
+        if size > MAX_DOCUMENT:
+            raise LogError(
+                f"{name}: larger than {MAX_DOCUMENT // 2**30} Gi characters; expected a "
+                "log small enough to read whole (split it, or export JSONL)"
+            )
+        chunks.append(chunk)
+    return "".join(chunks)
+
+
+class _Repeated(dict[str, Any]):
+    """A JSON object in which some keys appear more than once: it holds the first value of
+    each key, and ``repeated`` counts the later ones."""
+
+    __slots__ = ("repeated",)
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__()
+        repeated: dict[str, int] = {}
+        for key, value in pairs:
+            if key in self:
+                repeated[key] = repeated.get(key, 0) + 1
+            else:
+                self[key] = value
+        self.repeated = repeated
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json.loads keeps the last value of a repeated key without a word: here it is marked.
+    result = dict(pairs)
+    return result if len(result) == len(pairs) else _Repeated(pairs)
+
+
+_DECODER: Final = json.JSONDecoder(object_pairs_hook=_object)
+
+
+def _repeated_key(*objects: object) -> str:
+    """The problem of an event any of whose ``objects`` repeats a key, else ``""``."""
+    for value in objects:
+        if isinstance(value, _Repeated):
+            key = next(iter(value.repeated))
+            return f"the key {describe(key)} appears more than once; expected each key once"
+    return ""
 
 
 # One source event: where it is, and either (id, record, related object ids) or a problem.
@@ -153,23 +224,35 @@ def _type(value: object) -> str | None:
 
 
 def _items_v1(events: dict[str, Any]) -> Iterator[_Item]:
+    repeated = events.repeated if isinstance(events, _Repeated) else {}
     for eid, event in events.items():
         element = f"ocel:events[{json.dumps(eid)}]"
-        if not isinstance(event, dict):
-            yield element, f"expected a JSON object, got {type(event).__name__}"
-            continue
-        vmap = event.get("ocel:vmap", {})
-        omap = event.get("ocel:omap", [])
-        if not isinstance(vmap, dict):
-            yield element, "'ocel:vmap': expected a JSON object"
-            continue
-        if not isinstance(omap, list) or not all(isinstance(o, str) for o in omap):
-            yield element, "'ocel:omap': expected a list of object ids"
-            continue
-        record = dict(vmap)
-        record["activity"] = event.get("ocel:activity")
-        record["timestamp"] = event.get("ocel:timestamp")
-        yield element, (eid, record, omap)
+        yield from _v1_item(eid, event, element)
+        for _ in range(repeated.get(eid, 0)):
+            # Each later event of the same id is one record, refused: none is lost unseen.
+            yield element, "another event with this id; expected each id once in 'ocel:events'"
+
+
+def _v1_item(eid: str, event: object, element: str) -> Iterator[_Item]:
+    if not isinstance(event, dict):
+        yield element, f"expected a JSON object, got {type(event).__name__}"
+        return
+    vmap = event.get("ocel:vmap", {})
+    omap = event.get("ocel:omap", [])
+    problem = _repeated_key(event, vmap)
+    if problem:
+        yield element, problem
+        return
+    if not isinstance(vmap, dict):
+        yield element, "'ocel:vmap': expected a JSON object"
+        return
+    if not isinstance(omap, list) or not all(isinstance(o, str) for o in omap):
+        yield element, "'ocel:omap': expected a list of object ids"
+        return
+    record = dict(vmap)
+    record["activity"] = event.get("ocel:activity")
+    record["timestamp"] = event.get("ocel:timestamp")
+    yield element, (eid, record, omap)
 
 
 def _events_v2(data: dict[str, Any], name: str) -> tuple[dict[str, str | None], Iterator[_Item]]:
@@ -195,6 +278,10 @@ def _items_v2(events: list[Any]) -> Iterator[_Item]:
             yield f"events[{number}]", "'id': expected a non-empty string"
             continue
         element = f"events[{json.dumps(eid)}]"
+        problem = _repeated_key(event)
+        if problem:
+            yield element, problem
+            continue
         problem, record = _attributes_v2(event.get("attributes", []))
         if problem:
             yield element, problem
@@ -217,6 +304,11 @@ def _attributes_v2(value: object) -> tuple[str, dict[str, Any]]:
     for item in value:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             return "'attributes': expected a list of {name, value}", {}
+        problem = _repeated_key(item)
+        if problem:
+            return f"'attributes': {problem}", {}
+        if item["name"] in record:
+            return f"'attributes': {describe(item['name'])} is given twice; expected each once", {}
         record[item["name"]] = item.get("value")
     return "", record
 

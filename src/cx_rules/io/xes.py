@@ -163,6 +163,8 @@ class _Builder:
     _problem: str | None = attrs.field(init=False, default=None)
     _trace_problem: str | None = attrs.field(init=False, default=None)
     _open: list[_Attribute] = attrs.field(init=False, factory=list)
+    #: How many events outside any trace have been found.
+    _stray: int = attrs.field(init=False, default=0)
     #: The byte offset of the last tag expat finished: how far the parse has got.
     mark: int = attrs.field(init=False, default=0)
 
@@ -243,11 +245,41 @@ class _Builder:
             self._event_line = self.parser.CurrentLineNumber
             self._problem = self._trace_problem
             return
+        if local == "event" and not any(a.kind == "stray" for a in self._open):
+            self._stray_event(parent, depth)
+            return
         if self._open:
             self._start_nested(local, attributes, depth)
             return
         if local in _SCALARS | _COLLECTIONS and parent in ("trace", "event"):
             self._start_attribute(local, attributes, depth)
+
+    def _stray_event(self, parent: str, depth: int) -> None:
+        # An <event> anywhere but log/trace/event is not read (inside an event it would
+        # overwrite the event's own attributes), but it is a record: one input error.
+        line = self.parser.CurrentLineNumber
+        inside = f"inside <{parent}>"
+        if self._event is not None:
+            element = f"{self._element()}, an event inside it"
+        elif self._trace is not None:
+            element = f"trace {self._trace_number}, an event inside <{parent}>"
+        else:
+            self._stray += 1
+            element = f"event {self._stray} outside any trace"
+        if self.places:
+            self._done.append(Place(line, element))
+        self._done.append(
+            InputError(
+                self.name,
+                line,
+                f"an <event> {inside} is not read; expected events directly in a <trace> "
+                "(log/trace/event)",
+                element,
+            )
+        )
+        # Its elements are passed over until it closes, as a meta-attribute's are (events
+        # inside it are part of it, not reported again).
+        self._open.append(_Attribute("stray", "", None, depth))
 
     def _start_attribute(self, local: str, attributes: dict[str, str], depth: int) -> None:
         key = attributes.get("key")
@@ -322,7 +354,7 @@ class _Builder:
             self._trace = None
 
     def _close_attribute(self, attribute: _Attribute) -> None:
-        if attribute.kind in ("meta", "values"):
+        if attribute.kind in ("meta", "values", "stray"):
             return
         if self._open:
             owner = self._open[-1]

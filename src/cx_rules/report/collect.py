@@ -304,7 +304,9 @@ class Collector:
             return job_id
         if self._group_by == "actor":
             return actor
-        return f.at.astimezone(self._zone).strftime("%Y-%m")
+        # Not strftime: its %Y writes the year 1 as "1" on some platforms.
+        local = f.at.astimezone(self._zone)
+        return f"{local.year:04d}-{local.month:02d}"
 
     def _listed(
         self,

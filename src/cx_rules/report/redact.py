@@ -20,10 +20,11 @@ from typing import Final
 import attrs
 
 from ..io.records import InputError
+from ..waivers import UNUSED_WAIVER
 from .collect import finding_sort_key
 from .model import Evidence, Report, ReportFinding, SourceSummary
 
-__all__ = ["SALT_ENV", "pseudonym", "redact"]
+__all__ = ["SALT_ENV", "pseudonym", "redact", "redact_text"]
 
 #: The environment variable ``--redact`` reads the salt from when ``--salt`` is not given.
 SALT_ENV: Final = "CX_RULES_SALT"
@@ -33,7 +34,13 @@ SALT_ENV: Final = "CX_RULES_SALT"
 _LITERAL: Final = r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
 _IN_MESSAGE: Final = re.compile(rf"\b(case|object|candidate) {_LITERAL}")
 # How an input error's element names a case (XES) or an event (OCEL).
-_XES_CASE: Final = re.compile(r"^(trace \d+) \(case (.*)\)(, event \d+)$")
+_XES_CASE: Final = re.compile(r"^(trace \d+) \(case (.*)\)(, event \d+.*)$", re.DOTALL)
+# How a DataFrame error's element names a row by its index label.
+_ROW: Final = re.compile(r"^(row \d+) \(index (.*)\)$", re.DOTALL)
+# How a waiver describes itself (Waiver.describe), then its justification or what befell it.
+_WAIVER: Final = re.compile(
+    r"^(waiver \d+) \((\S+) for (.*?), until (\d{4}-\d{2}-\d{2})\)(.*)$", re.DOTALL
+)
 _OCEL_EVENT: Final = re.compile(r'^((?:ocel:)?events)\[(".*")\]$')
 
 
@@ -43,6 +50,42 @@ def pseudonym(kind: str, value: str, salt: str) -> str:
     data = f"{kind}:{value}".encode("utf-8", "surrogatepass")
     digest = hmac.new(salt.encode("utf-8", "surrogatepass"), data, hashlib.sha256).hexdigest()
     return f"{kind}-{digest[:16]}"
+
+
+# How an error's text names an XES case or an OCEL event in its place: ``(trace 3 (case
+# c17), event 7)`` (a case id may hold a newline) and ``(events["e12"])``.
+_XES_IN_TEXT: Final = re.compile(r"\((trace \d+) \(case (.*?)\)(, event \d+)", re.DOTALL)
+_OCEL_IN_TEXT: Final = re.compile(r'\(((?:ocel:)?events)\[("(?:[^"\\]|\\.)*")\]\)')
+
+
+def redact_text(text: str, salt: str) -> str:
+    """An error message (such as ``--strict`` raises) with the ids it names replaced by
+    their pseudonyms, as :func:`redact` rewrites a report's input errors."""
+    if not salt:
+        raise ValueError("redaction needs a non-empty salt (--salt or CX_RULES_SALT)")
+
+    def quoted(match: re.Match[str]) -> str:
+        kind, literal = match.group(1), match.group(2)
+        try:
+            value = ast.literal_eval(literal)
+        except (ValueError, SyntaxError):
+            value = literal
+        return f"{kind} {pseudonym(kind, str(value), salt)!r}"
+
+    def xes(match: re.Match[str]) -> str:
+        hidden = pseudonym("case", match.group(2), salt)
+        return f"({match.group(1)} (case {hidden}){match.group(3)}"
+
+    def ocel(match: re.Match[str]) -> str:
+        try:
+            value = json.loads(match.group(2))
+        except ValueError:
+            value = match.group(2)
+        return f"({match.group(1)}[{json.dumps(pseudonym('event', str(value), salt))}])"
+
+    text = _XES_IN_TEXT.sub(xes, text)
+    text = _OCEL_IN_TEXT.sub(ocel, text)
+    return _IN_MESSAGE.sub(quoted, text)
 
 
 def redact(report: Report, salt: str) -> Report:
@@ -81,11 +124,26 @@ def redact(report: Report, salt: str) -> Report:
         xes = _XES_CASE.match(value)
         if xes is not None:
             return f"{xes.group(1)} (case {case(xes.group(2))}){xes.group(3)}"
+        row = _ROW.match(value)
+        if row is not None:
+            return f"{row.group(1)} (index {pseudonym('index', row.group(2), salt)})"
         ocel = _OCEL_EVENT.match(value)
         if ocel is not None:
             hidden = pseudonym("event", json.loads(ocel.group(2)), salt)
             return f"{ocel.group(1)}[{json.dumps(hidden)}]"
         return value
+
+    def waiver(text: str) -> str:
+        # A waiver's case patterns are ids (or match them) and its justification is free
+        # text: the patterns get pseudonyms, the justification is withheld.
+        found = _WAIVER.match(text)
+        if found is None:
+            return text
+        number, rule, patterns, until, rest = found.groups()
+        hidden = ", ".join(case(p) for p in patterns.split(", "))
+        if rest.startswith(": "):
+            rest = ": justification withheld"
+        return f"{number} ({rule} for {hidden}, until {until}){rest}"
 
     def error(e: InputError) -> InputError:
         return attrs.evolve(
@@ -101,6 +159,8 @@ def redact(report: Report, salt: str) -> Report:
             case_id=case(f.case_id),
             actor=actor(f.actor),
             evidence=tuple(evidence(e) for e in f.evidence),
+            message=waiver(f.message) if f.code == UNUSED_WAIVER else f.message,
+            waived_by=None if f.waived_by is None else waiver(f.waived_by),
         )
 
     groups = report.groups
