@@ -183,7 +183,8 @@ def mypyc_module() -> ModuleType:
         )
         built = sorted(where.glob("fastpath.*.so"))
     spec = importlib.util.spec_from_file_location("fastpath", built[0])
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
