@@ -56,6 +56,9 @@ from cx_rules import Engine, Event, Policy  # noqa: E402
 from cx_rules.io import read_path  # noqa: E402
 
 DESIGNS = ("engine", "compiled", "compiled-nogc", "mypyc", "columnar")
+# The walk alone, without a rule (not run by default, not compared): what each design pays
+# per event before any rule, so that a rule's own cost is the difference.
+SKELETONS = ("engine-empty", "compiled-empty")
 Key = tuple[str, str, str, datetime, datetime | None]
 Result = tuple[Counter[Key], dict[str, int], dict[str, int]]
 Cases = list[tuple[str, list[Event]]]
@@ -198,6 +201,11 @@ def designs(
     for name in names:
         if name == "engine":
             rows[name] = lambda: run_engine(engine, cases, cut, codes)
+        elif name == "engine-empty":
+            bare = Engine(Policy(select=("CX000",)), guard=False)
+            rows[name] = lambda b=bare: run_engine(b, cases, cut, set())  # type: ignore[misc]
+        elif name == "compiled-empty":
+            rows[name] = lambda: run_compiled(fastpath, engine, [], cases, cut)
         elif name == "compiled":
             rows[name] = lambda: run_compiled(fastpath, engine, shapes, cases, cut)
         elif name == "compiled-nogc":
@@ -214,7 +222,8 @@ def designs(
             rows[name] = lambda f=frame: run_columnar(engine, shapes, cases, cut, f)  # type: ignore[misc]
             rows["columnar: build the frame"] = lambda: _frame_only(cases)
         else:
-            raise SystemExit(f"unknown design {name!r} (expected one of {', '.join(DESIGNS)})")
+            known = ", ".join((*DESIGNS, *SKELETONS))
+            raise SystemExit(f"unknown design {name!r} (expected one of {known})")
     return rows
 
 
@@ -260,7 +269,9 @@ def cachegrind(args: argparse.Namespace, names: Sequence[str]) -> int:
     for name in names:
         per_event = (counts[name] - base) / args.events
         versus = (
-            f"  ({engine_cost / per_event:.1f}x fewer than the engine)" if name != "engine" else ""
+            f"  ({engine_cost / per_event:.1f}x fewer than the engine)"
+            if "engine" in counts and name != "engine"
+            else ""
         )
         print(f"  {name:<14} {per_event:>10,.0f}{versus}")
     return 0
@@ -322,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     same = all(
         compare(name, call(), want)
         for name, call in rows.items()
-        if not name.startswith("columnar:")
+        if not name.startswith("columnar:") and name not in SKELETONS
     )
     best = dict.fromkeys(rows, float("inf"))
     for _ in range(args.rounds):
