@@ -44,6 +44,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 from _common import best_of, instructions, log, machine, package_version, rate
@@ -135,7 +136,7 @@ def row_one_case(sizes: list[int], timeout: float) -> None:
     measured: list[tuple[int, float]] = []
     for size in sizes:
         path = log(size, "jsonl", shape="one-case")
-        bare = best_of({"bare": lambda p=path: bare_jsonl(p)}, 3, time.process_time)["bare"]
+        bare = best_of({"bare": partial(bare_jsonl, path)}, 3, time.process_time)["bare"]
         try:
             done = subprocess.run(
                 [sys.executable, "-c", CHILD_AUDIT, str(path)],

@@ -58,7 +58,9 @@ from cx_rules.io import read_path  # noqa: E402
 DESIGNS = ("engine", "compiled", "compiled-nogc", "mypyc", "columnar")
 # The walk alone, without a rule (not run by default, not compared): what each design pays
 # per event before any rule, so that a rule's own cost is the difference.
-SKELETONS = ("engine-empty", "compiled-empty")
+# ``columnar-import`` imports polars, ``columnar-frame`` also builds the frame: the columnar
+# design's fixed and reading costs, apart from its evaluation.
+SKELETONS = ("engine-empty", "compiled-empty", "columnar-import", "columnar-frame")
 Key = tuple[str, str, str, datetime, datetime | None]
 Result = tuple[Counter[Key], dict[str, int], dict[str, int]]
 Cases = list[tuple[str, list[Event]]]
@@ -204,6 +206,10 @@ def designs(
         elif name == "engine-empty":
             bare = Engine(Policy(select=("CX000",)), guard=False)
             rows[name] = lambda b=bare: run_engine(b, cases, cut, set())  # type: ignore[misc]
+        elif name == "columnar-import":
+            rows[name] = _import_polars
+        elif name == "columnar-frame":
+            rows[name] = lambda: _frame_only(cases)
         elif name == "compiled-empty":
             rows[name] = lambda: run_compiled(fastpath, engine, [], cases, cut)
         elif name == "compiled":
@@ -225,6 +231,12 @@ def designs(
             known = ", ".join((*DESIGNS, *SKELETONS))
             raise SystemExit(f"unknown design {name!r} (expected one of {known})")
     return rows
+
+
+def _import_polars() -> Result:
+    import polars  # noqa: F401
+
+    return Counter(), {}, {}
 
 
 def _frame_only(cases: Cases) -> Result:
