@@ -317,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"--rows: unknown {', '.join(unknown)} (expected some of {', '.join(ROWS)})")
     print(f"Issue #19's table: {machine()}")
+    fast = package_version("orjson")
+    print(f"  JSON parser of the audit: {'orjson ' + fast if fast != '?' else 'json (stdlib)'}")
     for name in ROWS:
         if name not in wanted:
             continue
