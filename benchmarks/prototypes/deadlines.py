@@ -16,6 +16,11 @@ and is measured by ``benchmarks/table.py``), and audits them to the same cut-off
 - ``columnar``: prototype (c), ``columnar.py``, polars over the whole log (building the frame
   from the events is timed separately: a columnar reader would build it directly).
 
+Not run unless named in ``--designs``, and not compared: ``engine-empty`` and
+``compiled-empty``, each design's walk without any rule (so that a rule's own cost is the
+difference), and ``columnar-import`` and ``columnar-frame``, the columnar design's import of
+polars and its frame apart from the evaluation.
+
 Each design's violations (case, code, outcome, time, due time) and its passed and pending
 counts are compared with the engine's; any difference is printed and the script exits 1.
 ``--cachegrind`` runs each design once under ``valgrind --tool=cachegrind`` (with
