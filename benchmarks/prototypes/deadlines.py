@@ -35,7 +35,6 @@ import gc
 import hashlib
 import importlib.util
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -54,7 +53,7 @@ sys.path.insert(0, str(HERE))
 
 import columnar  # noqa: E402
 import fastpath  # noqa: E402
-from _common import log, machine, rate  # noqa: E402
+from _common import instructions, log, machine, rate  # noqa: E402
 from spec import Deadline, deadlines_of  # noqa: E402
 
 from cx_rules import Engine, Event, Policy  # noqa: E402
@@ -277,9 +276,11 @@ def cachegrind(args: argparse.Namespace, names: Sequence[str]) -> int:
     log(args.events, "jsonl")
     counts: dict[str, int] = {}
     for name in ("none", *names):
-        counts[name] = _instructions(
-            [str(Path(__file__)), "--events", str(args.events), "--only", name]
+        found = instructions(
+            [sys.executable, str(Path(__file__)), "--events", str(args.events), "--only", name]
         )
+        assert found is not None  # valgrind is installed: checked above
+        counts[name] = found
     print(f"Instructions per event under cachegrind, {args.events:,} events (PYTHONHASHSEED=0):")
     base = counts["none"]
     engine_cost = (counts.get("engine", base) - base) / args.events
@@ -292,29 +293,6 @@ def cachegrind(args: argparse.Namespace, names: Sequence[str]) -> int:
         )
         print(f"  {name:<14} {per_event:>10,.0f}{versus}")
     return 0
-
-
-def _instructions(argv: list[str]) -> int:
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    done = subprocess.run(
-        [
-            "valgrind",
-            "--tool=cachegrind",
-            "--cache-sim=no",
-            "--cachegrind-out-file=/dev/null",
-            sys.executable,
-            *argv,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=3600,
-    )
-    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
-    if found is None:
-        raise SystemExit(f"no instruction count in valgrind's output:\n{done.stderr[-2000:]}")
-    return int(found.group(1).replace(",", ""))
 
 
 def main(argv: list[str] | None = None) -> int:
