@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import platform
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -47,9 +49,13 @@ def _cpu() -> str:
     return platform.processor() or "unknown processor"
 
 
-def log(events: int, fmt: str, *, seed: int = 2026) -> Path:
-    """The generated log of ``events`` events in ``fmt``, written on first use."""
-    path = DATA / f"{_size(events)}-{seed}.{fmt}"
+def log(events: int, fmt: str, *, seed: int = 2026, shape: str = "mix") -> Path:
+    """The generated log of ``events`` events in ``fmt``, written on first use.
+
+    ``shape`` is ``mix`` (many cases, interleaved, as an ATS exports them) or ``one-case``
+    (every event on one long case; see ``generate.py``)."""
+    prefix = "" if shape == "mix" else f"{shape}-"
+    path = DATA / f"{prefix}{_size(events)}-{seed}.{fmt}"
     if not path.exists():
         print(f"generating {path} ...", file=sys.stderr, flush=True)
         partial = path.with_suffix(path.suffix + ".partial")
@@ -65,6 +71,8 @@ def log(events: int, fmt: str, *, seed: int = 2026) -> Path:
                 fmt,
                 "--out",
                 str(partial),
+                "--shape",
+                shape,
             ],
             check=True,
         )
@@ -80,8 +88,13 @@ def _size(events: int) -> str:
     return str(events)
 
 
-def best_of(rows: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    """The shortest wall-clock time in seconds of each row over ``rounds`` turns.
+def best_of(
+    rows: dict[str, Callable[[], object]],
+    rounds: int,
+    clock: Callable[[], float] = time.perf_counter,
+) -> dict[str, float]:
+    """The shortest time in seconds of each row over ``rounds`` turns (wall-clock time, or
+    ``clock``: ``time.process_time`` for the CPU time of this process).
 
     The rows take turns, so that a change in the machine's load touches them alike; the
     shortest time is the one least disturbed by whatever else ran.
@@ -89,9 +102,9 @@ def best_of(rows: dict[str, Callable[[], object]], rounds: int) -> dict[str, flo
     best = dict.fromkeys(rows, float("inf"))
     for _ in range(rounds):
         for name, call in rows.items():
-            start = time.perf_counter()
+            start = clock()
             call()
-            best[name] = min(best[name], time.perf_counter() - start)
+            best[name] = min(best[name], clock() - start)
     return best
 
 
@@ -101,3 +114,32 @@ def rate(count: int, seconds: float) -> str:
     if per_second >= 10_000:
         return f"{per_second / 1000:,.0f}k/s"
     return f"{per_second:,.0f}/s"
+
+
+def instructions(argv: list[str], *, timeout: float = 3600) -> int | None:
+    """The instructions the command ``argv`` executes, counted by ``valgrind
+    --tool=cachegrind`` with ``PYTHONHASHSEED=0``; ``None`` when valgrind is not installed.
+
+    Instruction counts do not move with the machine's load: compare them, not times, to
+    find a regression.  Valgrind runs programs some 50 times slower: keep the logs small.
+    """
+    if shutil.which("valgrind") is None:
+        return None
+    done = subprocess.run(
+        [
+            "valgrind",
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            "--cachegrind-out-file=/dev/null",
+            *argv,
+        ],
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=timeout,
+    )
+    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    if found is None:
+        raise RuntimeError(f"no instruction count in valgrind's output:\n{done.stderr[-2000:]}")
+    return int(found.group(1).replace(",", ""))

@@ -193,6 +193,28 @@ def events(count: int, seed: int = 2026, per_day: int = 300) -> Iterator[Row]:
         produced += 1
 
 
+def one_case(count: int, seed: int = 2026) -> Iterator[Row]:
+    """``count`` events on one case: an application, then questions and answers, status
+    updates and process information every few hours, as a long-running application (an
+    open pool, a candidate in touch for months) records them."""
+    rng = random.Random(seed)
+    case = _Case(rng, 0, START)
+    case.add("application_received", 0, job_id=JOBS[0], channel="portal")
+    case.add("application_acknowledged", rng.uniform(1, 20), channel="email")
+    n = 0
+    while len(case.rows) < count:
+        n += 1
+        if n % 3:
+            question = f"{case.case_id}-q{n}"
+            case.add("question_received", rng.uniform(1, 12), question_id=question, channel="email")
+            case.add("question_answered", rng.uniform(1, 30), question_id=question, channel="email")
+        elif n % 2:
+            case.add("status_update_sent", rng.uniform(1, 48), channel="email")
+        else:
+            case.add("process_info_sent", rng.uniform(1, 48), channel="email")
+    yield from case.rows[:count]
+
+
 def _utc_key(stamp: str) -> str:
     return datetime.fromisoformat(stamp).astimezone(ZoneInfo("UTC")).isoformat()
 
@@ -263,8 +285,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-day", type=int, default=300, help="applications per day")
     parser.add_argument("--format", choices=["jsonl", "csv", "xes"], default="jsonl")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument(
+        "--shape",
+        choices=["mix", "one-case"],
+        default="mix",
+        help="many interleaved cases (mix), or every event on one long case",
+    )
     args = parser.parse_args(argv)
-    n = write(events(args.events, args.seed, args.per_day), args.format, args.out)
+    rows = (
+        one_case(args.events, args.seed)
+        if args.shape == "one-case"
+        else events(args.events, args.seed, args.per_day)
+    )
+    n = write(rows, args.format, args.out)
     print(f"wrote {n} events to {args.out}", file=sys.stderr)
     return 0
 

@@ -46,13 +46,40 @@ def peak_kb():
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
-if mode == "baseline":
+if mode in ("start", "baseline", "orjson"):
     from cx_rules import Engine
     Engine()
-    loads, parse = json.loads, datetime.fromisoformat
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            parse(loads(line)["timestamp"])
+    if mode != "start":
+        loads, parse = json.loads, datetime.fromisoformat
+        if mode == "orjson":
+            import orjson
+            loads = orjson.loads
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                parse(loads(line)["timestamp"])
+    print(json.dumps({"peak": peak_kb()}))
+    raise SystemExit
+if mode.startswith("cli:"):
+    # What a user of the command line gets: the audit and the report rendered and written.
+    import os
+    from cx_rules.cli import main
+    argv = ["audit", path, "--format", mode[4:], "--output", os.devnull, *sys.argv[3:]]
+    code = main(argv)
+    print(json.dumps({"peak": peak_kb(), "exit": code}))
+    raise SystemExit
+if mode in ("plan", "norules", "nogc", "audit-only"):
+    # The pieces of an audit, for a profile by subtraction (benchmarks/profile_audit.py).
+    from cx_rules import Engine, Policy, audit
+    if mode == "plan":
+        from cx_rules.auditing import _open, _Share
+        engine = Engine(guard=False)
+        _Share(_open(path, engine.policy, None), engine, None, False, None, None, None).plan()
+    elif mode == "norules":
+        audit(path, engine=Engine(Policy(select=("CX000",)), guard=False))
+    else:
+        if mode == "nogc":
+            gc.disable()
+        audit(path)
     print(json.dumps({"peak": peak_kb()}))
     raise SystemExit
 from cx_rules import audit
@@ -91,9 +118,22 @@ print(json.dumps({
 """
 
 
-def _child(mode: str, path: Path) -> dict[str, int]:
+def child_argv(mode: str, path: Path, *extra: str) -> list[str]:
+    """The command that runs ``mode`` of the child on ``path`` in a process of its own.
+
+    Modes: ``start`` (import cx-rules, build the engine), ``baseline`` (and the bare parse),
+    ``orjson`` (the bare parse with orjson), ``audit`` (``cx_rules.audit`` and the size of
+    its report), ``audit-only``, ``nogc`` (the audit with the collector disabled), ``plan``
+    (the first pass alone), ``norules`` (the audit with no rule but CX000), ``cli:FORMAT``
+    (``cx-rules audit --format FORMAT`` written to the null device; ``extra`` are further
+    options).  Each prints one JSON line with ``peak``, its peak memory in kB.
+    """
+    return [sys.executable, "-c", CHILD, mode, str(path), *extra]
+
+
+def _child(mode: str, path: Path, *extra: str) -> dict[str, int]:
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, mode, str(path)],
+        child_argv(mode, path, *extra),
         check=True,
         capture_output=True,
         text=True,

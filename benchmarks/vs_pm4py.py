@@ -65,6 +65,20 @@ def pm4py_check(path: Path, fmt: str) -> int:
     return sum(len(deviations) for deviations in found)
 
 
+def pm4py_eventually_follows(path: Path) -> int:
+    """Read CSV ``path`` with pm4py and keep the cases where ``application_received`` is
+    eventually followed by ``rejected`` (LTL checking); the number of such cases."""
+    pm4py = _pm4py()
+    import pandas as pd
+    from pm4py.algo.filtering.pandas.ltl import ltl_checker
+
+    frame = pm4py.format_dataframe(
+        pd.read_csv(path), case_id="case_id", activity_key="activity", timestamp_key="timestamp"
+    )
+    kept = ltl_checker.eventually_follows(frame, ["application_received", "rejected"])
+    return int(kept["case:concept:name"].nunique())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
