@@ -55,6 +55,8 @@ from .io.dataframe import is_dataframe, read_dataframe
 from .io.native import event_from_dict
 from .io.records import InputError, LogError, Record
 from .io.stream import FOREIGN, OUTLINES, PARTITION, LogStream, Part, Skip
+from .io.wide import SYSTEM as WIDE_SYSTEM
+from .io.wide import Wide
 from .policy import Policy
 from .report.collect import MAX_ERRORS, Collector
 from .report.model import CalendarSummary, InputSummary, Report, SourceSummary
@@ -154,6 +156,10 @@ def audit(
             if not log.files:
                 raise ValueError("audit(importer=...) reads files: give a path or a list of paths")
             log.use(importer, uncovered_rules(engine.rules.values(), importer.coverage))
+        elif log.wide is not None:
+            # A wide table records only what its columns say: a rule resting on anything
+            # else is unknown, never violated for an absence the table cannot show.
+            log.uncovered = uncovered_rules(engine.rules.values(), log.wide.coverage())
         if jobs > 1 and log.files and "fork" in multiprocessing.get_all_start_methods():
             cut, partials = _in_processes(log, engine, as_of, strict, group_by, progress, jobs)
         else:
@@ -198,6 +204,18 @@ class _Log:
         #: The import's warnings and partial cases on the last full pass.
         self.warnings: tuple[InputWarning, ...] = ()
         self.partial: dict[str, str] = {}
+
+    @property
+    def wide(self) -> Wide | None:
+        """The ``[wide]`` table the files are read through, if any."""
+        return self._mapping.wide if self._mapping is not None and self.files else None
+
+    @property
+    def system(self) -> str | None:
+        """The source a report names: the importer's system, or a wide table."""
+        if self.importer is not None:
+            return self.importer.name
+        return WIDE_SYSTEM if self.wide is not None else None
 
     def use(self, importer: Importer, uncovered: dict[str, str]) -> None:
         """Read the files through ``importer``, as one export of its system."""
@@ -694,12 +712,12 @@ def _report(
     report = collector.report(
         as_of=cut, input=summary, errors=[error for _, _, error in errors[:MAX_ERRORS]]
     )
-    if log.importer is not None:
+    if log.system is not None:
         first_log = partials[0]
         report = attrs.evolve(
             report,
             source=SourceSummary(
-                system=log.importer.name,
+                system=log.system,
                 not_recorded=log.uncovered,
                 partial_cases=dict(first_log.partial),
                 warnings=first_log.warnings,

@@ -53,6 +53,9 @@ class Coverage:
     system: str
     produces: frozenset[str] = attrs.field(converter=_keys)
     never: Mapping[str, str] = attrs.field(factory=dict, converter=_reasons)
+    #: Why a key the source neither produces nor explains is missing; by default "not
+    #: produced by the SYSTEM importer".
+    unproduced: str | None = None
 
     def __attrs_post_init__(self) -> None:
         both = sorted(self.produces & set(self.never))
@@ -92,7 +95,7 @@ class Coverage:
         reasons = [self.never[k.strip()] for k in key.split(ALTERNATIVE) if k.strip() in self.never]
         if reasons:
             return f"{key} ({'; '.join(dict.fromkeys(reasons))})"
-        return f"{key} (not produced by the {self.system} importer)"
+        return f"{key} ({self.unproduced or f'not produced by the {self.system} importer'})"
 
     def lacks(self, evidence: Iterable[str]) -> str | None:
         """The reason a verdict resting on ``evidence`` cannot be reached from this source,

@@ -239,17 +239,17 @@ def test_a_wide_pipeline_export_is_unpivoted_with_its_reasons(folder: Path) -> N
     )
 
     summary, cases, listed = _outcomes(result)
-    # GH-1 3 events, GH-2 2, GH-3 3, GH-5 2; GH-4 has no date at all and is counted.
-    assert (summary["events"], summary["cases"], summary["lines"]) == (10, 4, 10)
+    # GH-1 4 events (the hire is an offer made and accepted), GH-2 2, GH-3 3, GH-5 2; GH-4
+    # has no date at all and is counted.
+    assert (summary["events"], summary["cases"], summary["lines"]) == (11, 4, 11)
     assert summary["skipped"] == {"a wide row without a date": 1}
     assert cases == {
-        "GH-1": ("screening", 3, 1),
+        "GH-1": ("hired", 5, 0),  # the offer a hire implies: no illegal transition
         "GH-2": ("rejected", 2, 2),
         "GH-3": ("rejected", 5, 0),  # the reason column went to the rejection: CX101 passes
         "GH-5": ("rejected", 4, 0),
     }
     assert listed == [
-        ("GH-1", "CX001", "violated"),  # an accepted offer the export never shows being made
         ("GH-2", "CX101", "violated"),  # rejected, no reason in the export
         ("GH-2", "CX405", "violated"),  # 18 days to the first decision
     ]
@@ -257,6 +257,44 @@ def test_a_wide_pipeline_export_is_unpivoted_with_its_reasons(folder: Path) -> N
     assert {f["job_id"] for f in report["findings"]} == {"J-9"}
     # Candidate names are in no column the [wide] table names: they reach nothing.
     assert "Lovelace" not in result.stdout.decode()
+
+
+def test_a_wide_export_audited_with_every_rule_violates_only_what_it_can_show(
+    folder: Path,
+) -> None:
+    (folder / "pipeline.csv").write_text(WIDE_CSV, encoding="utf-8")
+    (folder / "wide.toml").write_text(WIDE_MAP, encoding="utf-8")
+    (folder / "calendar.toml").write_text('timezone = "Europe/Copenhagen"\n', encoding="utf-8")
+
+    result = _cli(
+        "pipeline.csv",
+        "--map",
+        "wide.toml",
+        "--policy",
+        "calendar.toml",
+        "--format",
+        "json",
+        cwd=folder,
+    )
+
+    report = json.loads(result.stdout)
+    violated = sorted(
+        (f["case_id"], f["code"]) for f in report["findings"] if f["outcome"] == "violated"
+    )
+    # Only what the columns show: a missing reason and a slow decision. No acknowledgement,
+    # message or interview is in such an export, so none is judged missing.
+    assert violated == [("GH-2", "CX101"), ("GH-2", "CX405")]
+    source = report["source"]
+    assert source["system"] == "wide table"
+    assert source["not_recorded"]["CX401"] == (
+        "not recorded by this source (wide table): "
+        "application_acknowledged|status_update_sent|process_info_sent "
+        "(no column of the wide table holds it)"
+    )
+    acknowledged = {f["outcome"] for f in report["findings"] if f["code"] == "CX401"}
+    assert acknowledged == {"unknown"}
+    text = _cli("pipeline.csv", "--map", "wide.toml", "--policy", "calendar.toml", cwd=folder)
+    assert "\nSource: wide table export\n" in text.stdout.decode()
 
 
 def test_standard_input_with_format_in(folder: Path) -> None:

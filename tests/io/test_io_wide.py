@@ -270,3 +270,62 @@ def test_a_wide_workbooks_date_cells_reach_timestamp_attributes(tmp_path: Path) 
     assert isinstance(event, Event)
     assert event.timestamp == datetime(2026, 3, 2, 9, 0, tzinfo=CPH)
     assert event.get("scheduled_for") == datetime(2026, 3, 6, 13, 30, tzinfo=CPH)
+
+
+def test_a_column_of_several_activities_gives_each_in_order_the_implied_ones_inferred() -> None:
+    wide = Wide.from_dict(
+        {
+            "case_id": "id",
+            "attributes": {"Job": "job_id"},
+            "events": [
+                {"column": "Applied", "activity": "application_received"},
+                {"column": "Hired", "activity": ["offer_made", "offer_accepted"]},
+            ],
+        },
+        "mapping.wide",
+    )
+    records = list(wide.records({"id": "a1", "Job": "J", "Applied": "d1", "Hired": "d2"}))
+
+    assert records == [
+        (
+            "Applied",
+            {"case_id": "a1", "activity": "application_received", "timestamp": "d1", "job_id": "J"},
+        ),
+        (
+            "Hired",
+            {
+                "case_id": "a1",
+                "activity": "offer_made",
+                "timestamp": "d2",
+                "job_id": "J",
+                "inferred": "Hired",
+            },
+        ),
+        (
+            "Hired",
+            {"case_id": "a1", "activity": "offer_accepted", "timestamp": "d2", "job_id": "J"},
+        ),
+    ]
+    assert wide.events[1].activity == "offer_accepted"
+    coverage = wide.coverage()
+    assert coverage.system == "wide table"
+    assert coverage.produces == {
+        "application_received",
+        "application_received.job_id",
+        "offer_made",
+        "offer_made.job_id",
+        "offer_accepted",
+        "offer_accepted.job_id",
+    }
+    assert coverage.why_not("rejected.reason") == (
+        "rejected.reason (no column of the wide table holds it)"
+    )
+
+
+@pytest.mark.parametrize("activity", [[], [""], ["offer_made", 3], 7])
+def test_a_wide_activity_list_must_name_activities(activity: object) -> None:
+    with pytest.raises(PolicyError, match=r"mapping\.wide\.events\[1\]\.activity: expected"):
+        Wide.from_dict(
+            {"case_id": "id", "events": [{"column": "Hired", "activity": activity}]},
+            "mapping.wide",
+        )

@@ -17,6 +17,15 @@ the events as attributes::
     column = "Rejected On"
     activity = "rejected"
     attributes = { "Rejection Reason" = "reason" }   # only on this event
+
+    [[wide.events]]
+    column = "Hired On"
+    activity = ["offer_made", "offer_accepted"]      # a hire implies the offer before it
+
+A column may stand for several activities at its date, in their order: every one but the last
+carries ``inferred`` (the column's name), since the export shows only that it happened.  A wide
+table also says what it *can* record (:meth:`Wide.coverage`): an audit judges a rule whose
+evidence none of its columns holds as unknown, "not recorded by this source", never violated.
 """
 
 from __future__ import annotations
@@ -27,10 +36,14 @@ from typing import Any, Final
 
 import attrs
 
+from ..coverage import Coverage
 from ..events import is_missing
 from ..exceptions import PolicyError
 
-__all__ = ["Wide", "WideEvent"]
+__all__ = ["SYSTEM", "Wide", "WideEvent"]
+
+#: How reports name a wide table as a source.
+SYSTEM: Final = "wide table"
 
 _KEYS: Final = ("case_id", "events", "attributes")
 _EVENT_KEYS: Final = ("column", "activity", "attributes")
@@ -40,14 +53,24 @@ def _freeze(value: Mapping[str, str]) -> Mapping[str, str]:
     return MappingProxyType(dict(value))
 
 
+def _activities(value: str | Sequence[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 @attrs.frozen
 class WideEvent:
-    """One date column of a wide table: the ``activity`` its dates are, and the
-    ``attributes`` (source column to attribute name) only its events carry."""
+    """One date column of a wide table: the ``activities`` its dates are (one, or several in
+    their order, the earlier ones implied by the last), and the ``attributes`` (source column
+    to attribute name) only its events carry."""
 
     column: str
-    activity: str
+    activities: tuple[str, ...] = attrs.field(converter=_activities)
     attributes: Mapping[str, str] = attrs.field(factory=dict, converter=_freeze)
+
+    @property
+    def activity(self) -> str:
+        """The activity the column's dates record (the last of :attr:`activities`)."""
+        return self.activities[-1]
 
 
 @attrs.frozen
@@ -83,13 +106,21 @@ class Wide:
             if not isinstance(item, Mapping):
                 raise PolicyError(f"{here}: expected a table, got {type(item).__name__}")
             _known(item, _EVENT_KEYS, here)
-            for key in ("column", "activity"):
-                if not isinstance(item.get(key), str) or not item[key]:
-                    raise PolicyError(f"{here}.{key}: expected a non-empty string")
+            if not isinstance(item.get("column"), str) or not item["column"]:
+                raise PolicyError(f"{here}.column: expected a non-empty string")
+            activity = item.get("activity")
+            if isinstance(activity, list):
+                if not activity or not all(isinstance(a, str) and a for a in activity):
+                    raise PolicyError(
+                        f"{here}.activity: expected an activity, or a list of activities in "
+                        "their order"
+                    )
+            elif not isinstance(activity, str) or not activity:
+                raise PolicyError(f"{here}.activity: expected a non-empty string")
             events.append(
                 WideEvent(
                     item["column"],
-                    item["activity"],
+                    activity,
                     _names(item.get("attributes", {}), f"{here}.attributes"),
                 )
             )
@@ -102,6 +133,19 @@ class Wide:
                 raise PolicyError(f"{where}.events: column {event.column!r} is named twice")
             seen.add(event.column)
         return wide
+
+    def coverage(self) -> Coverage:
+        """What the table can record: the activities of its date columns, each with the
+        attributes its events carry.  Anything else (an acknowledgement, a message, an
+        interview the table has no column for) it never records."""
+        shared = set(self.attributes.values())
+        produces: set[str] = set()
+        for event in self.events:
+            names = shared | set(event.attributes.values())
+            for activity in event.activities:
+                produces.add(activity)
+                produces.update(f"{activity}.{name}" for name in names)
+        return Coverage(SYSTEM, produces, unproduced="no column of the wide table holds it")
 
     def columns(self) -> tuple[str, ...]:
         """Every column the table names, in order, each once."""
@@ -122,9 +166,10 @@ class Wide:
 
     def records(self, cells: Mapping[str, object]) -> Iterator[tuple[str, dict[str, Any]]]:
         """The events of one row, as ``(date column, record)`` in the order of
-        :attr:`events`: one for each date column with a value.  The record holds
-        ``case_id``, ``activity``, ``timestamp`` (the cell as it is) and the attributes
-        with values."""
+        :attr:`events`: one for each activity of each date column with a value.  The record
+        holds ``case_id``, ``activity``, ``timestamp`` (the cell as it is) and the attributes
+        with values; an implied activity (all but a column's last) also ``inferred``, the
+        column's name."""
         shared = {}
         case_id = cells.get(self.case_id)
         for source, name in self.attributes.items():
@@ -135,17 +180,22 @@ class Wide:
             moment = cells.get(event.column)
             if is_missing(moment):
                 continue
-            record: dict[str, Any] = {
-                "case_id": case_id,
-                "activity": event.activity,
-                "timestamp": moment,
-            }
-            record.update(shared)
+            carried = dict(shared)
             for source, name in event.attributes.items():
                 value = cells.get(source)
                 if not is_missing(value):
-                    record[name] = value
-            yield event.column, record
+                    carried[name] = value
+            last = len(event.activities) - 1
+            for number, activity in enumerate(event.activities):
+                record: dict[str, Any] = {
+                    "case_id": case_id,
+                    "activity": activity,
+                    "timestamp": moment,
+                }
+                record.update(carried)
+                if number < last:
+                    record["inferred"] = event.column
+                yield event.column, record
 
 
 def _known(table: Mapping[str, Any], keys: tuple[str, ...], where: str) -> None:
