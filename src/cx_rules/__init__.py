@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         PolicyViolation,
         ProcessModelError,
         TransitionNotAllowed,
+        UnknownActivity,
     )
     from .findings import Finding, Outcome, Severity
     from .hookspecs import hookimpl
@@ -63,6 +64,7 @@ _WHERE: dict[str, str] = {
     "PolicyViolation": ".exceptions",
     "ProcessModelError": ".exceptions",
     "TransitionNotAllowed": ".exceptions",
+    "UnknownActivity": ".exceptions",
     "ACTIVITIES": ".events",
     "EVERY_ACTIVITY": ".rule",
     "Activity": ".events",
@@ -132,6 +134,7 @@ __all__ = [
     "Severity",
     "Step",
     "TransitionNotAllowed",
+    "UnknownActivity",
     "__version__",
     "audit",
     "default_model",

@@ -30,6 +30,7 @@ __all__ = [
     "PolicyViolation",
     "ProcessModelError",
     "TransitionNotAllowed",
+    "UnknownActivity",
 ]
 
 
@@ -83,6 +84,26 @@ class TransitionNotAllowed(CxRulesError, ValueError):
         super().__init__(
             f"{event.activity!r} is not allowed in state {state!r} of case {event.case_id!r} "
             f"(event at {event.timestamp.isoformat()}); allowed: {', '.join(self.allowed) or 'none'}"
+        )
+
+
+class UnknownActivity(TransitionNotAllowed):
+    """An activity the process model does not know (a misspelling, or another system's name).
+
+    :attr:`activity` is the name given and :attr:`close` the closest names the model knows
+    (perhaps none).  A :class:`TransitionNotAllowed`, so code that catches that still does;
+    :attr:`event` is ``None`` when the name was refused before an event was built.
+    """
+
+    def __init__(self, activity: str, close: Sequence[str] = ()) -> None:
+        self.activity = activity
+        self.close = tuple(close)
+        self.event = None  # type: ignore[assignment]
+        self.state = ""
+        self.allowed = ()
+        hint = f"; did you mean {' or '.join(repr(c) for c in self.close)}?" if self.close else ""
+        CxRulesError.__init__(
+            self, f"unknown activity {activity[:100]!r}: the process model has no such activity{hint}"
         )
 
 
