@@ -137,6 +137,9 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     _import_parser(commands)
+    from .server.command import add_parser as _serve_parser
+
+    _serve_parser(commands)
     return parser
 
 
@@ -199,6 +202,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
             return _audit(args, out)
         if args.command == "import":
             return _import(args, out)
+        if args.command == "serve":
+            from .server.command import run as _serve
+
+            return _serve(args, out)
     except CxRulesError as exc:
         return _fail(str(exc))
     parser.print_help(out)

@@ -103,7 +103,8 @@ class UnknownActivity(TransitionNotAllowed):
         self.allowed = ()
         hint = f"; did you mean {' or '.join(repr(c) for c in self.close)}?" if self.close else ""
         CxRulesError.__init__(
-            self, f"unknown activity {activity[:100]!r}: the process model has no such activity{hint}"
+            self,
+            f"unknown activity {activity[:100]!r}: the process model has no such activity{hint}",
         )
 
 

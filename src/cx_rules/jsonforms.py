@@ -25,7 +25,7 @@ from .events import Event, parse_timestamp
 from .exceptions import CaseFormatError, InvalidEvent
 from .findings import Finding, Outcome, Severity
 from .obligations import Due, Obligation
-from .serialize import _event, _event_dict, _time_text, case_from_dict, case_to_dict
+from .serialize import _event, _event_dict, case_from_dict, case_to_dict
 
 __all__ = [
     "SCHEMAS",
@@ -229,6 +229,11 @@ def _event_from_stored(stored: dict[str, Any], case_id: str) -> Event:
     return _event(stored, case_id, "event")
 
 
+def _iso(moment: datetime) -> str:
+    """RFC 3339 text of an aware time (its offset, without a zone name)."""
+    return moment.isoformat()
+
+
 def responsible_for(obligation: Obligation, events: tuple[Event, ...] = ()) -> str | None:
     """Who should act on ``obligation``: the actor of the latest event of the case that names
     one and is not the candidate, else the actor of the event that opened it (or ``None``)."""
@@ -241,12 +246,11 @@ def responsible_for(obligation: Obligation, events: tuple[Event, ...] = ()) -> s
 def due_to_dict(due: Due, *, responsible: str | None = None) -> dict[str, Any]:
     """``due`` as a JSON object of the ``due`` schema; the obligation's ``key`` is kept, so
     two obligations of one rule on one case stay apart."""
-    where = f"due item of case {due.case_id!r}"
     return {
         "case_id": due.case_id,
         "code": due.code,
         "key": due.obligation.key,
-        "due": _time_text(due.due, where),
+        "due": _iso(due.due),
         "action": due.action,
         "overdue": due.overdue,
         "responsible": responsible,
@@ -259,22 +263,18 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
     ``evidence`` holds the ids of the events it rests on (``activity@timestamp`` for events
     without an id); the message is the rule's, which names activities and times, not texts.
     """
-    where = f"finding {finding.code} of case {finding.case_id!r}"
     return {
         "case_id": finding.case_id,
         "code": finding.code,
         "outcome": finding.outcome.value,
         "severity": finding.severity.value,
         "message": finding.message,
-        "at": _time_text(finding.at, where),
-        "due": None if finding.due is None else _time_text(finding.due, where),
+        "at": _iso(finding.at),
+        "due": None if finding.due is None else _iso(finding.due),
         "late_seconds": None if finding.late is None else finding.late.total_seconds(),
         "missing": finding.missing,
         "waived_by": finding.waived_by,
-        "evidence": [
-            e.event_id or f"{e.activity}@{_time_text(e.timestamp, where)}"
-            for e in finding.evidence
-        ],
+        "evidence": [e.event_id or f"{e.activity}@{_iso(e.timestamp)}" for e in finding.evidence],
     }
 
 

@@ -87,7 +87,7 @@ def record_events(
             store.save(result.case, version, unchanged=unchanged)
         except ConcurrentUpdate as exc:
             conflict = exc
-            time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))  # noqa: S311
+            time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
             continue
         return result
     assert conflict is not None

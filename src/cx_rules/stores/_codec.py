@@ -16,7 +16,7 @@ from ..jsonforms import responsible_for
 from ..serialize import FORMAT, FORMAT_VERSION, _event_dict, _obligation_dict, _time_text
 from ..serialize import case_from_dict as _case_from_dict
 
-__all__ = ["DueRow", "Head", "assemble", "encode_events", "encode_head", "due_key"]
+__all__ = ["DueRow", "Head", "assemble", "due_key", "encode_events", "encode_head"]
 
 _FAR: Final = float("inf")
 
@@ -64,11 +64,9 @@ def encode_head(case: Case) -> Head:
         _obligation_dict(o, case, f"{where}: obligations[{i}]")
         for i, o in enumerate(case.obligations)
     ]
-    responsible = (
-        responsible_for(case.obligations[0], case.events) if case.obligations else None
-    )
+    responsible = responsible_for(case.obligations[0], case.events) if case.obligations else None
     due = [
-        [o.code, o.key, _time_text(o.due, where), o.due.timestamp(), o.action, o.expired]
+        [o.code, o.key, o.due.isoformat(), o.due.timestamp(), o.action, o.expired]
         for o in case.obligations
     ]
     next_due = min((o.due.timestamp() for o in case.obligations), default=None)

@@ -96,9 +96,7 @@ class PostgresEventStore:
         if head is None:
             raise CaseNotFound(case_id)
         version, state, data = head
-        return _codec.assemble(case_id, state, data, (r[0] for r in rows), "postgres"), int(
-            version
-        )
+        return _codec.assemble(case_id, state, data, (r[0] for r in rows), "postgres"), int(version)
 
     def save(self, case: Case, expected_version: int, *, unchanged: int | None = None) -> int:
         """Store ``case`` if its stored version is ``expected_version``; the new version (see
