@@ -529,5 +529,6 @@ def _audit(service: Service, raw: bytes, fmt: str, report_as: str, as_of: dateti
         try:
             report = audit(str(path), engine=service.auditor, as_of=as_of)
         except CxRulesError as exc:
-            raise Problem(400, "invalid", str(exc).replace(str(path), "<upload>")) from None
-        return render(report, report_as)
+            raise Problem(400, "invalid", str(exc).replace(str(path), path.name)) from None
+        # The report names its files: the upload's temporary path means nothing to a caller.
+        return render(report, report_as).replace(str(path), path.name)
