@@ -274,6 +274,13 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
             )
         return result
 
+    def kept(result: Recorded, event: Event) -> bool:
+        """Whether the event is on the case (the model may refuse it: a ``CX001`` finding)."""
+        if result.duplicate:
+            return True
+        normal = service.vocabulary.event(event)
+        return any(e == normal for e in reversed(result.case.events))
+
     def parse_event(data: Any, case_id: str) -> Event:
         try:
             from ..jsonforms import event_from_dict
@@ -293,6 +300,7 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
             {
                 "case": case_view(service.engine, result.case, None, findings=False),
                 "findings": [finding_to_dict(f) for f in result.findings],
+                "recorded": kept(result, event),
                 "duplicate": result.duplicate,
                 "inserted": result.replayed,
             }
@@ -417,6 +425,14 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
             except Problem as problem:
                 refused.append(f"{event.event_id}: {problem.message}")
                 continue
+            if not kept(result, event):
+                # The model does not allow it yet (a delivery that overtook an earlier one):
+                # not acknowledged, so the vendor delivers it again later.
+                refused.append(
+                    f"{event.event_id}: the process model does not allow it in state "
+                    f"{result.case.state!r} yet; deliver it again later"
+                )
+                continue
             duplicates += result.duplicate
             recorded += not result.duplicate
         body = {
@@ -425,7 +441,9 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
             "skipped": delivery.skipped,
             "errors": [*delivery.errors, *refused],
         }
-        return JSONResponse(body, status_code=409 if refused and not recorded else 200)
+        # Any event not kept makes the delivery fail, so the vendor retries it whole; what
+        # was kept is dropped as a repeat then.
+        return JSONResponse(body, status_code=409 if refused else 200)
 
     @endpoint("webhook_greenhouse", None)
     async def greenhouse(request: Request, token: Token | None) -> Response:

@@ -82,9 +82,10 @@ def openapi_document() -> dict[str, Any]:
     schemas["CaseView"] = copy.deepcopy(_CASE_VIEW)
     record_answer = {
         "type": "object",
-        "required": ["case", "findings", "duplicate", "inserted"],
+        "required": ["case", "findings", "recorded", "duplicate", "inserted"],
         "properties": {
             "case": {"$ref": "#/components/schemas/CaseView"},
+            "recorded": {"type": "boolean"},
             "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
             "duplicate": {"type": "boolean"},
             "inserted": {"type": "boolean"},
