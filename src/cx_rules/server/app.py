@@ -327,7 +327,10 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
             case, version = await service.run(service.store.load, case_id)
         except CaseNotFound:
             raise Problem(404, "not_found", "no such case") from None
-        findings = request.query_params.get("findings", "true") != "false"
+        shown = request.query_params.get("findings", "true")
+        if shown not in ("true", "false"):
+            raise Problem(400, "invalid", "findings: expected true or false", field="findings")
+        findings = shown == "true"
         return JSONResponse(case_view(service.engine, case, version, findings=findings))
 
     @endpoint("due", "read")

@@ -232,10 +232,8 @@ def openapi_document() -> dict[str, Any]:
                 ],
                 "requestBody": {
                     "required": True,
-                    "content": {
-                        "application/x-ndjson": {"schema": {"type": "string"}},
-                        "text/csv": {"schema": {"type": "string"}},
-                    },
+                    "description": "the log's bytes, in the format of the format parameter",
+                    "content": {"application/octet-stream": {"schema": {}}},
                 },
                 "responses": {
                     "200": {
