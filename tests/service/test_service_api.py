@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import jsonschema
 import pytest
-from conftest import READER, TOKEN, Server
 
+from conftest import READER, TOKEN, Server
 from cx_rules.jsonforms import SCHEMAS
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -118,12 +118,15 @@ def test_aliases_normalise_channels_before_an_enforced_rule(
         event("interview_held", "2026-02-26T13:00:00+01:00", channel="Meeting"),
     ]
     with s.client() as http:
-        for n, channel in enumerate(["Phone", "PHONE", " phone", "telephone", "teams", "zoom",
-                                     "Google Hangouts"]):
+        for n, channel in enumerate(
+            ["Phone", "PHONE", " phone", "telephone", "teams", "zoom", "Google Hangouts"]
+        ):
             for step in steps:
                 assert http.post(f"/v1/cases/k{n}/events", json=step).status_code == 200
             rejection = event(
-                "rejected", "2026-03-02T15:00:00+01:00", channel=channel,
+                "rejected",
+                "2026-03-02T15:00:00+01:00",
+                channel=channel,
                 attributes={"reason": "another candidate had more experience"},
             )
             answer = http.post(f"/v1/cases/k{n}/events", json=rejection)
@@ -164,7 +167,10 @@ def test_tokens_scopes_and_no_write_without_one(server: Server) -> None:
 
 def test_size_and_rate_limits(make_server: type[Server], tmp_path: Path) -> None:
     s = make_server(
-        tmp_path, f"sqlite:///{tmp_path / 'l.db'}", CX_RULES_RATE="5", CX_RULES_BURST="5",
+        tmp_path,
+        f"sqlite:///{tmp_path / 'l.db'}",
+        CX_RULES_RATE="5",
+        CX_RULES_BURST="5",
         CX_RULES_MAX_BODY="2000",
     ).start()
     with s.client() as http:
@@ -187,7 +193,9 @@ def test_the_due_list_pages_with_the_responsible_person(server: Server) -> None:
     with server.client() as http:
         for i in range(7):
             body = event(
-                "application_received", f"2026-03-0{2 + i % 3}T09:00:00+01:00", f"a{i}",
+                "application_received",
+                f"2026-03-0{2 + i % 3}T09:00:00+01:00",
+                f"a{i}",
                 actor="recruiter-17" if i % 2 else None,
             )
             assert http.post(f"/v1/cases/c{i}/events", json=body).status_code == 200
@@ -213,9 +221,17 @@ def test_the_due_list_pages_with_the_responsible_person(server: Server) -> None:
 
 def test_audit_an_uploaded_log(server: Server) -> None:
     lines = [
-        {"case_id": "a1", "activity": "application_received", "timestamp": "2026-03-02T09:00:00+01:00"},
-        {"case_id": "a1", "activity": "rejected", "timestamp": "2026-03-20T09:00:00+01:00",
-         "channel": "email"},
+        {
+            "case_id": "a1",
+            "activity": "application_received",
+            "timestamp": "2026-03-02T09:00:00+01:00",
+        },
+        {
+            "case_id": "a1",
+            "activity": "rejected",
+            "timestamp": "2026-03-20T09:00:00+01:00",
+            "channel": "email",
+        },
     ]
     log = "".join(json.dumps(line) + "\n" for line in lines).encode()
     with server.client() as http:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sys
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import TOKEN, Server
 
 HERE = Path(__file__).parent

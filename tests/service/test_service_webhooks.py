@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GREENHOUSE_SECRET, LEVER_TOKEN, Server
 
+from conftest import GREENHOUSE_SECRET, LEVER_TOKEN, Server
 from cx_rules.server.security import greenhouse_signature_ok, lever_signature_ok
 from cx_rules.server.webhooks import lever_events
 
@@ -44,7 +44,9 @@ def test_the_greenhouse_signature_is_the_hmac_of_the_whole_body() -> None:
     body = greenhouse("reject_candidate")
     good = gh_headers(body)["Signature"]
     assert greenhouse_signature_ok(GREENHOUSE_SECRET, body, good)
-    assert greenhouse_signature_ok(GREENHOUSE_SECRET, body, good.upper().replace("SHA256", "sha256"))
+    assert greenhouse_signature_ok(
+        GREENHOUSE_SECRET, body, good.upper().replace("SHA256", "sha256")
+    )
     assert not greenhouse_signature_ok(GREENHOUSE_SECRET, body + b" ", good)
     assert not greenhouse_signature_ok("another-secret", body, good)
     assert not greenhouse_signature_ok(GREENHOUSE_SECRET, body, good.replace("sha256 ", "sha1 "))
@@ -57,7 +59,9 @@ def test_the_lever_signature_covers_token_and_triggered_at() -> None:
     assert not lever_signature_ok("another-token", delivery)
     assert not lever_signature_ok(LEVER_TOKEN, {**delivery, "triggeredAt": 1772442000001})
     assert not lever_signature_ok(LEVER_TOKEN, {**delivery, "token": "forged"})
-    assert not lever_signature_ok(LEVER_TOKEN, {k: v for k, v in delivery.items() if k != "signature"})
+    assert not lever_signature_ok(
+        LEVER_TOKEN, {k: v for k, v in delivery.items() if k != "signature"}
+    )
 
 
 def test_lever_deliveries_become_events_with_stable_ids() -> None:
@@ -135,7 +139,12 @@ def test_lever_deliveries_shuffled_and_repeated_lose_nothing(server: Server) -> 
             if not pending:
                 break
         assert pending == []
-        assert http.post("/v1/webhooks/lever", json={**deliveries[0], "signature": "0" * 64}).status_code == 401
+        assert (
+            http.post(
+                "/v1/webhooks/lever", json={**deliveries[0], "signature": "0" * 64}
+            ).status_code
+            == 401
+        )
     with server.client() as http:
         case = http.get("/v1/cases/0b1f6a2e-7c1d-4a55-9f3e-2d8b7c6a5e41?findings=false").json()
     assert case["state"] == "rejected"

@@ -40,7 +40,7 @@ from ..jsonforms import SCHEMAS, due_to_dict, finding_to_dict, responsible_for
 from ..obligations import Due
 from ..policy import Policy
 from ..serialize import _time_text
-from ..stores import EventStore, SQLiteEventStore, open_store, record_events
+from ..stores import CaseCache, EventStore, SQLiteEventStore, open_store, record_events
 from .config import ServerConfig
 from .metrics import Metrics
 from .openapi import openapi_document
@@ -89,6 +89,8 @@ class Service:
         # SQLite answers in well under a millisecond and serialises writes anyway: calling it
         # on the event loop saves a thread hop per request.  Other stores run in threads.
         self._inline = isinstance(self.store, SQLiteEventStore)
+        #: Recently recorded cases, so a record does not read its case back each time.
+        self.cache = CaseCache()
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         call = functools.partial(fn, *args, **kwargs)
@@ -98,6 +100,18 @@ class Service:
 
     def close(self) -> None:
         self.store.close()
+
+
+def _case_id(request: Request) -> str:
+    case_id: str = request.path_params["case_id"]
+    if len(case_id) > 200 or any(ord(c) < 32 for c in case_id) or not case_id.strip():
+        raise Problem(
+            400,
+            "invalid",
+            "case_id: expected at most 200 characters, none a control character",
+            field="case_id",
+        )
+    return case_id
 
 
 def _field(message: str) -> str:
@@ -246,7 +260,13 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
             ) from None
         try:
             result = await service.run(
-                record_events, service.store, engine, event, attempts=conf.attempts, preview=preview
+                record_events,
+                service.store,
+                engine,
+                event,
+                attempts=conf.attempts,
+                preview=preview,
+                cache=service.cache,
             )
         except PolicyViolation as exc:
             metrics.refused("policy")
@@ -292,9 +312,7 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
 
     @endpoint("record", "record")
     async def record(request: Request, token: Token | None) -> Response:
-        event = parse_event(
-            _json(await _body(request, conf.max_body)), request.path_params["case_id"]
-        )
+        event = parse_event(_json(await _body(request, conf.max_body)), _case_id(request))
         result = await record_one(event, service.engine)
         return JSONResponse(
             {
@@ -308,9 +326,7 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
 
     @endpoint("preview", "read")
     async def preview(request: Request, token: Token | None) -> Response:
-        event = parse_event(
-            _json(await _body(request, conf.max_body)), request.path_params["case_id"]
-        )
+        event = parse_event(_json(await _body(request, conf.max_body)), _case_id(request))
         result = await record_one(event, service.engine, preview=True)
         return JSONResponse(
             {
@@ -322,7 +338,7 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
 
     @endpoint("case", "read")
     async def read_case(request: Request, token: Token | None) -> Response:
-        case_id = request.path_params["case_id"]
+        case_id = _case_id(request)
         try:
             case, version = await service.run(service.store.load, case_id)
         except CaseNotFound:
@@ -485,12 +501,13 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
     @endpoint("ready", None)
     async def ready(request: Request, token: Token | None) -> Response:
         try:
-            await service.run(service.store.load, "\x00readiness")
+            await service.run(service.store.load, "cx-rules:readiness-probe")
         except CaseNotFound:
             return JSONResponse({"status": "ready"})
         except Exception as exc:
             log.error("readiness: the store failed: %s", type(exc).__name__)
-        return JSONResponse({"status": "not ready"}, status_code=503)
+            return JSONResponse({"status": "not ready"}, status_code=503)
+        return JSONResponse({"status": "ready"})
 
     async def prometheus(request: Request) -> Response:
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")

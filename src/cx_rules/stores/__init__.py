@@ -9,21 +9,30 @@ a consistency check.  :func:`record_events` records an event with the retries a 
 from __future__ import annotations
 
 import random
+import threading
 import time
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..case import Case
 from ..exceptions import CaseNotFound, ConcurrentUpdate
 from .sqlite import SQLiteEventStore
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from ..case import Case
     from ..engine import Engine, Recorded
     from ..events import Event
     from ._codec import DueRow
 
-__all__ = ["EventStore", "PostgresEventStore", "SQLiteEventStore", "open_store", "record_events"]
+__all__ = [
+    "CaseCache",
+    "EventStore",
+    "PostgresEventStore",
+    "SQLiteEventStore",
+    "open_store",
+    "record_events",
+]
 
 
 class EventStore(Protocol):
@@ -57,6 +66,41 @@ def open_store(url: str) -> EventStore:
     return SQLiteEventStore(path)
 
 
+class CaseCache:
+    """The last saved version of recently used cases, so a record need not read the case back.
+
+    A cached case may be stale when another process saved it since: the save then fails its
+    version check, the entry is dropped and the case read again, so a cache never loses an
+    event.  At most ``size`` cases are kept (least recently used go first).
+    """
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._cases: OrderedDict[str, tuple[Case, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, case_id: str) -> tuple[Case, int] | None:
+        """The cached case and version, or ``None``."""
+        with self._lock:
+            found = self._cases.get(case_id)
+            if found is not None:
+                self._cases.move_to_end(case_id)
+            return found
+
+    def put(self, case: Case, version: int) -> None:
+        """Remember ``case`` as saved at ``version``."""
+        with self._lock:
+            self._cases[case.case_id] = (case, version)
+            self._cases.move_to_end(case.case_id)
+            while len(self._cases) > self.size:
+                self._cases.popitem(last=False)
+
+    def drop(self, case_id: str) -> None:
+        """Forget a case (it is read from the store next time)."""
+        with self._lock:
+            self._cases.pop(case_id, None)
+
+
 def record_events(
     store: EventStore,
     engine: Engine,
@@ -64,31 +108,51 @@ def record_events(
     *,
     attempts: int = 50,
     preview: bool = False,
+    cache: CaseCache | None = None,
 ) -> Recorded:
     """Load the event's case (or start it), record ``event``, save only what is new.
 
     On a lost race the load and record are done again, up to ``attempts`` times with a short
     random pause; then the last :class:`~cx_rules.ConcurrentUpdate` is raised.  A duplicate
     saves nothing.  ``preview=True`` saves nothing and does not raise for enforced rules.
+    With a ``cache``, the case comes from it when it is there (see :class:`CaseCache`).
     """
     conflict: ConcurrentUpdate | None = None
     for attempt in range(attempts):
-        try:
-            case, version = store.load(event.case_id)
-        except CaseNotFound:
-            case, version = engine.start(event.case_id), 0
+        cached = cache.get(event.case_id) if cache is not None and attempt == 0 else None
+        if cached is not None:
+            case, version = cached
+        else:
+            try:
+                case, version = store.load(event.case_id)
+            except CaseNotFound:
+                case, version = engine.start(event.case_id), 0
         if preview:
             return engine.preview(case, event)
-        result = engine.record(case, event)
+        try:
+            result = engine.record(case, event)
+        except BaseException:
+            if cache is not None:
+                cache.drop(event.case_id)
+            raise
         if result.duplicate:
             return result
         unchanged = None if result.replayed else len(case.events)
         try:
-            store.save(result.case, version, unchanged=unchanged)
+            saved = store.save(result.case, version, unchanged=unchanged)
         except ConcurrentUpdate as exc:
             conflict = exc
-            time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
+            if cache is not None:
+                cache.drop(event.case_id)
+            if cached is None:
+                time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
             continue
+        except BaseException:
+            if cache is not None:
+                cache.drop(event.case_id)
+            raise
+        if cache is not None:
+            cache.put(result.case, saved)
         return result
     assert conflict is not None
     raise conflict
