@@ -82,7 +82,7 @@ def test_eight_writers_on_one_case_lose_nothing(store: Any) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    case, version = store.load("c1")
+    case, _version = store.load("c1")
     ids = {e.event_id for e in case.events}
     assert ids == {"start"} | {f"w{w}-{i}" for w in range(8) for i in range(10)}
     assert [e.timestamp for e in case.events] == sorted(e.timestamp for e in case.events)

@@ -78,7 +78,8 @@ def test_lever_deliveries_become_events_with_stable_ids() -> None:
     early = lever_signed({**deliveries[1], "data": {**deliveries[1]["data"]}})
     assert lever_events(early, lambda _: None).events[0].activity == "screening_started"
     bad = lever_events({**deliveries[0], "triggeredAt": 1772442000}, lambda _: None)
-    assert bad.errors and "too small for epoch milliseconds" in bad.errors[0]
+    assert bad.errors
+    assert "too small for epoch milliseconds" in bad.errors[0]
 
 
 def test_greenhouse_deliveries_are_recorded_once_in_any_order(server: Server) -> None:
