@@ -195,10 +195,12 @@ def event_from_dict(data: Mapping[str, Any], *, case_id: str | None = None) -> E
             f"timestamp: expected an ISO 8601 string with a zone, got {_kind(raw_time)}"
         )
     timestamp = parse_timestamp(raw_time, where="timestamp")
-    attributes = data.get("attributes") or {}
+    attributes = data.get("attributes")
+    attributes = {} if attributes is None else attributes
     if not isinstance(attributes, Mapping):
         raise InvalidEvent(f"attributes: expected an object, got {_kind(attributes)}")
-    times = data.get("times") or []
+    times = data.get("times")
+    times = [] if times is None else times
     if not isinstance(times, list) or not all(isinstance(t, str) for t in times):
         raise InvalidEvent("times: expected an array of attribute names")
     stored: dict[str, Any] = {
