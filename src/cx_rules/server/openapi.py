@@ -314,3 +314,9 @@ def openapi_document() -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }
+
+
+if __name__ == "__main__":  # python -m cx_rules.server.openapi > docs/reference/openapi.json
+    import json
+
+    print(json.dumps(openapi_document(), indent=2))
