@@ -67,7 +67,7 @@ _CASE_ID: Final = {
     "name": "case_id",
     "in": "path",
     "required": True,
-    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\x00-\\x1f]+$"},
 }
 
 
@@ -152,7 +152,7 @@ def openapi_document() -> dict[str, Any]:
                 ],
                 "responses": {
                     "200": _answer("the case", {"$ref": "#/components/schemas/CaseView"}),
-                    **_errors(401, 403, 404, 429),
+                    **_errors(400, 401, 403, 404, 429),
                 },
             }
         },
