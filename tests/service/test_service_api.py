@@ -283,3 +283,14 @@ def test_the_log_holds_no_case_ids_or_message_text(server: Server) -> None:
     assert "record 200 ats" in log
     assert secret_case not in log
     assert "Dear Jane" not in log
+
+
+def test_an_event_the_model_does_not_allow_is_reported_not_kept(server: Server) -> None:
+    with server.client() as http:
+        http.post("/v1/cases/c1/events", json=APPLIED)
+        offer = http.post(
+            "/v1/cases/c1/events", json=event("offer_accepted", "2026-03-03T09:00:00+01:00", "o1")
+        ).json()
+        assert offer["recorded"] is False
+        assert [f["code"] for f in offer["findings"] if f["outcome"] == "violated"] == ["CX001"]
+        assert http.get("/v1/cases/c1?findings=false").json()["events"] == 1
