@@ -237,12 +237,12 @@ def _iso(moment: datetime) -> str:
 
 
 def responsible_for(obligation: Obligation, events: tuple[Event, ...] = ()) -> str | None:
-    """Who should act on ``obligation``: the actor of the latest event of the case that names
-    one and is not the candidate, else the actor of the event that opened it (or ``None``)."""
+    """Who should act on ``obligation``: the actor of the case's latest event that names one
+    other than the candidate (``None`` when no event does).  ``events`` are the case's."""
     for event in reversed(events):
         if event.actor and event.actor.strip().lower() != "candidate":
             return event.actor
-    return obligation.opened_by.actor
+    return None
 
 
 def due_to_dict(due: Due, *, responsible: str | None = None) -> dict[str, Any]:
