@@ -23,12 +23,13 @@ from .case import Case
 from .events import Event
 from .exceptions import CaseFormatError, CaseNotFound, ConcurrentUpdate
 from .serialize import case_from_json, case_to_json
-from .stores import SQLiteEventStore, record_events  # the event stores, re-exported
+from .stores import SQLiteEventStore as SQLiteEventStore  # re-exported: the event stores
+from .stores import record_events as record_events
 
 if TYPE_CHECKING:
     from .engine import Engine, Recorded
 
-__all__ = ["CaseStore", "SQLiteCaseStore", "SQLiteEventStore", "record_events", "record_in"]
+__all__ = ["CaseStore", "SQLiteCaseStore", "record_in"]
 
 _IDENTIFIER: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
