@@ -81,8 +81,10 @@ class Server:
                 if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
                     return self
             except httpx.TransportError:
-                time.sleep(0.05)
-        raise RuntimeError("the server did not start")
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"the server did not get ready; see {self.folder / 'server.log'}")
 
     def cpu_seconds(self) -> float:
         """User and system CPU time the server process has used so far."""

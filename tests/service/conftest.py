@@ -106,6 +106,7 @@ class Server:
             except httpx.TransportError:
                 pass
             time.sleep(0.05)
+        self.stop()
         raise RuntimeError("the server did not get ready in 30 s")
 
     def client(self, token: str | None = TOKEN) -> httpx.Client:
