@@ -144,3 +144,27 @@ def test_reminders_never_change_the_cases():
     due_across(ENGINE, cases, datetime(2026, 3, 20, tzinfo=CPH))
     assert cases == before
     assert [o.expired for o in cases[2].obligations] == [False]
+
+
+def test_describe_keeps_several_obligations_of_one_rule_apart():
+    from cx_rules import Event
+
+    engine = Engine()
+    case = engine.replay(
+        [
+            Event("c9", "application_received", datetime(2026, 3, 2, 9, tzinfo=CPH)),
+            Event("c9", "question_received", datetime(2026, 3, 2, 10, tzinfo=CPH)),
+            Event("c9", "question_received", datetime(2026, 3, 2, 11, tzinfo=CPH)),
+            Event(
+                "c9",
+                "question_received",
+                datetime(2026, 3, 2, 12, tzinfo=CPH),
+                attributes={"question_id": "q7"},
+            ),
+        ]
+    ).case
+    now = datetime(2026, 3, 20, tzinfo=CPH)
+    lines = [describe(d, now) for d in due_across(engine, [case], now) if d.code == "CX103"]
+    assert len(lines) == 3
+    assert len(set(lines)) == 3
+    assert any("(CX103 id:q7, overdue by" in line for line in lines)

@@ -144,6 +144,9 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     _import_parser(commands)
+    from .server.command import add_parser as _serve_parser
+
+    _serve_parser(commands)
     for command in (rules, rule, audit):
         # --debug after the command too; SUPPRESS keeps the main parser's default.
         command.add_argument(
@@ -212,6 +215,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
             return _audit(args, out)
         if args.command == "import":
             return _import(args, out)
+        if args.command == "serve":
+            from .server.command import run as _serve
+
+            return _serve(args, out)
     except CxRulesError as exc:
         return _fail(str(exc))
     except _WriteFailed as exc:

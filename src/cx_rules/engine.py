@@ -693,7 +693,9 @@ class Engine:
                     else ()
                 )
                 if self.strict:
-                    raise UnknownActivity(event, state, self.model.allowed(state), suggestions)
+                    raise UnknownActivity(
+                        event, suggestions, state=state, allowed=self.model.allowed(state)
+                    )
                 findings.append(self._unknown_finding(case, event, suggestions))
             elif self.strict:
                 raise TransitionNotAllowed(event, state, self.model.allowed(state))

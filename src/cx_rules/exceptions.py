@@ -88,24 +88,49 @@ class TransitionNotAllowed(CxRulesError, ValueError):
 
 
 class UnknownActivity(TransitionNotAllowed):
-    """An event's activity is not one the process model knows (a misspelling, or a stage a
-    plugin's model was meant to add).
+    """An activity the process model does not know (a misspelling, a stage a plugin's model
+    was meant to add, or another system's name).
 
-    A :class:`TransitionNotAllowed` too, with :attr:`suggestions`: the model's activities
-    closest in spelling (at most three, best first; empty when none is close).
+    A :class:`TransitionNotAllowed` too, so code that catches that still does.
+    :attr:`activity` is the name given and :attr:`suggestions` the model's activities closest
+    in spelling (at most three, best first; empty when none is close).  Raised by the engine
+    for an event (:attr:`event`, :attr:`state` and :attr:`allowed` as for
+    :class:`TransitionNotAllowed`), or for a bare name refused before an event was built (by
+    :mod:`cx_rules.aliases`, at the service's edge): then :attr:`event` is ``None``.
     """
 
     def __init__(
-        self, event: Event, state: str, allowed: Sequence[str], suggestions: Sequence[str] = ()
+        self,
+        given: Event | str,
+        suggestions: Sequence[str] = (),
+        *,
+        state: str = "",
+        allowed: Sequence[str] = (),
     ) -> None:
-        super().__init__(event, state, allowed)
         self.suggestions = tuple(suggestions)
+        if isinstance(given, str):
+            self.activity = given
+            self.event = None  # type: ignore[assignment]
+            self.state = state
+            self.allowed = tuple(allowed)
+            hint = (
+                f"; did you mean {' or '.join(map(repr, self.suggestions))}?"
+                if self.suggestions
+                else ""
+            )
+            CxRulesError.__init__(
+                self,
+                f"unknown activity {given[:100]!r}: the process model has no such activity{hint}",
+            )
+            return
+        super().__init__(given, state, allowed)
+        self.activity = given.activity
         hint = f"did you mean {' or '.join(map(repr, self.suggestions))}? " if suggestions else ""
         # Replace the message TransitionNotAllowed wrote: "not allowed in state" would send
         # the reader to the wrong place.
         self.args = (
-            f"case {event.case_id!r}: unknown activity {event.activity!r} at "
-            f"{event.timestamp.isoformat()}: the process model does not know it ({hint}a "
+            f"case {given.case_id!r}: unknown activity {given.activity!r} at "
+            f"{given.timestamp.isoformat()}: the process model does not know it ({hint}a "
             "plugin adds activities with the cx_rules_process_model hook)",
         )
 

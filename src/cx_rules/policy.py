@@ -88,6 +88,8 @@ class Policy:
     waivers: tuple[Waiver, ...] = ()
     #: The ``[mapping]`` table, read by :mod:`cx_rules.io.mapping` (kept raw here).
     mapping: Mapping[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
+    #: The ``[aliases]`` table (``channels``, ``activities``), read by :mod:`cx_rules.aliases`.
+    aliases: Mapping[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
     source: str = attrs.field(default="<policy>", eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -161,6 +163,7 @@ class Policy:
             "out_of_order",
             "plugins",
             "waivers",
+            "aliases",
         }
         for key in data:
             if key not in known:
@@ -192,6 +195,11 @@ class Policy:
                     f"{source}: mapping: expected a table ([mapping]), got {data['mapping']!r}"
                 )
             kwargs["mapping"] = data["mapping"]
+        if "aliases" in data:
+            from .aliases import Vocabulary
+
+            Vocabulary.of((), data["aliases"])  # checks the table, naming a bad entry
+            kwargs["aliases"] = data["aliases"]
         if "rules" in data:
             rules = data["rules"]
             if not isinstance(rules, Mapping) or not all(

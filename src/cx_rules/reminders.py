@@ -55,7 +55,10 @@ def describe(due: Due, now: datetime) -> str:
     """One line of a reminder list: the case, the action, the rule and how late or soon.
 
     ``c7: acknowledge the application (CX401, overdue by 1d 2h)`` or
-    ``c9: call the candidate (CX102, due in 5h)``.  It holds no message text of any event.
+    ``c9: call the candidate (CX102, due in 5h)``.  When a rule keeps several obligations on
+    one case (one per question: keys ``#2``, ``id:q7``), the key follows the code, so the
+    lines stay apart: ``c9: answer the candidate's question (CX103 #2, due in 1d)``.  It
+    holds no message text of any event.
     """
     if due.due < now:
         when = f"overdue by {format_delta(now - due.due)}"
@@ -63,4 +66,6 @@ def describe(due: Due, now: datetime) -> str:
         when = "overdue"  # expired on a case whose clock is past the ``now`` asked about
     else:
         when = f"due in {format_delta(due.due - now)}"
-    return f"{due.case_id}: {due.action} ({due.code}, {when})"
+    key = due.obligation.key
+    code = due.code if key.isalpha() else f"{due.code} {key}"
+    return f"{due.case_id}: {due.action} ({code}, {when})"

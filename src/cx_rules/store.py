@@ -5,7 +5,8 @@ loads a case with its version, records events, and saves with the version it loa
 someone else saved in between, the save raises :class:`~cx_rules.ConcurrentUpdate` and writes
 nothing, so no event is lost: load again, record again, save again (:func:`record_in` does
 exactly that).  Any database that can compare and set a version column in one statement can
-hold cases the same way: see :class:`CaseStore`.
+hold cases the same way: see :class:`CaseStore`.  The event stores of :mod:`cx_rules.stores`
+(appended events, a due index, PostgreSQL) are re-exported here.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from .case import Case
 from .events import Event
 from .exceptions import CaseFormatError, CaseNotFound, ConcurrentUpdate
 from .serialize import case_from_json, case_to_json
+from .stores import SQLiteEventStore as SQLiteEventStore  # re-exported: the event stores
+from .stores import record_events as record_events
 
 if TYPE_CHECKING:
     from .engine import Engine, Recorded

@@ -1,0 +1,159 @@
+"""How the event stores split a case: a head row (state, clock, obligations, due items) and
+one row per event, so that a save appends the new events instead of rewriting the case."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, Final
+
+import attrs
+
+from ..case import Case
+from ..exceptions import CaseFormatError, ConcurrentUpdate
+from ..jsonforms import responsible_for
+from ..serialize import FORMAT, FORMAT_VERSION, _event_dict, _obligation_dict, _time_text
+from ..serialize import case_from_dict as _case_from_dict
+
+__all__ = ["DueRow", "Head", "assemble", "due_key", "encode_events", "encode_head"]
+
+_FAR: Final = float("inf")
+
+
+@attrs.frozen
+class Head:
+    """What a head row holds, encoded."""
+
+    state: str
+    next_due: float | None  # the earliest obligation's due time, as POSIX seconds
+    data: str  # {"clock", "obligations", "due": [...], "responsible"} as JSON
+
+
+@attrs.frozen
+class DueRow:
+    """One due item read from a head row, without decoding the case's events."""
+
+    case_id: str
+    code: str
+    key: str
+    due: str
+    due_at: float
+    action: str
+    expired: bool
+    responsible: str | None
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def encode_events(case: Case, start: int) -> list[str]:
+    """The case's events from index ``start`` on, one JSON text each."""
+    where = f"case {case.case_id!r}"
+    return [
+        _dumps(_event_dict(e, case.case_id, f"{where}: events[{i}]"))
+        for i, e in enumerate(case.events[start:], start)
+    ]
+
+
+def encode_head(case: Case) -> Head:
+    """The head row of ``case``."""
+    where = f"case {case.case_id!r}"
+    obligations = [
+        _obligation_dict(o, case, f"{where}: obligations[{i}]")
+        for i, o in enumerate(case.obligations)
+    ]
+    responsible = responsible_for(case.obligations[0], case.events) if case.obligations else None
+    due = [
+        [o.code, o.key, o.due.isoformat(), o.due.timestamp(), o.action, o.expired]
+        for o in case.obligations
+    ]
+    next_due = min((o.due.timestamp() for o in case.obligations), default=None)
+    data = {
+        "clock": None if case.clock is None else _time_text(case.clock, f"{where}: clock"),
+        "obligations": obligations,
+        "due": due,
+        "responsible": responsible,
+    }
+    return Head(case.state, next_due, _dumps(data))
+
+
+def assemble(case_id: str, state: str, head: str, events: Iterable[str], where: str) -> Case:
+    """The case from its head row and its event rows (in order)."""
+    try:
+        data = json.loads(head)
+        parsed = [json.loads(e) for e in events]
+    except ValueError as exc:
+        raise CaseFormatError(f"{where}: case {case_id!r}: a row is not JSON ({exc})") from None
+    stored = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "case_id": case_id,
+        "state": state,
+        "clock": data.get("clock"),
+        "events": parsed,
+        "obligations": data.get("obligations", []),
+    }
+    try:
+        return _case_from_dict(stored)
+    except CaseFormatError as exc:
+        raise CaseFormatError(f"{where}: {exc}") from None
+
+
+def due_rows(case_id: str, head: str) -> list[DueRow]:
+    """The due items of one head row."""
+    data = json.loads(head)
+    responsible = data.get("responsible")
+    return [
+        DueRow(case_id, code, key, due, at, action, expired, responsible)
+        for code, key, due, at, action, expired in data.get("due", [])
+    ]
+
+
+def due_key(row: DueRow) -> tuple[float, str, str, str]:
+    """The order of a due list: soonest first, then case id, rule code and key."""
+    return (row.due_at, row.case_id, row.code, row.key)
+
+
+def select_due(
+    rows: Iterable[DueRow], now: datetime, horizon: datetime, after: Sequence[Any] | None
+) -> list[tuple[DueRow, bool]]:
+    """The rows due by ``horizon`` (or overdue at ``now``), sorted, after the cursor ``after``."""
+    now_s, horizon_s = now.timestamp(), horizon.timestamp()
+    chosen = [
+        (r, r.expired or r.due_at < now_s)
+        for r in rows
+        if r.expired or r.due_at < now_s or r.due_at <= horizon_s
+    ]
+    chosen.sort(key=lambda pair: due_key(pair[0]))
+    if after is not None:
+        mark = (float(after[0]), str(after[1]), str(after[2]), str(after[3]))
+        chosen = [pair for pair in chosen if due_key(pair[0]) > mark]
+    return chosen
+
+
+def check_version(version: int) -> None:
+    """``version`` is 0 (a new case) or a version a load returned."""
+    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+        raise ValueError(
+            f"expected_version: expected 0 (a new case) or the version load returned, "
+            f"got {version!r}"
+        )
+
+
+def check_unchanged(case: Case, unchanged: int | None) -> int:
+    """How many leading events a save may keep: ``unchanged`` checked, 0 when ``None``."""
+    if unchanged is None:
+        return 0
+    if isinstance(unchanged, bool) or not isinstance(unchanged, int) or unchanged < 0:
+        raise ValueError(f"unchanged: expected a count of events >= 0, got {unchanged!r}")
+    return min(unchanged, len(case.events))
+
+
+def conflict(case_id: str, expected: int, actual: int) -> ConcurrentUpdate:
+    """The error of a lost race."""
+    return ConcurrentUpdate(case_id, expected, actual)
+
+
+FAR = _FAR

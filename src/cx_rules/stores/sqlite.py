@@ -1,0 +1,284 @@
+"""An event store in SQLite: WAL mode, events appended, a due-time index, bulk import."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final
+
+from ..case import Case
+from ..exceptions import CaseNotFound, ConcurrentUpdate
+from . import _codec
+from ._codec import DueRow
+
+__all__ = ["SQLiteEventStore"]
+
+_IDENTIFIER: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class SQLiteEventStore:
+    """Cases in an SQLite file as a head row per case and a row per event.
+
+    The same versioned ``load``/``save`` as :class:`~cx_rules.store.CaseStore`, with these
+    differences:
+
+    - the database is in WAL mode with ``synchronous=NORMAL`` (``durable=True`` for ``FULL``:
+      with NORMAL a power cut may lose the last commits, never corrupt the file; a killed
+      process loses nothing that was committed);
+    - ``save(case, version, unchanged=n)`` appends the events after the first ``n`` (those the
+      caller loaded) instead of rewriting the case; without ``unchanged`` it rewrites them;
+    - each head row keeps its earliest due time in an indexed column, so :meth:`due` reads
+      only the cases with something due;
+    - :meth:`import_cases` saves many new cases in one transaction.
+
+    Tables ``{prefix}_heads`` and ``{prefix}_events`` (``prefix`` defaults to ``cx``).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        prefix: str = "cx",
+        timeout: float = 30.0,
+        durable: bool = False,
+    ) -> None:
+        if not _IDENTIFIER.match(prefix):
+            raise ValueError(f"prefix: {prefix!r} is not a plain SQL identifier")
+        self.path = str(path)
+        self._heads = f"{prefix}_heads"
+        self._events = f"{prefix}_events"
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(
+            self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+        )
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+            self._db.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._heads} (case_id TEXT PRIMARY KEY, "
+                "version INTEGER NOT NULL, state TEXT NOT NULL, events INTEGER NOT NULL, "
+                "next_due REAL, data TEXT NOT NULL)"
+            )
+            self._db.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._events} (case_id TEXT NOT NULL, "
+                "seq INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (case_id, seq)) "
+                "WITHOUT ROWID"
+            )
+            self._db.execute(
+                f"CREATE INDEX IF NOT EXISTS {self._heads}_due ON {self._heads} (next_due) "
+                "WHERE next_due IS NOT NULL"
+            )
+
+    def __repr__(self) -> str:
+        return f"SQLiteEventStore({self.path!r})"
+
+    @property
+    def journal_mode(self) -> str:
+        """The database's journal mode (``wal``)."""
+        with self._lock:
+            return str(self._db.execute("PRAGMA journal_mode").fetchone()[0])
+
+    def load(self, case_id: str) -> tuple[Case, int]:
+        """The stored case and its version; :class:`~cx_rules.CaseNotFound` when absent."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                head = self._db.execute(
+                    f"SELECT version, state, data FROM {self._heads} WHERE case_id = ?",
+                    (case_id,),
+                ).fetchone()
+                rows = self._db.execute(
+                    f"SELECT data FROM {self._events} WHERE case_id = ? ORDER BY seq", (case_id,)
+                ).fetchall()
+            finally:
+                self._db.execute("COMMIT")
+        if head is None:
+            raise CaseNotFound(case_id)
+        version, state, data = head
+        case = _codec.assemble(case_id, state, data, (r[0] for r in rows), self.path)
+        return case, int(version)
+
+    def save(self, case: Case, expected_version: int, *, unchanged: int | None = None) -> int:
+        """Store ``case`` if its stored version is ``expected_version``; the new version.
+
+        ``unchanged`` says how many leading events are those stored (the case was loaded,
+        then events were recorded on it); only the others are written.  Raises
+        :class:`~cx_rules.ConcurrentUpdate` (nothing written) on a lost race.
+        """
+        _codec.check_version(expected_version)
+        keep = _codec.check_unchanged(case, unchanged) if expected_version else 0
+        head = _codec.encode_head(case)
+        events = _codec.encode_events(case, keep)
+        case_id = case.case_id
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                if expected_version == 0:
+                    try:
+                        self._db.execute(
+                            f"INSERT INTO {self._heads} VALUES (?, 1, ?, ?, ?, ?)",
+                            (case_id, head.state, len(case.events), head.next_due, head.data),
+                        )
+                    except sqlite3.IntegrityError:
+                        raise _codec.conflict(case_id, 0, self._version(case_id)) from None
+                else:
+                    changed = self._db.execute(
+                        f"UPDATE {self._heads} SET version = version + 1, state = ?, events = ?, "
+                        "next_due = ?, data = ? WHERE case_id = ? AND version = ?",
+                        (
+                            head.state,
+                            len(case.events),
+                            head.next_due,
+                            head.data,
+                            case_id,
+                            expected_version,
+                        ),
+                    ).rowcount
+                    if changed != 1:
+                        raise _codec.conflict(case_id, expected_version, self._version(case_id))
+                    self._db.execute(
+                        f"DELETE FROM {self._events} WHERE case_id = ? AND seq >= ?",
+                        (case_id, keep),
+                    )
+                self._db.executemany(
+                    f"INSERT INTO {self._events} VALUES (?, ?, ?)",
+                    ((case_id, i, e) for i, e in enumerate(events, keep)),
+                )
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        return expected_version + 1
+
+    def import_cases(self, cases: Iterable[Case]) -> int:
+        """Save new cases in one transaction; how many.  When one of them is already stored,
+        :class:`~cx_rules.ConcurrentUpdate` names it and nothing is saved."""
+        rows: list[tuple[Any, ...]] = []
+        event_rows: list[tuple[str, int, str]] = []
+        for case in cases:
+            head = _codec.encode_head(case)
+            rows.append((case.case_id, head.state, len(case.events), head.next_due, head.data))
+            event_rows.extend(
+                (case.case_id, i, e) for i, e in enumerate(_codec.encode_events(case, 0))
+            )
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(f"INSERT INTO {self._heads} VALUES (?, 1, ?, ?, ?, ?)", rows)
+                self._db.executemany(f"INSERT INTO {self._events} VALUES (?, ?, ?)", event_rows)
+            except sqlite3.IntegrityError:
+                self._db.execute("ROLLBACK")
+                existing = self._existing([r[0] for r in rows])
+                raise ConcurrentUpdate(existing, 0, self._version(existing)) from None
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        return len(rows)
+
+    def delete(self, case_id: str, expected_version: int) -> None:
+        """Remove the case if its stored version is ``expected_version``."""
+        _codec.check_version(expected_version)
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            changed = self._db.execute(
+                f"DELETE FROM {self._heads} WHERE case_id = ? AND version = ?",
+                (case_id, expected_version),
+            ).rowcount
+            if changed != 1:
+                self._db.execute("ROLLBACK")
+                raise _codec.conflict(case_id, expected_version, self._version(case_id))
+            self._db.execute(f"DELETE FROM {self._events} WHERE case_id = ?", (case_id,))
+            self._db.execute("COMMIT")
+
+    def case_ids(self) -> list[str]:
+        """The ids of every stored case, sorted."""
+        with self._lock:
+            rows = self._db.execute(f"SELECT case_id FROM {self._heads} ORDER BY case_id")
+            return [r[0] for r in rows]
+
+    def cases(self) -> Iterator[Case]:
+        """Every stored case, by id."""
+        for case_id in self.case_ids():
+            try:
+                yield self.load(case_id)[0]
+            except CaseNotFound:
+                continue
+
+    def due(
+        self, now: datetime, horizon: datetime, *, after: Sequence[Any] | None = None
+    ) -> list[tuple[DueRow, bool]]:
+        """The due items by ``horizon`` (and everything overdue at ``now``), soonest first,
+        each with whether it is overdue; read from the due index, without decoding cases."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT case_id, data FROM {self._heads} WHERE next_due IS NOT NULL "
+                "AND next_due <= ?",
+                (max(now.timestamp(), horizon.timestamp()),),
+            ).fetchall()
+        found = [d for case_id, data in rows for d in _codec.due_rows(case_id, data)]
+        return _codec.select_due(found, now, horizon, after)
+
+    def check(self) -> list[str]:
+        """What is inconsistent in the store (empty when nothing): SQLite's integrity check,
+        and every case whose event rows do not match its head row."""
+        problems: list[str] = []
+        with self._lock:
+            for (line,) in self._db.execute("PRAGMA integrity_check"):
+                if line != "ok":
+                    problems.append(f"sqlite: {line}")
+            rows = self._db.execute(
+                f"SELECT h.case_id, h.events, COUNT(e.seq), COALESCE(MAX(e.seq), -1) "
+                f"FROM {self._heads} h LEFT JOIN {self._events} e ON e.case_id = h.case_id "
+                "GROUP BY h.case_id, h.events"
+            ).fetchall()
+            orphans = self._db.execute(
+                f"SELECT COUNT(*) FROM {self._events} e WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {self._heads} h WHERE h.case_id = e.case_id)"
+            ).fetchone()[0]
+        for case_id, expected, count, top in rows:
+            if count != expected or top != expected - 1:
+                problems.append(
+                    f"case {case_id!r}: the head says {expected} events, {count} are stored"
+                )
+        if orphans:
+            problems.append(f"{orphans} event rows belong to no case")
+        return problems
+
+    def close(self) -> None:
+        """Close the database; the store cannot be used afterwards."""
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> SQLiteEventStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _version(self, case_id: str) -> int:
+        row = self._db.execute(
+            f"SELECT version FROM {self._heads} WHERE case_id = ?", (case_id,)
+        ).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def _existing(self, ids: list[str]) -> str:
+        for case_id in ids:
+            if self._version(case_id):
+                return case_id
+        seen: set[str] = set()
+        for case_id in ids:
+            if case_id in seen:
+                return case_id
+            seen.add(case_id)
+        return ids[0] if ids else ""
