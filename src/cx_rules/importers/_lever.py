@@ -10,16 +10,26 @@ from typing import Any, Final
 import attrs
 
 from ..events import Activity as A
-from ..events import Channel, Event
+from ..events import Event
 from ..io.records import InputError
 from ..io.stream import Skip
-from ._common import At, Source, obj, one, opt_list, opt_text, what
+from ._common import (
+    STAGE_CHANGED,
+    At,
+    Source,
+    hire,
+    location_channel,
+    obj,
+    one,
+    opt_list,
+    opt_text,
+    what,
+)
 from .base import ImportItem, ImportProblem, Partial
 from .values import epoch_ms, identifier
 
-__all__ = ["PARTS", "STAGE_CHANGED", "Index", "kind_of", "translate_all"]
+__all__ = ["PARTS", "Index", "kind_of", "translate_all"]
 
-STAGE_CHANGED: Final = "stage_changed"
 #: The lists of an opportunity, saved under its id.
 PARTS: Final = ("interviews", "feedback", "notes")
 # Archive reasons whose text says the candidate withdrew (Lever's default is "Withdrew").
@@ -67,6 +77,9 @@ class Index:
                         self.with_feedback.add(identifier(item["interview"], "interview"))
         except ImportProblem:
             return  # the second pass reports it
+
+    def settle(self) -> None:
+        """Nothing to settle: the second pass reads what the first learned as it is."""
 
 
 def kind_of(value: Any) -> str | None:
@@ -153,11 +166,7 @@ def _archived(archived: dict[str, Any], case: str, at: At, index: Index) -> list
     text, kind = index.reasons[reason_id]
     event_id = f"lever-{case}-archived"
     if kind == "hired":
-        inferred = {"inferred": "hired"}
-        return [
-            Event(case, A.OFFER_MADE, when, event_id=f"{event_id}-offer", attributes=inferred),
-            Event(case, A.OFFER_ACCEPTED, when, event_id=event_id, attributes=inferred),
-        ]
+        return [*hire(case, when, event_id)]
     reason = {"reason": text} if text else {}
     if text and text.lower().startswith(_WITHDREW):
         return [Event(case, A.WITHDRAWN, when, event_id=event_id, attributes=reason)]
@@ -261,9 +270,7 @@ def _interview(item: Any, at: At, index: Index, case: str) -> list[ImportItem]:
     created = _time(item.get("createdAt"), "createdAt")
     canceled = _time(item.get("canceledAt"), "canceledAt")
     location = opt_text(item.get("location"), "location")
-    channel = None
-    if location is not None:
-        channel = (Channel.VIDEO if location.lower().startswith("http") else Channel.MEETING).value
+    channel = location_channel(location)
     attributes: dict[str, Any] = {"interview_id": interview, "scheduled_for": starts.isoformat()}
     if isinstance(item.get("duration"), int) and not isinstance(item["duration"], bool):
         attributes["duration_minutes"] = item["duration"]
