@@ -15,7 +15,7 @@ import attrs
 from ..events import Activity as A
 from ..events import Channel, Event
 from ..io.records import InputError
-from ..io.stream import Place
+from ..io.stream import Place, Skip
 from ..io.tables import read_table, table_format
 from .base import (
     ImportItem,
@@ -155,6 +155,16 @@ class At:
     def within(self, suffix: str) -> At:
         """The place of an element inside this record (``.data[2]``)."""
         return At(self.path, sub(self.place, suffix))
+
+    def skipped(self, reason: str) -> Iterator[ImportItem]:
+        """The record here, skipped on purpose: its place, then the skip."""
+        yield self.place
+        yield Skip(reason)
+
+    def invalid(self, message: str) -> Iterator[ImportItem]:
+        """The record here, as one input error: its place, then the error."""
+        yield self.place
+        yield self.error(message)
 
 
 # -- strict fields ---------------------------------------------------------------------------

@@ -234,8 +234,8 @@ def _stage_changes(source: Source, at: At, read: bool) -> Iterator[ImportItem]:
         return  # the opportunity's own error says it
     if not read:
         for n in range(len(changes)):
-            yield at.within(f".stageChanges[{n}]").place
-            yield Skip("a stage change of an opportunity that could not be read")
+            here = at.within(f".stageChanges[{n}]")
+            yield from here.skipped("a stage change of an opportunity that could not be read")
         return
     parsed: list[tuple[datetime, int, At, dict[str, Any]]] = []
     for n, change in enumerate(changes):
@@ -249,8 +249,7 @@ def _stage_changes(source: Source, at: At, read: bool) -> Iterator[ImportItem]:
                 attributes["stage_index"] = change["toStageIndex"]
             actor = _user(change.get("userId"), "userId")
         except ImportProblem as exc:
-            yield here.place
-            yield here.error(str(exc))
+            yield from here.invalid(str(exc))
             continue
         parsed.append((when, n, here, {"attributes": attributes, "actor": actor}))
     parsed.sort(key=lambda p: (p[0], p[1]))
@@ -356,12 +355,10 @@ def _part(source: Source, at: At, index: Index) -> Iterator[ImportItem]:
                 items = items["data"]
             lists.append((name, opt_list(items, name)))
     except ImportProblem as exc:
-        yield source.place
-        yield at.error(str(exc))
+        yield from at.invalid(str(exc))
         return
     if not any(items for _, items in lists):
-        yield source.place
-        yield Skip("an empty list of an opportunity")
+        yield from at.skipped("an empty list of an opportunity")
     for name, items in lists:
         for n, item in enumerate(items):
             yield from one(_PART[name], item, at.within(f".{name}[{n}]"), index, case)
@@ -383,11 +380,9 @@ def translate_all(sources: Iterator[Source | InputError], index: Index) -> Itera
         elif kind == "part":
             yield from _part(source, at, index)
         elif kind == "archive_reason":
-            yield source.place
-            yield Skip("an archive reason")
+            yield from at.skipped("an archive reason")
         else:
-            yield source.place
-            yield at.error(
+            yield from at.invalid(
                 "not a Lever record: expected an opportunity (createdAt, stageChanges, "
                 "archived), an archive reason (text, type) or an opportunity's list "
                 f"({{opportunityId, interviews|feedback|notes}}); got {what(source.value)}"

@@ -469,16 +469,13 @@ def translate_all(sources: Iterator[Source | InputError], index: Index) -> Itera
         elif kind == "activity":
             yield from one(_activity, source.value, at, index, key_of(source))
         elif kind == "reject_reason":
-            yield source.place
-            yield Skip("a reject reason")
+            yield from at.skipped("a reject reason")
         elif kind == "candidate":
-            yield source.place
-            yield Skip("a candidate (its applications are read from the applications)")
+            yield from at.skipped("a candidate (its applications are read from the applications)")
         elif kind is not None:
             yield from one(_RECORDS[kind], source.value, at, index)
         else:
-            yield source.place
-            yield at.error(
+            yield from at.invalid(
                 "not a Merge ATS record: expected an Application (applied_at), an Activity "
                 "(activity_type), a ScheduledInterview (start_at), a Scorecard, an Offer or a "
                 f"RejectReason (name); got {what(source.value)}"

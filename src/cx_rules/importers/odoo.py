@@ -355,11 +355,9 @@ def translate_all(sources: Iterator[Source | InputError], index: Index) -> Itera
         elif kind == "meeting":
             yield from one(_meeting, source.value, at, index)
         elif kind == "stage":
-            yield source.place
-            yield Skip("a recruitment stage")
+            yield from at.skipped("a recruitment stage")
         else:
-            yield source.place
-            yield at.error(
+            yield from at.invalid(
                 "not an Odoo record: expected an hr.applicant (stage_id, refuse_reason_id), a "
                 "mail.message (res_id, message_type), a mail.tracking.value "
                 f"(mail_message_id, field_id) or a calendar.event (start); got {what(source.value)}"

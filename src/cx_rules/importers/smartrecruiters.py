@@ -310,15 +310,13 @@ def _translate_all(items: Iterable[Source | InputError], index: _Index) -> Itera
                 case_id = _case_of(value)
                 content = opt_list(value.get("content"), "content")
             except ImportProblem as exc:
-                yield source.place
-                yield at.error(
+                yield from at.invalid(
                     f"not a SmartRecruiters status history ({exc}): expected "
                     '{"candidateId", "jobId", "content": [...]}, got ' + what(source.value)
                 )
                 continue
             if not content:
-                yield source.place
-                yield Skip("an empty status history")
+                yield from at.skipped("an empty status history")
             announced = index.announced.get(case_id, 0)
             found = index.found.get(case_id, 0)
             if announced > found and case_id not in warned:

@@ -235,15 +235,13 @@ def _translate_all(items: Iterable[Source | InputError], index: _Index) -> Itera
         last = at
         value = source.value
         if not isinstance(value, dict) or not isinstance(value.get("data"), list | dict):
-            yield source.place
-            yield at.error(
+            yield from at.invalid(
                 "not a JSON:API document: expected an object with data (a resource or a "
                 f"list of resources) and included; got {_what(value)}"
             )
             continue
         if not value["data"] and not value.get("included"):
-            yield source.place
-            yield Skip("an empty page")
+            yield from at.skipped("an empty page")
         for _, resource, place in _resources(source):
             here = At(source.path, place)
             key = key_of(source, place)

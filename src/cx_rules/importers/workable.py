@@ -239,13 +239,12 @@ def _translate_all(items: Iterable[Source | InputError], index: _Index) -> Itera
         value = source.value
         records = list(_records(source))
         if not records:
-            yield source.place
             if isinstance(value, dict) and (
                 value.get("candidates") == [] or value.get("activities") == []
             ):
-                yield Skip("an empty page")
+                yield from at.skipped("an empty page")
             else:
-                yield at.error(
+                yield from at.invalid(
                     "not a Workable record: expected a candidates page ({candidates: [...]}), "
                     "{candidate: {...}} or a candidate's activities ({candidate_id, "
                     f"activities: [...]}}); got {_what(value)}"

@@ -71,12 +71,10 @@ def feed(source: Source, index: Index) -> Iterator[ImportItem]:
             (name, opt_list(feed.get(name), name)) for name in ("emails", "notes", "activities")
         ]
     except ImportProblem as exc:
-        yield source.place
-        yield at.error(str(exc))
+        yield from at.invalid(str(exc))
         return
     if not any(items for _, items in parts):
-        yield source.place
-        yield Skip("an empty activity feed")
+        yield from at.skipped("an empty activity feed")
     for name, items in parts:
         for n, item in enumerate(items):
             here = At(source.path, sub(source.place, f".activity_feed.{name}[{n}]"))

@@ -55,14 +55,12 @@ def translate_all(sources: Iterable[Source | InputError], index: Index) -> Itera
         elif kind == "feed":
             yield from feed(source, index)
         elif kind is None and _bare_feed(source.value):
-            yield source.place
-            yield at.error(
+            yield from at.invalid(
                 "an activity feed without its candidate: save it as {candidate_id, "
                 "activity_feed} (see the Greenhouse importer's guide)"
             )
         elif kind is None:
-            yield source.place
-            yield at.error(
+            yield from at.invalid(
                 "not a Greenhouse record: expected an application (applied_at, candidate_id), "
                 "a candidate, an activity feed ({candidate_id, activity_feed}), a scheduled "
                 f"interview, a scorecard or an offer; got {what(source.value)}"
@@ -84,12 +82,10 @@ def _candidate(source: Source, index: Index) -> Iterator[ImportItem]:
         candidate = identifier(value.get("id"), "id")
         apps = opt_list(value.get("applications"), "applications")
     except ImportProblem as exc:
-        yield source.place
-        yield at.error(str(exc))
+        yield from at.invalid(str(exc))
         return
     if not apps:
-        yield source.place
-        yield Skip("a candidate without applications")
+        yield from at.skipped("a candidate without applications")
     for n, app in enumerate(apps):
         here = At(source.path, sub(source.place, f".applications[{n}]"))
         yield from one(_application, app, here, index, candidate, key_of(source, here.place))
