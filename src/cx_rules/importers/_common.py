@@ -23,6 +23,7 @@ from .base import (
     ImportResult,
     ImportStream,
     InputWarning,
+    Partial,
     Translation,
     translated,
 )
@@ -155,6 +156,11 @@ class At:
     def within(self, suffix: str) -> At:
         """The place of an element inside this record (``.data[2]``)."""
         return At(self.path, sub(self.place, suffix))
+
+    def lacking(self, case_id: str, message: str, reason: str) -> list[ImportItem]:
+        """What the export lacks for case ``case_id``: the warning ``message`` here, and
+        the case's trace marked partial for ``reason``."""
+        return [self.warning(message), Partial(case_id, reason)]
 
     def skipped(self, reason: str) -> Iterator[ImportItem]:
         """The record here, skipped on purpose: its place, then the skip."""

@@ -155,14 +155,13 @@ def _archived(archived: dict[str, Any], case: str, at: At, index: Index) -> list
         return []
     reason_id = identifier(archived.get("reason"), "archived.reason")
     if reason_id not in index.reasons:
-        return [
-            at.warning(
-                f"case {case!r} was archived for reason {reason_id}, which is not among the "
-                "archive reasons in the input: whether it was a hire is not known, and the "
-                "archive is not imported"
-            ),
-            Partial(case, "its archive reason is not in the export"),
-        ]
+        return at.lacking(
+            case,
+            f"case {case!r} was archived for reason {reason_id}, which is not among the "
+            "archive reasons in the input: whether it was a hire is not known, and the "
+            "archive is not imported",
+            "its archive reason is not in the export",
+        )
     text, kind = index.reasons[reason_id]
     event_id = f"lever-{case}-archived"
     if kind == "hired":

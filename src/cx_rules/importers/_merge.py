@@ -197,12 +197,13 @@ def _application(value: Any, at: At, index: Index, key: Key) -> list[ImportItem]
     )
     if app.rejected_at is None:
         if app.reason is not None:
-            out.append(
-                at.warning(
-                    f"case {case!r} has a reject_reason but no rejected_at: the rejection is not imported"
+            out.extend(
+                at.lacking(
+                    case,
+                    f"case {case!r} has a reject_reason but no rejected_at: the rejection is not imported",
+                    "the rejection's time is not in the export",
                 )
             )
-            out.append(Partial(case, "the rejection's time is not in the export"))
         return out
     if case in index.rejected_by_email:
         return out  # the rejection is its e-mail
@@ -226,12 +227,13 @@ def _rejection(
     if app.reason is not None:
         attributes["reason_id"] = app.reason
         if name is None:
-            out.append(
-                at.warning(
-                    f"case {app.case_id!r}: its reject reason {app.reason} is not in the input"
+            out.extend(
+                at.lacking(
+                    app.case_id,
+                    f"case {app.case_id!r}: its reject reason {app.reason} is not in the input",
+                    "its reject reason is not in the export",
                 )
             )
-            out.append(Partial(app.case_id, "its reject reason is not in the export"))
     if name is not None:
         attributes["reason"] = name
     withdrew = name is not None and "withdr" in name.lower()

@@ -48,7 +48,7 @@ from ._odoo import (
     text_of,
     tracked_field,
 )
-from .base import Importer, ImportItem, ImportProblem, ImportResult, Partial
+from .base import Importer, ImportItem, ImportProblem, ImportResult
 from .values import message_text
 
 __all__ = ["COVERAGE", "Odoo"]
@@ -138,22 +138,26 @@ def _applicant(value: Any, at: At, index: Index, key: Any) -> list[ImportItem]:
     if reason is not None or status == "refused":
         when = index.refused_at(case) or opt_time(value.get("refuse_date"), "refuse_date")
         if when is None:
-            out.append(
-                at.warning(
+            out.extend(
+                at.lacking(
+                    case,
                     f"case {case!r} is refused, but neither refuse_date nor a tracked "
-                    "refuse_reason_id is in the input: the refusal is not imported"
+                    "refuse_reason_id is in the input: the refusal is not imported",
+                    "the refusal's time is not in the export",
                 )
             )
-            out.append(Partial(case, "the refusal's time is not in the export"))
         elif case not in index.rejected_by_email:
             out.append(_refusal(case, reason, when, f"odoo-applicant-{case}-refused"))
     elif hired is not None:
         out.extend(hire(case, hired, f"odoo-applicant-{case}-hired"))
     elif status == "hired":
-        out.append(
-            at.warning(f"case {case!r} is hired but has no date_closed: the hire is not imported")
+        out.extend(
+            at.lacking(
+                case,
+                f"case {case!r} is hired but has no date_closed: the hire is not imported",
+                "the hire's time is not in the export",
+            )
         )
-        out.append(Partial(case, "the hire's time is not in the export"))
     return out
 
 

@@ -339,13 +339,14 @@ def _events(entry: _Entry | ImportProblem, at: At, key: Key, index: _Index) -> l
     out: list[ImportItem] = []
     start = index.starts.get(case)
     if start is not None and start[0] == key:
-        out.append(
-            at.warning(
+        out.extend(
+            at.lacking(
+                case,
                 f"case {case!r}: the status history starts at {start[1]}, not NEW: when the "
-                "application came in is not in the export"
+                "application came in is not in the export",
+                f"the status history starts at {start[1]}",
             )
         )
-        out.append(Partial(case, f"the status history starts at {start[1]}"))
     event_id = f"sr-{case}-{entry.at.isoformat()}-{status}"
     attributes = {"sub_status": entry.sub_status} if entry.sub_status else {}
 

@@ -326,13 +326,14 @@ def _application(resource: dict[str, Any], at: At, index: _Index) -> list[Import
         reason = index.name("rejection-reasons", reason_id, "reason")
         by_company = _by_company(index, reason_id)
         if reason_id is not None and reason is None:
-            out.append(
-                at.warning(
+            out.extend(
+                at.lacking(
+                    case,
                     f"case {case!r}: rejection reason {reason_id} is not in the input (ask for "
-                    "include=rejection-reason): the rejection is imported without its reason"
+                    "include=rejection-reason): the rejection is imported without its reason",
+                    "its rejection reason is not in the export",
                 )
             )
-            out.append(Partial(case, "its rejection reason is not in the export"))
         withdrawn = by_company is False
         out.append(
             Event(

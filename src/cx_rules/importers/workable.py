@@ -38,7 +38,7 @@ from ._common import (
     translate_sources,
 )
 from ._common import what as _what
-from .base import Importer, ImportItem, ImportProblem, ImportResult, Partial
+from .base import Importer, ImportItem, ImportProblem, ImportResult
 from .values import identifier, message_text, vendor_time
 
 __all__ = ["COVERAGE", "Workable"]
@@ -280,25 +280,27 @@ def _candidate_events(value: Any, at: At, key: Key, index: _Index) -> list[Impor
                 _disqualification(found, found.disqualified_at, f"wk-candidate-{case}-disqualified")
             )
         elif case not in index.rejection:
-            out.append(
-                at.warning(
+            out.extend(
+                at.lacking(
+                    case,
                     f"case {case!r} is disqualified, but neither disqualified_at nor a "
-                    "disqualification activity is in the input: the decision is not imported"
+                    "disqualification activity is in the input: the decision is not imported",
+                    "the disqualification's time is not in the export",
                 )
             )
-            out.append(Partial(case, "the disqualification's time is not in the export"))
     hired = found.hired_at
     if hired is not None:
         try:
             when = vendor_time(hired, "hired_at")
         except ImportProblem:
-            out.append(
-                at.warning(
+            out.extend(
+                at.lacking(
+                    case,
                     f"case {case!r}: hired_at {str(hired)[:30]!r} is not a timestamp with a "
-                    "zone: the hire is not imported"
+                    "zone: the hire is not imported",
+                    "the hire's time is not in the export",
                 )
             )
-            out.append(Partial(case, "the hire's time is not in the export"))
         else:
             out.extend(hire(case, when, f"wk-candidate-{case}-hired", f"wk-candidate-{case}-offer"))
     return out

@@ -121,23 +121,25 @@ def _application(value: Any, at: At, index: Index, candidate: str | None, key: K
     )
     if app.status == "rejected":
         if app.rejected_at is None:
-            out.append(
-                at.warning(
+            out.extend(
+                at.lacking(
+                    case,
                     f"case {case!r} is rejected but has no rejected_at: the rejection is "
-                    "not imported"
+                    "not imported",
+                    "the rejection's time is not in the export",
                 )
             )
-            out.append(Partial(case, "the rejection's time is not in the export"))
         elif case not in index.rejected_by_email:
             out.append(rejection(app, app.rejected_at, f"gh-application-{case}-rejected"))
     elif app.status == "hired" and case not in index.accepted and case not in index.history_hired:
-        out.append(
-            at.warning(
+        out.extend(
+            at.lacking(
+                case,
                 f"case {case!r} is hired, but neither an accepted offer nor an "
-                "application_history row is in the input: the hire is not imported"
+                "application_history row is in the input: the hire is not imported",
+                "the hire's time is not in the export",
             )
         )
-        out.append(Partial(case, "the hire's time is not in the export"))
     return out
 
 
