@@ -244,7 +244,7 @@ def one(
     return translated(at.path, at.place, lambda: cast(Translation, translate(value, at, *extra)))
 
 
-class Index(Protocol):
+class FirstPass(Protocol):
     """What an importer's first pass builds: it learns every source, then settles."""
 
     def learn(self, source: Source) -> None: ...
@@ -252,7 +252,7 @@ class Index(Protocol):
     def settle(self) -> None: ...
 
 
-IndexT = TypeVar("IndexT", bound=Index)
+IndexT = TypeVar("IndexT", bound=FirstPass)
 #: An importer's second pass: every source translated with what the first learned.
 TranslateAll = Callable[[Iterator[Source | InputError], IndexT], Iterator[ImportItem]]
 
