@@ -10,16 +10,26 @@ from typing import Any, Final
 import attrs
 
 from ..events import Activity as A
-from ..events import Channel, Event
+from ..events import Event
 from ..io.records import InputError
 from ..io.stream import Skip
-from ._common import At, Source, obj, one, opt_list, opt_text, what
+from ._common import (
+    STAGE_CHANGED,
+    At,
+    Source,
+    hire,
+    location_channel,
+    obj,
+    one,
+    opt_list,
+    opt_text,
+    what,
+)
 from .base import ImportItem, ImportProblem, Partial
 from .values import epoch_ms, identifier
 
-__all__ = ["PARTS", "STAGE_CHANGED", "Index", "kind_of", "translate_all"]
+__all__ = ["PARTS", "Index", "kind_of", "translate_all"]
 
-STAGE_CHANGED: Final = "stage_changed"
 #: The lists of an opportunity, saved under its id.
 PARTS: Final = ("interviews", "feedback", "notes")
 # Archive reasons whose text says the candidate withdrew (Lever's default is "Withdrew").
@@ -67,6 +77,9 @@ class Index:
                         self.with_feedback.add(identifier(item["interview"], "interview"))
         except ImportProblem:
             return  # the second pass reports it
+
+    def settle(self) -> None:
+        """Nothing to settle: the second pass reads what the first learned as it is."""
 
 
 def kind_of(value: Any) -> str | None:
@@ -142,22 +155,17 @@ def _archived(archived: dict[str, Any], case: str, at: At, index: Index) -> list
         return []
     reason_id = identifier(archived.get("reason"), "archived.reason")
     if reason_id not in index.reasons:
-        return [
-            at.warning(
-                f"case {case!r} was archived for reason {reason_id}, which is not among the "
-                "archive reasons in the input: whether it was a hire is not known, and the "
-                "archive is not imported"
-            ),
-            Partial(case, "its archive reason is not in the export"),
-        ]
+        return at.lacking(
+            case,
+            f"case {case!r} was archived for reason {reason_id}, which is not among the "
+            "archive reasons in the input: whether it was a hire is not known, and the "
+            "archive is not imported",
+            "its archive reason is not in the export",
+        )
     text, kind = index.reasons[reason_id]
     event_id = f"lever-{case}-archived"
     if kind == "hired":
-        inferred = {"inferred": "hired"}
-        return [
-            Event(case, A.OFFER_MADE, when, event_id=f"{event_id}-offer", attributes=inferred),
-            Event(case, A.OFFER_ACCEPTED, when, event_id=event_id, attributes=inferred),
-        ]
+        return [*hire(case, when, event_id)]
     reason = {"reason": text} if text else {}
     if text and text.lower().startswith(_WITHDREW):
         return [Event(case, A.WITHDRAWN, when, event_id=event_id, attributes=reason)]
@@ -225,8 +233,8 @@ def _stage_changes(source: Source, at: At, read: bool) -> Iterator[ImportItem]:
         return  # the opportunity's own error says it
     if not read:
         for n in range(len(changes)):
-            yield at.within(f".stageChanges[{n}]").place
-            yield Skip("a stage change of an opportunity that could not be read")
+            here = at.within(f".stageChanges[{n}]")
+            yield from here.skipped("a stage change of an opportunity that could not be read")
         return
     parsed: list[tuple[datetime, int, At, dict[str, Any]]] = []
     for n, change in enumerate(changes):
@@ -240,8 +248,7 @@ def _stage_changes(source: Source, at: At, read: bool) -> Iterator[ImportItem]:
                 attributes["stage_index"] = change["toStageIndex"]
             actor = _user(change.get("userId"), "userId")
         except ImportProblem as exc:
-            yield here.place
-            yield here.error(str(exc))
+            yield from here.invalid(str(exc))
             continue
         parsed.append((when, n, here, {"attributes": attributes, "actor": actor}))
     parsed.sort(key=lambda p: (p[0], p[1]))
@@ -261,9 +268,7 @@ def _interview(item: Any, at: At, index: Index, case: str) -> list[ImportItem]:
     created = _time(item.get("createdAt"), "createdAt")
     canceled = _time(item.get("canceledAt"), "canceledAt")
     location = opt_text(item.get("location"), "location")
-    channel = None
-    if location is not None:
-        channel = (Channel.VIDEO if location.lower().startswith("http") else Channel.MEETING).value
+    channel = location_channel(location)
     attributes: dict[str, Any] = {"interview_id": interview, "scheduled_for": starts.isoformat()}
     if isinstance(item.get("duration"), int) and not isinstance(item["duration"], bool):
         attributes["duration_minutes"] = item["duration"]
@@ -349,12 +354,10 @@ def _part(source: Source, at: At, index: Index) -> Iterator[ImportItem]:
                 items = items["data"]
             lists.append((name, opt_list(items, name)))
     except ImportProblem as exc:
-        yield source.place
-        yield at.error(str(exc))
+        yield from at.invalid(str(exc))
         return
     if not any(items for _, items in lists):
-        yield source.place
-        yield Skip("an empty list of an opportunity")
+        yield from at.skipped("an empty list of an opportunity")
     for name, items in lists:
         for n, item in enumerate(items):
             yield from one(_PART[name], item, at.within(f".{name}[{n}]"), index, case)
@@ -376,11 +379,9 @@ def translate_all(sources: Iterator[Source | InputError], index: Index) -> Itera
         elif kind == "part":
             yield from _part(source, at, index)
         elif kind == "archive_reason":
-            yield source.place
-            yield Skip("an archive reason")
+            yield from at.skipped("an archive reason")
         else:
-            yield source.place
-            yield at.error(
+            yield from at.invalid(
                 "not a Lever record: expected an opportunity (createdAt, stageChanges, "
                 "archived), an archive reason (text, type) or an opportunity's list "
                 f"({{opportunityId, interviews|feedback|notes}}); got {what(source.value)}"

@@ -4,7 +4,7 @@ of the second (see :mod:`cx_rules.importers.merge`)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Final, NamedTuple
 
 import attrs
@@ -16,11 +16,17 @@ from ..io.stream import Skip
 from ._common import (
     CALL,
     At,
+    Key,
     Source,
+    decision,
+    key_of,
     latest_before,
+    location_channel,
     obj,
     one,
     opt_text,
+    opt_time,
+    rejection_emails,
     what,
 )
 from .base import ImportItem, ImportProblem, Partial
@@ -43,10 +49,6 @@ _OFFER_STATUSES: Final = (
     "DEPRECATED",
 )
 _UNSENT: Final = frozenset({"DRAFT", "APPROVAL-SENT", "APPROVED", "DEPRECATED"})
-#: A rejection e-mail is the first e-mail to the candidate from this long before the
-#: rejection was recorded to this long after it (sent later, or on a schedule).
-_EMAIL_BEFORE: Final = timedelta(minutes=5)
-_EMAIL_AFTER: Final = timedelta(days=7)
 
 
 class _App(NamedTuple):
@@ -61,9 +63,6 @@ class _App(NamedTuple):
     deleted: bool
 
 
-_Key = tuple[int, int | None, str | None]
-
-
 @attrs.define
 class Index:
     apps: dict[str, _App] = attrs.Factory(dict)
@@ -71,12 +70,12 @@ class Index:
     reasons: dict[str, str | None] = attrs.Factory(dict)
     interviews: set[str] = attrs.Factory(set)
     scored: set[str] = attrs.Factory(set)
-    emails: list[tuple[str, datetime, _Key]] = attrs.Factory(list)
-    rejection_email: dict[_Key, str] = attrs.Factory(dict)
+    emails: list[tuple[str, datetime, Key]] = attrs.Factory(list)
+    rejection_email: dict[Key, str] = attrs.Factory(dict)
     #: The applications whose rejection is an e-mail.
     rejected_by_email: set[str] = attrs.Factory(set)
     #: Where each application was first read.
-    app_keys: dict[str, _Key] = attrs.Factory(dict)
+    app_keys: dict[str, Key] = attrs.Factory(dict)
 
     def learn(self, source: Source) -> None:
         value = source.value
@@ -87,7 +86,7 @@ class Index:
                 if app.case_id in self.apps:
                     return
                 self.apps[app.case_id] = app
-                self.app_keys[app.case_id] = _key(source)
+                self.app_keys[app.case_id] = key_of(source)
                 if app.candidate is not None:
                     self.candidates.setdefault(app.candidate, []).append(
                         (app.applied_at, app.case_id)
@@ -109,27 +108,22 @@ class Index:
                 and value.get("remote_was_deleted") is not True
             ):
                 at = vendor_time(value.get("remote_created_at"), "remote_created_at")
-                self.emails.append((_ref(value["candidate"], "candidate"), at, _key(source)))
+                self.emails.append((_ref(value["candidate"], "candidate"), at, key_of(source)))
         except ImportProblem:
             return  # the second pass reports it
 
     def settle(self) -> None:
         """After the first pass: find each rejected application's rejection e-mail."""
-        first: dict[str, _Key] = {}
-        for candidate, at, key in sorted(self.emails, key=lambda e: (e[1], e[2])):
-            case_id = latest_before(self.candidates.get(candidate, ()), at)
-            app = self.apps.get(case_id) if case_id is not None else None
-            if app is None or app.rejected_at is None or app.case_id in first:
-                continue
-            if app.rejected_at - _EMAIL_BEFORE <= at <= app.rejected_at + _EMAIL_AFTER:
-                first[app.case_id] = key
+        first = rejection_emails(
+            (
+                (latest_before(self.candidates.get(candidate, ()), at), at, key)
+                for candidate, at, key in self.emails
+            ),
+            lambda case_id: self.apps[case_id].rejected_at if case_id in self.apps else None,
+        )
         self.rejection_email = {key: case_id for case_id, key in first.items()}
         self.rejected_by_email = set(first)
         self.emails = []
-
-
-def _key(source: Source) -> _Key:
-    return (source.file_index, source.place.line, source.place.element)
 
 
 def kind_of(value: Any) -> str | None:
@@ -164,10 +158,6 @@ def _opt_ref(value: Any, where: str) -> str | None:
     return None if value is None else _ref(value, where)
 
 
-def _time(value: Any, where: str) -> datetime | None:
-    return None if value is None else vendor_time(value, where)
-
-
 def _parse_app(value: Any) -> _App:
     value = obj(value, "application")
     reason = value.get("reject_reason")
@@ -175,8 +165,8 @@ def _parse_app(value: Any) -> _App:
     return _App(
         identifier(value.get("id"), "id"),
         _opt_ref(value.get("candidate"), "candidate"),
-        _time(value.get("applied_at"), "applied_at"),
-        _time(value.get("rejected_at"), "rejected_at"),
+        opt_time(value.get("applied_at"), "applied_at"),
+        opt_time(value.get("rejected_at"), "rejected_at"),
         _opt_ref(reason, "reject_reason"),
         name,
         _opt_ref(value.get("job"), "job"),
@@ -185,7 +175,7 @@ def _parse_app(value: Any) -> _App:
     )
 
 
-def _application(value: Any, at: At, index: Index, key: _Key) -> list[ImportItem]:
+def _application(value: Any, at: At, index: Index, key: Key) -> list[ImportItem]:
     app = _parse_app(value)
     if index.app_keys.get(app.case_id, key) != key:
         return [Skip("an application already read from another record")]
@@ -207,12 +197,13 @@ def _application(value: Any, at: At, index: Index, key: _Key) -> list[ImportItem
     )
     if app.rejected_at is None:
         if app.reason is not None:
-            out.append(
-                at.warning(
-                    f"case {case!r} has a reject_reason but no rejected_at: the rejection is not imported"
+            out.extend(
+                at.lacking(
+                    case,
+                    f"case {case!r} has a reject_reason but no rejected_at: the rejection is not imported",
+                    "the rejection's time is not in the export",
                 )
             )
-            out.append(Partial(case, "the rejection's time is not in the export"))
         return out
     if case in index.rejected_by_email:
         return out  # the rejection is its e-mail
@@ -236,32 +227,28 @@ def _rejection(
     if app.reason is not None:
         attributes["reason_id"] = app.reason
         if name is None:
-            out.append(
-                at.warning(
-                    f"case {app.case_id!r}: its reject reason {app.reason} is not in the input"
+            out.extend(
+                at.lacking(
+                    app.case_id,
+                    f"case {app.case_id!r}: its reject reason {app.reason} is not in the input",
+                    "its reject reason is not in the export",
                 )
             )
-            out.append(Partial(app.case_id, "its reject reason is not in the export"))
     if name is not None:
         attributes["reason"] = name
     withdrew = name is not None and "withdr" in name.lower()
-    channel = None
-    if message is not None and not withdrew:
-        attributes.update(message)
-        channel = Channel.EMAIL.value
-        if app.rejected_at is not None and app.rejected_at != when:
-            attributes["decided_at"] = app.rejected_at.isoformat()
     if withdrew:
         attributes = {"reason": name}
     out.append(
-        Event(
+        decision(
             app.case_id,
-            A.WITHDRAWN if withdrew else A.REJECTED,
             when,
-            event_id=event_id,
-            actor=actor,
-            channel=channel,
+            event_id,
+            withdrew=withdrew,
             attributes=attributes,
+            actor=actor,
+            message=message,
+            decided=app.rejected_at,
         )
     )
     return out
@@ -274,7 +261,7 @@ def _application_of(value: dict[str, Any], index: Index, what_: str) -> str:
     return case_id
 
 
-def _activity(value: Any, at: At, index: Index, key: _Key) -> list[ImportItem]:
+def _activity(value: Any, at: At, index: Index, key: Key) -> list[ImportItem]:
     value = obj(value, "activity")
     activity = identifier(value.get("id"), "id")
     if value.get("remote_was_deleted") is True:
@@ -354,13 +341,11 @@ def _interview(value: Any, at: At, index: Index) -> list[ImportItem]:
         raise ImportProblem(
             f"status: expected one of {', '.join(_INTERVIEW_STATUSES)} or null, got {status!r}"
         )
-    starts = _time(value.get("start_at"), "start_at")
-    created = _time(value.get("remote_created_at"), "remote_created_at")
-    _time(value.get("end_at"), "end_at")
+    starts = opt_time(value.get("start_at"), "start_at")
+    created = opt_time(value.get("remote_created_at"), "remote_created_at")
+    opt_time(value.get("end_at"), "end_at")
     location = opt_text(value.get("location"), "location")
-    channel = None
-    if location is not None:
-        channel = (Channel.VIDEO if location.lower().startswith("http") else Channel.MEETING).value
+    channel = location_channel(location)
     attributes: dict[str, Any] = {"interview_id": interview}
     if starts is not None:
         attributes["scheduled_for"] = starts.isoformat()
@@ -410,7 +395,7 @@ def _scorecard(value: Any, at: At, index: Index) -> list[ImportItem]:
     if value.get("remote_was_deleted") is True:
         return [Skip("deleted in the source system")]
     _application_of(value, index, f"scorecard {scorecard}")
-    _time(value.get("submitted_at"), "submitted_at")
+    opt_time(value.get("submitted_at"), "submitted_at")
     interview = _opt_ref(value.get("interview"), "interview")
     if interview is None:
         return [Skip("a scorecard without its interview")]
@@ -434,8 +419,8 @@ def _offer(value: Any, at: At, index: Index) -> list[ImportItem]:
     status = value.get("status")
     if status not in _OFFER_STATUSES:
         raise ImportProblem(f"status: expected one of {', '.join(_OFFER_STATUSES)}, got {status!r}")
-    sent = _time(value.get("sent_at"), "sent_at")
-    closed = _time(value.get("closed_at"), "closed_at")
+    sent = opt_time(value.get("sent_at"), "sent_at")
+    closed = opt_time(value.get("closed_at"), "closed_at")
     if status in _UNSENT:
         return [Skip("an offer not sent to the candidate")]
     if sent is None:
@@ -482,20 +467,17 @@ def translate_all(sources: Iterator[Source | InputError], index: Index) -> Itera
         at = At(source.path, source.place)
         kind = kind_of(source.value)
         if kind == "application":
-            yield from one(_application, source.value, at, index, _key(source))
+            yield from one(_application, source.value, at, index, key_of(source))
         elif kind == "activity":
-            yield from one(_activity, source.value, at, index, _key(source))
+            yield from one(_activity, source.value, at, index, key_of(source))
         elif kind == "reject_reason":
-            yield source.place
-            yield Skip("a reject reason")
+            yield from at.skipped("a reject reason")
         elif kind == "candidate":
-            yield source.place
-            yield Skip("a candidate (its applications are read from the applications)")
+            yield from at.skipped("a candidate (its applications are read from the applications)")
         elif kind is not None:
             yield from one(_RECORDS[kind], source.value, at, index)
         else:
-            yield source.place
-            yield at.error(
+            yield from at.invalid(
                 "not a Merge ATS record: expected an Application (applied_at), an Activity "
                 "(activity_type), a ScheduledInterview (start_at), a Scorecard, an Offer or a "
                 f"RejectReason (name); got {what(source.value)}"

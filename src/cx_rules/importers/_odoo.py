@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Final, NamedTuple
 
 import attrs
 
-from ._common import CALL, Source, what
+from ._common import CALL, Key, Source, first_moves, key_of, rejection_emails, what
 from .base import ImportProblem
 from .values import identifier
 
@@ -19,7 +19,6 @@ __all__ = [
     "Message",
     "calls",
     "is_sent",
-    "key_of",
     "kind_of",
     "many2one",
     "odoo_time",
@@ -45,10 +44,6 @@ _FIELDS: Final = {
 _MODEL_SUFFIX: Final = re.compile(r"\s*\(hr\.applicant\)$", re.IGNORECASE)
 #: Message subtypes that reach the candidate (a message sent to the record's followers).
 SENT_SUBTYPES: Final = frozenset({"discussions", "mail.mt_comment"})
-#: A rejection e-mail is the first message sent to the candidate from this long before the
-#: refusal to this long after it.
-_EMAIL_BEFORE: Final = timedelta(minutes=5)
-_EMAIL_AFTER: Final = timedelta(days=7)
 
 
 def odoo_time(value: Any, where: str) -> datetime:
@@ -166,9 +161,6 @@ class Applicant(NamedTuple):
     refused_at: datetime | None
 
 
-_Key = tuple[int, int | None, str | None]
-
-
 @attrs.define
 class Index:
     """What the first pass learns: applicants, messages (by id), the time of each
@@ -178,17 +170,17 @@ class Index:
     applicants: dict[str, Applicant] = attrs.Factory(dict)
     messages: dict[str, Message] = attrs.Factory(dict)
     refusals: dict[str, datetime] = attrs.Factory(dict)
-    moves: list[tuple[str, datetime, _Key]] = attrs.Factory(list)
+    moves: list[tuple[str, datetime, Key]] = attrs.Factory(list)
     #: Where each applicant's first stage move is: its screening started.
-    screening: set[_Key] = attrs.Factory(set)
+    screening: set[Key] = attrs.Factory(set)
     rejection_email: dict[str, str] = attrs.Factory(dict)  # message id -> case id
     #: The applicants whose refusal is an e-mail.
     rejected_by_email: set[str] = attrs.Factory(set)
-    app_keys: dict[str, _Key] = attrs.Factory(dict)
+    app_keys: dict[str, Key] = attrs.Factory(dict)
     #: Messages sent to the candidate (case, date, message id), until settled.
     sent: list[tuple[str, datetime, str]] = attrs.Factory(list)
     #: Tracked changes (message id, field, whether a value was set, place), until settled.
-    tracked: list[tuple[str, str | None, bool, _Key]] = attrs.Factory(list)
+    tracked: list[tuple[str, str | None, bool, Key]] = attrs.Factory(list)
 
     def learn(self, source: Source) -> None:
         value = source.value
@@ -236,19 +228,9 @@ class Index:
                     message.date, self.refusals.get(message.case_id, message.date)
                 )
         self.tracked = []
-        first: dict[str, _Key] = {}
-        for case_id, _, key in sorted(self.moves, key=lambda m: (m[1], m[2])):
-            first.setdefault(case_id, key)
-        self.screening = set(first.values())
+        self.screening = first_moves(self.moves)
         self.moves = []
-        found: dict[str, str] = {}
-        for case_id, at, message_id in sorted(self.sent, key=lambda m: (m[1], m[2])):
-            app = self.applicants.get(case_id)
-            refused = self.refused_at(case_id)
-            if app is None or app.reason is None or refused is None or case_id in found:
-                continue
-            if refused - _EMAIL_BEFORE <= at <= refused + _EMAIL_AFTER:
-                found[case_id] = message_id
+        found = rejection_emails(self.sent, self.refused_at)
         self.rejection_email = {m: case_id for case_id, m in found.items()}
         self.rejected_by_email = set(found)
         self.sent = []
@@ -258,10 +240,6 @@ class Index:
         if app is None or app.reason is None:
             return None
         return app.refused_at or self.refusals.get(case_id)
-
-
-def key_of(source: Source) -> _Key:
-    return (source.file_index, source.place.line, source.place.element)
 
 
 def is_sent(value: dict[str, Any]) -> bool:

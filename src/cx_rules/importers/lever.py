@@ -18,9 +18,9 @@ from typing import Any, ClassVar, Final
 from ..coverage import Coverage
 from ..io.records import InputError
 from ..io.stream import Place
-from ._common import Source, envelope_records
+from ._common import Source, learned, sources, translate_sources
 from ._lever import Index, translate_all
-from .base import Importer, ImportItem, ImportResult, ImportStream
+from .base import Importer, ImportItem, ImportResult
 
 __all__ = ["COVERAGE", "Lever"]
 
@@ -98,21 +98,19 @@ class Lever(Importer):
     coverage: ClassVar[Coverage] = COVERAGE
 
     def items(self, paths: Sequence[str]) -> Iterator[ImportItem]:
-        index = Index()
-        for source in envelope_records(paths, "data"):
-            if not isinstance(source, InputError):
-                index.learn(source)
-        yield from translate_all(envelope_records(paths, "data"), index)
+        def read() -> Iterator[Source | InputError]:
+            return sources(paths, envelope="data")
+
+        yield from translate_all(read(), learned(Index(), read()))
 
     def translate(self, record: Mapping[str, Any], *, name: str = "<record>") -> ImportResult:
         """Translate one Lever record on its own: an opportunity gives its events (its
         archive only if the record holds ``archiveReasons``, a list of archive reasons);
         an opportunity's list needs the opportunity, else each item is an input error."""
-        sources = [Source(0, name, Place(None, None), record)]
         reasons = record.get("archiveReasons") if isinstance(record, Mapping) else None
-        for n, reason in enumerate(reasons if isinstance(reasons, list) else ()):
-            sources.append(Source(0, name, Place(None, f"archiveReasons[{n}]"), reason))
-        index = Index()
-        for source in sources:
-            index.learn(source)
-        return ImportResult.of(ImportStream(translate_all(iter(sources[:1]), index), name))
+        context = [
+            Source(0, name, Place(None, f"archiveReasons[{n}]"), reason)
+            for n, reason in enumerate(reasons if isinstance(reasons, list) else ())
+        ]
+        source = Source(0, name, Place(None, None), record)
+        return translate_sources(translate_all, Index(), [source], name, context=context)

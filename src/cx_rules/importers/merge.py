@@ -17,9 +17,9 @@ from typing import Any, ClassVar, Final
 from ..coverage import Coverage
 from ..io.records import InputError
 from ..io.stream import Place
-from ._common import Source, envelope_records
+from ._common import Source, learned, sources, translate_sources
 from ._merge import Index, translate_all
-from .base import Importer, ImportItem, ImportResult, ImportStream
+from .base import Importer, ImportItem, ImportResult
 
 __all__ = ["COVERAGE", "Merge"]
 
@@ -100,19 +100,14 @@ class Merge(Importer):
     coverage: ClassVar[Coverage] = COVERAGE
 
     def items(self, paths: Sequence[str]) -> Iterator[ImportItem]:
-        index = Index()
-        for source in envelope_records(paths, "results"):
-            if not isinstance(source, InputError):
-                index.learn(source)
-        index.settle()
-        yield from translate_all(envelope_records(paths, "results"), index)
+        def read() -> Iterator[Source | InputError]:
+            return sources(paths, envelope="results")
+
+        yield from translate_all(read(), learned(Index(), read()))
 
     def translate(self, record: Mapping[str, Any], *, name: str = "<record>") -> ImportResult:
         """Translate one Merge record on its own: an application gives its events (its
         reject reason's name when expanded); an activity, interview, scorecard or offer
         needs its application, else it is an input error."""
         source = Source(0, name, Place(None, None), record)
-        index = Index()
-        index.learn(source)
-        index.settle()
-        return ImportResult.of(ImportStream(translate_all(iter((source,)), index), name))
+        return translate_sources(translate_all, Index(), [source], name)

@@ -13,6 +13,7 @@ changes, then to translate every record.  See ``docs/guide/importers/odoo.md``.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any, ClassVar, Final
 
 from ..coverage import Coverage
@@ -20,14 +21,25 @@ from ..events import Activity as A
 from ..events import Channel, Event
 from ..io.records import InputError
 from ..io.stream import Place, Skip
-from ..io.tables import read_table, table_format
-from ._common import At, Source, envelope_records, obj, one, what
+from ._common import (
+    STAGE_CHANGED,
+    At,
+    Source,
+    decision,
+    hire,
+    key_of,
+    learned,
+    obj,
+    one,
+    sources,
+    translate_sources,
+    what,
+)
 from ._odoo import (
     APPLICANT,
     Index,
     calls,
     is_sent,
-    key_of,
     kind_of,
     many2one,
     odoo_time,
@@ -36,12 +48,11 @@ from ._odoo import (
     text_of,
     tracked_field,
 )
-from .base import Importer, ImportItem, ImportProblem, ImportResult, ImportStream, Partial
+from .base import Importer, ImportItem, ImportProblem, ImportResult
 from .values import message_text
 
 __all__ = ["COVERAGE", "Odoo"]
 
-STAGE_CHANGED: Final = "stage_changed"
 _NOTIFICATIONS: Final = frozenset({"notification", "auto_comment", "user_notification"})
 _BOOLEANS: Final = frozenset({"active", "allday", "hired_stage"})
 # Odoo's default refuse reasons for a candidate who withdrew begin so.
@@ -127,54 +138,48 @@ def _applicant(value: Any, at: At, index: Index, key: Any) -> list[ImportItem]:
     if reason is not None or status == "refused":
         when = index.refused_at(case) or opt_time(value.get("refuse_date"), "refuse_date")
         if when is None:
-            out.append(
-                at.warning(
+            out.extend(
+                at.lacking(
+                    case,
                     f"case {case!r} is refused, but neither refuse_date nor a tracked "
-                    "refuse_reason_id is in the input: the refusal is not imported"
+                    "refuse_reason_id is in the input: the refusal is not imported",
+                    "the refusal's time is not in the export",
                 )
             )
-            out.append(Partial(case, "the refusal's time is not in the export"))
         elif case not in index.rejected_by_email:
             out.append(_refusal(case, reason, when, f"odoo-applicant-{case}-refused"))
     elif hired is not None:
-        inferred = {"inferred": "hired"}
-        hire = f"odoo-applicant-{case}-hired"
-        out.append(Event(case, A.OFFER_MADE, hired, event_id=f"{hire}-offer", attributes=inferred))
-        out.append(Event(case, A.OFFER_ACCEPTED, hired, event_id=hire, attributes=inferred))
+        out.extend(hire(case, hired, f"odoo-applicant-{case}-hired"))
     elif status == "hired":
-        out.append(
-            at.warning(f"case {case!r} is hired but has no date_closed: the hire is not imported")
+        out.extend(
+            at.lacking(
+                case,
+                f"case {case!r} is hired but has no date_closed: the hire is not imported",
+                "the hire's time is not in the export",
+            )
         )
-        out.append(Partial(case, "the hire's time is not in the export"))
     return out
 
 
 def _refusal(
     case: str,
     reason: str | None,
-    when: Any,
+    when: datetime,
     event_id: str,
     *,
     actor: str | None = None,
     message: dict[str, Any] | None = None,
-    decided: Any = None,
+    decided: datetime | None = None,
 ) -> Event:
-    withdrew = reason is not None and reason.lower().startswith(_WITHDREW)
-    attributes: dict[str, Any] = {"reason": reason} if reason else {}
-    channel = None
-    if message is not None and not withdrew:
-        attributes.update(message)
-        channel = Channel.EMAIL.value
-        if decided is not None and decided != when:
-            attributes["decided_at"] = decided.isoformat()
-    return Event(
+    return decision(
         case,
-        A.WITHDRAWN if withdrew else A.REJECTED,
         when,
-        event_id=event_id,
+        event_id,
+        withdrew=reason is not None and reason.lower().startswith(_WITHDREW),
+        attributes={"reason": reason} if reason else {},
         actor=actor,
-        channel=channel,
-        attributes=attributes,
+        message=message,
+        decided=decided,
     )
 
 
@@ -354,11 +359,9 @@ def translate_all(sources: Iterator[Source | InputError], index: Index) -> Itera
         elif kind == "meeting":
             yield from one(_meeting, source.value, at, index)
         elif kind == "stage":
-            yield source.place
-            yield Skip("a recruitment stage")
+            yield from at.skipped("a recruitment stage")
         else:
-            yield source.place
-            yield at.error(
+            yield from at.invalid(
                 "not an Odoo record: expected an hr.applicant (stage_id, refuse_reason_id), a "
                 "mail.message (res_id, message_type), a mail.tracking.value "
                 f"(mail_message_id, field_id) or a calendar.event (start); got {what(source.value)}"
@@ -388,18 +391,11 @@ def _cells(cells: Mapping[str, object]) -> dict[str, Any]:
 
 
 def _sources(paths: Sequence[str]) -> Iterator[Source | InputError]:
-    for index, path in enumerate(paths):
-        if table_format(path) is None:
-            yield from (
-                s if isinstance(s, InputError) else s._replace(file_index=index)
-                for s in envelope_records([path], "result")
-            )
-            continue
-        for row in read_table(path):
-            if isinstance(row, InputError):
-                yield row
-            else:
-                yield Source(index, path, row.place.where(), _cells(row.cells))
+    for source in sources(paths, envelope="result", tables=True):
+        if isinstance(source, Source) and source.kind is not None:
+            yield source._replace(value=_cells(source.value))
+        else:
+            yield source
 
 
 class Odoo(Importer):
@@ -414,19 +410,11 @@ class Odoo(Importer):
     coverage: ClassVar[Coverage] = COVERAGE
 
     def items(self, paths: Sequence[str]) -> Iterator[ImportItem]:
-        index = Index()
-        for source in _sources(paths):
-            if not isinstance(source, InputError):
-                index.learn(source)
-        index.settle()
-        yield from translate_all(_sources(paths), index)
+        yield from translate_all(_sources(paths), learned(Index(), _sources(paths)))
 
     def translate(self, record: Mapping[str, Any], *, name: str = "<record>") -> ImportResult:
         """Translate one applicant record on its own (its refusal needs ``refuse_date``);
         a message, tracking value or meeting needs its applicant, else it is an input
         error."""
         source = Source(0, name, Place(None, None), record)
-        index = Index()
-        index.learn(source)
-        index.settle()
-        return ImportResult.of(ImportStream(translate_all(iter((source,)), index), name))
+        return translate_sources(translate_all, Index(), [source], name)

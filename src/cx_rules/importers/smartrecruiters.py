@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from functools import partial
 from typing import Any, ClassVar, Final, NamedTuple
 
 import attrs
@@ -25,8 +24,22 @@ from ..events import Activity as A
 from ..events import Event
 from ..io.records import InputError
 from ..io.stream import Place, Skip
-from ._vendor import At, Key, Source, key_of, obj, one, optional_text, seq, sources, what
-from .base import Importer, ImportItem, ImportProblem, ImportResult, ImportStream, Partial
+from ._common import (
+    STAGE_CHANGED,
+    At,
+    Key,
+    Source,
+    key_of,
+    learned,
+    obj,
+    one,
+    opt_list,
+    opt_text,
+    sources,
+    translate_sources,
+    what,
+)
+from .base import Importer, ImportItem, ImportProblem, ImportResult, Partial
 from .values import identifier, vendor_time
 
 __all__ = ["COVERAGE", "HISTORY_COLUMNS", "SmartRecruiters"]
@@ -61,7 +74,6 @@ _ARCHIVED_AS: Final = {
     "DELETED_BY_COMPANY": "DELETED",
 }
 _MOVES: Final = frozenset({"IN_REVIEW", "INTERVIEW"})
-STAGE_CHANGED: Final = "stage_changed"
 
 _NO_MESSAGES: Final = "the status history records no message to or from the candidate"
 _NO_INTERVIEWS: Final = (
@@ -142,7 +154,7 @@ class _Index:
                 self.rows.setdefault(entry.case_id, []).append((entry.at, key, entry))
             else:
                 bad += 1
-        if not source.table and isinstance(source.value, dict):
+        if source.kind is None and isinstance(source.value, dict):
             try:
                 case_id = _case_of(source.value)
             except ImportProblem:
@@ -194,20 +206,15 @@ class SmartRecruiters(Importer):
     coverage: ClassVar[Coverage] = COVERAGE
 
     def items(self, paths: Sequence[str]) -> Iterator[ImportItem]:
-        index = _Index()
-        for source in sources(paths, HISTORY_COLUMNS):
-            if not isinstance(source, InputError):
-                index.learn(source)
-        index.settle()
-        yield from _translate_all(sources(paths, HISTORY_COLUMNS), index)
+        def read() -> Iterator[Source | InputError]:
+            return sources(paths, tables=True, columns=HISTORY_COLUMNS)
+
+        yield from _translate_all(read(), learned(_Index(), read()))
 
     def translate(self, record: Mapping[str, Any], *, name: str = "<record>") -> ImportResult:
         """Translate one saved status history (``candidateId``, ``jobId``, ``content``)."""
-        source = Source(0, name, Place(None, None), False, record)
-        index = _Index()
-        index.learn(source)
-        index.settle()
-        return ImportResult.of(ImportStream(_translate_all(iter((source,)), index), name))
+        source = Source(0, name, Place(None, None), record)
+        return translate_sources(_translate_all, _Index(), [source], name)
 
 
 def _case_of(value: dict[str, Any]) -> str:
@@ -254,7 +261,7 @@ def _entry(value: Any, case_id: str | None, table: bool) -> _Entry:
     status = row.get("status")
     if status not in STATUSES:
         raise ImportProblem(f"status: expected one of {', '.join(STATUSES)}, got {status!r}")
-    sub_status = optional_text(row.get(sub_name), sub_name)
+    sub_status = opt_text(row.get(sub_name), sub_name)
     if status == "ARCHIVED":
         if sub_status not in _ARCHIVED_AS:
             raise ImportProblem(
@@ -269,13 +276,13 @@ def _entries(source: Source) -> Iterator[tuple[At, Key, _Entry | ImportProblem]]
     """Every status change of ``source``, placed; a wrapper that is not a history gives
     nothing (the second pass reports it)."""
     at = At(source.path, source.place)
-    if source.table:
-        yield at, key_of(source, source.place), _checked(source.value, None, True)
+    if source.kind is not None:
+        yield at, key_of(source), _checked(source.value, None, True)
         return
     try:
         value = obj(source.value, "status history")
         case_id = _case_of(value)
-        content = seq(value.get("content"), "content")
+        content = opt_list(value.get("content"), "content")
     except ImportProblem:
         return
     for n, item in enumerate(content):
@@ -297,21 +304,19 @@ def _translate_all(items: Iterable[Source | InputError], index: _Index) -> Itera
             yield source
             continue
         at = At(source.path, source.place)
-        if not source.table:
+        if source.kind is None:
             try:
                 value = obj(source.value, "status history")
                 case_id = _case_of(value)
-                content = seq(value.get("content"), "content")
+                content = opt_list(value.get("content"), "content")
             except ImportProblem as exc:
-                yield source.place
-                yield at.error(
+                yield from at.invalid(
                     f"not a SmartRecruiters status history ({exc}): expected "
                     '{"candidateId", "jobId", "content": [...]}, got ' + what(source.value)
                 )
                 continue
             if not content:
-                yield source.place
-                yield Skip("an empty status history")
+                yield from at.skipped("an empty status history")
             announced = index.announced.get(case_id, 0)
             found = index.found.get(case_id, 0)
             if announced > found and case_id not in warned:
@@ -322,7 +327,7 @@ def _translate_all(items: Iterable[Source | InputError], index: _Index) -> Itera
                 )
                 yield Partial(case_id, "pages of the status history are not in the export")
         for here, key, entry in _entries(source):
-            yield from one(partial(_events, entry, here, key, index), here)
+            yield from one(_events, entry, here, key, index)
 
 
 def _events(entry: _Entry | ImportProblem, at: At, key: Key, index: _Index) -> list[ImportItem]:
@@ -334,13 +339,14 @@ def _events(entry: _Entry | ImportProblem, at: At, key: Key, index: _Index) -> l
     out: list[ImportItem] = []
     start = index.starts.get(case)
     if start is not None and start[0] == key:
-        out.append(
-            at.warning(
+        out.extend(
+            at.lacking(
+                case,
                 f"case {case!r}: the status history starts at {start[1]}, not NEW: when the "
-                "application came in is not in the export"
+                "application came in is not in the export",
+                f"the status history starts at {start[1]}",
             )
         )
-        out.append(Partial(case, f"the status history starts at {start[1]}"))
     event_id = f"sr-{case}-{entry.at.isoformat()}-{status}"
     attributes = {"sub_status": entry.sub_status} if entry.sub_status else {}
 

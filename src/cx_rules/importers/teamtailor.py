@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from functools import partial
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -24,14 +23,27 @@ from ..events import Activity as A
 from ..events import Event
 from ..io.records import InputError
 from ..io.stream import Place, Skip
-from ._vendor import At, Source, obj, one, optional_id, optional_time, sources, sub
-from ._vendor import what as _what
-from .base import Importer, ImportItem, ImportProblem, ImportResult, ImportStream, Partial
+from ._common import (
+    STAGE_CHANGED,
+    At,
+    Key,
+    Source,
+    key_of,
+    learned,
+    obj,
+    one,
+    opt_id,
+    opt_time,
+    sources,
+    sub,
+    translate_sources,
+)
+from ._common import what as _what
+from .base import Importer, ImportItem, ImportProblem, ImportResult, Partial
 from .values import identifier, vendor_time
 
 __all__ = ["COVERAGE", "Teamtailor"]
 
-STAGE_CHANGED: Final = "stage_changed"
 _APPLICATIONS: Final = "job-applications"
 _READ_FOR_NAMES: Final = frozenset({"stages", "rejection-reasons", "jobs"})
 _NO_MESSAGES: Final = "the job applications and candidates hold no message to or from the candidate"
@@ -95,7 +107,7 @@ class _Index:
     candidate's applications."""
 
     resources: dict[tuple[str, str], dict[str, Any]] = attrs.Factory(dict)
-    first: dict[tuple[str, str], tuple[int, int | None, str | None]] = attrs.Factory(dict)
+    first: dict[tuple[str, str], Key] = attrs.Factory(dict)
     apps: dict[str, list[_App]] = attrs.Factory(dict)
     announced: int = 0
 
@@ -113,7 +125,7 @@ class _Index:
             if kind is None or rid is None:
                 continue
             self.resources.setdefault((kind, rid), resource)
-            self.first.setdefault((kind, rid), (source.file_index, place.line, place.element))
+            self.first.setdefault((kind, rid), key_of(source, place))
 
     def settle(self) -> None:
         for (kind, _), resource in self.resources.items():
@@ -177,7 +189,7 @@ def _related(resource: dict[str, Any], name: str) -> str | None:
     data = obj(relationship, f"relationships.{name}").get("data")
     if data is None:
         return None
-    return optional_id(
+    return opt_id(
         obj(data, f"relationships.{name}.data").get("id"), f"relationships.{name}.data.id"
     )
 
@@ -204,20 +216,12 @@ class Teamtailor(Importer):
     coverage: ClassVar[Coverage] = COVERAGE
 
     def items(self, paths: Sequence[str]) -> Iterator[ImportItem]:
-        index = _Index()
-        for source in sources(paths):
-            if not isinstance(source, InputError):
-                index.learn(source)
-        index.settle()
-        yield from _translate_all(sources(paths), index)
+        yield from _translate_all(sources(paths), learned(_Index(), sources(paths)))
 
     def translate(self, record: Mapping[str, Any], *, name: str = "<record>") -> ImportResult:
         """Translate one JSON:API document on its own (a page, or a webhook's payload)."""
-        source = Source(0, name, Place(None, None), False, record)
-        index = _Index()
-        index.learn(source)
-        index.settle()
-        return ImportResult.of(ImportStream(_translate_all(iter((source,)), index), name))
+        source = Source(0, name, Place(None, None), record)
+        return translate_sources(_translate_all, _Index(), [source], name)
 
 
 def _translate_all(items: Iterable[Source | InputError], index: _Index) -> Iterator[ImportItem]:
@@ -231,24 +235,22 @@ def _translate_all(items: Iterable[Source | InputError], index: _Index) -> Itera
         last = at
         value = source.value
         if not isinstance(value, dict) or not isinstance(value.get("data"), list | dict):
-            yield source.place
-            yield at.error(
+            yield from at.invalid(
                 "not a JSON:API document: expected an object with data (a resource or a "
                 f"list of resources) and included; got {_what(value)}"
             )
             continue
         if not value["data"] and not value.get("included"):
-            yield source.place
-            yield Skip("an empty page")
+            yield from at.skipped("an empty page")
         for _, resource, place in _resources(source):
             here = At(source.path, place)
-            key = (source.file_index, place.line, place.element)
+            key = key_of(source, place)
             if (
                 _type_of(resource) == _APPLICATIONS
                 and index.first.get((_APPLICATIONS, _id_of(resource) or "")) == key
             ):
                 read += 1
-            yield from one(partial(_resource, resource, here, key, index), here)
+            yield from one(_resource, resource, here, key, index)
     if last is not None and index.announced > read:
         yield last.warning(
             f"the input holds {read} of the {index.announced} job applications meta.record-count "
@@ -256,9 +258,7 @@ def _translate_all(items: Iterable[Source | InputError], index: _Index) -> Itera
         )
 
 
-def _resource(
-    resource: Any, at: At, key: tuple[int, int | None, str | None], index: _Index
-) -> list[ImportItem]:
+def _resource(resource: Any, at: At, key: Key, index: _Index) -> list[ImportItem]:
     resource = obj(resource, "resource")
     kind = _type_of(resource)
     if kind is None:
@@ -304,8 +304,8 @@ def _application(resource: dict[str, Any], at: At, index: _Index) -> list[Import
             attributes={"job_id": job} if job else {},
         )
     )
-    rejected = optional_time(attributes.get("rejected-at"), "rejected-at")
-    changed = optional_time(attributes.get("changed-stage-at"), "changed-stage-at")
+    rejected = opt_time(attributes.get("rejected-at"), "rejected-at", blank=True)
+    changed = opt_time(attributes.get("changed-stage-at"), "changed-stage-at", blank=True)
     stage_id = _related(resource, "stage")
     if changed is not None and changed > app.created:
         # The stages before the last are gone: whatever the trace lacks may have passed.
@@ -326,13 +326,14 @@ def _application(resource: dict[str, Any], at: At, index: _Index) -> list[Import
         reason = index.name("rejection-reasons", reason_id, "reason")
         by_company = _by_company(index, reason_id)
         if reason_id is not None and reason is None:
-            out.append(
-                at.warning(
+            out.extend(
+                at.lacking(
+                    case,
                     f"case {case!r}: rejection reason {reason_id} is not in the input (ask for "
-                    "include=rejection-reason): the rejection is imported without its reason"
+                    "include=rejection-reason): the rejection is imported without its reason",
+                    "its rejection reason is not in the export",
                 )
             )
-            out.append(Partial(case, "its rejection reason is not in the export"))
         withdrawn = by_company is False
         out.append(
             Event(
@@ -354,8 +355,8 @@ def _by_company(index: _Index, reason_id: str | None) -> bool | None:
 
 
 def _candidate(resource: dict[str, Any], rid: str, at: At, index: _Index) -> list[ImportItem]:
-    consent = optional_time(
-        _attributes(resource).get("consent-future-jobs-at"), "consent-future-jobs-at"
+    consent = opt_time(
+        _attributes(resource).get("consent-future-jobs-at"), "consent-future-jobs-at", blank=True
     )
     if consent is None:
         return [Skip("a candidate without consent to future jobs")]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from functools import partial
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -22,14 +21,28 @@ from ..events import Activity as A
 from ..events import Channel, Event
 from ..io.records import InputError
 from ..io.stream import Place, Skip
-from ._vendor import At, Key, Source, key_of, obj, one, optional_text, optional_time, sources
-from ._vendor import what as _what
-from .base import Importer, ImportItem, ImportProblem, ImportResult, ImportStream, Partial
+from ._common import (
+    STAGE_CHANGED,
+    At,
+    Key,
+    Source,
+    first_moves,
+    hire,
+    key_of,
+    learned,
+    obj,
+    one,
+    opt_text,
+    opt_time,
+    sources,
+    translate_sources,
+)
+from ._common import what as _what
+from .base import Importer, ImportItem, ImportProblem, ImportResult
 from .values import identifier, message_text, vendor_time
 
 __all__ = ["COVERAGE", "Workable"]
 
-STAGE_CHANGED: Final = "stage_changed"
 #: The documented actions whose body is the disqualification (both spellings are read).
 DISQUALIFICATIONS: Final = frozenset({"disqualified", "disqualification"})
 _INTERNAL: Final = frozenset({"comment", "rating"})
@@ -107,7 +120,7 @@ class _Index:
 
     candidates: dict[str, _Candidate] = attrs.Factory(dict)
     first: dict[str, Key] = attrs.Factory(dict)
-    moves: dict[str, list[tuple[datetime, Key]]] = attrs.Factory(dict)
+    moves: list[tuple[str, datetime, Key]] = attrs.Factory(list)
     disqualifications: dict[str, list[tuple[datetime, Key]]] = attrs.Factory(dict)
     screening: set[Key] = attrs.Factory(set)
     rejection: dict[str, Key] = attrs.Factory(dict)
@@ -123,18 +136,17 @@ class _Index:
                     item = obj(value, "activity")
                     at = vendor_time(item.get("created_at"), "created_at")
                     if _is_move(item):
-                        self.moves.setdefault(candidate, []).append((at, key))
+                        self.moves.append((candidate, at, key))
                     elif item.get("action") in DISQUALIFICATIONS:
                         self.disqualifications.setdefault(candidate, []).append((at, key))
             except ImportProblem:
                 continue
 
     def settle(self) -> None:
-        for moves in self.moves.values():
-            self.screening.add(min(moves, key=_order)[1])
+        self.screening = first_moves(self.moves)
         for case_id, found in self.disqualifications.items():
             self.rejection[case_id] = max(found, key=_order)[1]
-        self.moves = {}
+        self.moves = []
         self.disqualifications = {}
 
 
@@ -184,7 +196,7 @@ def _flag(value: Any, where: str) -> bool:
 def _candidate(value: Any) -> _Candidate:
     value = obj(value, "candidate")
     job = value.get("job")
-    shortcode = optional_text(obj(job, "job").get("shortcode"), "job.shortcode") if job else None
+    shortcode = opt_text(obj(job, "job").get("shortcode"), "job.shortcode") if job else None
     return _Candidate(
         identifier(value.get("id"), "id"),
         vendor_time(value.get("created_at"), "created_at"),
@@ -192,8 +204,8 @@ def _candidate(value: Any) -> _Candidate:
         _flag(value.get("sourced"), "sourced"),
         _flag(value.get("disqualified"), "disqualified"),
         _flag(value.get("withdrew"), "withdrew"),
-        optional_text(value.get("disqualification_reason"), "disqualification_reason"),
-        optional_time(value.get("disqualified_at"), "disqualified_at"),
+        opt_text(value.get("disqualification_reason"), "disqualification_reason"),
+        opt_time(value.get("disqualified_at"), "disqualified_at", blank=True),
         value.get("hired_at"),
     )
 
@@ -209,21 +221,13 @@ class Workable(Importer):
     coverage: ClassVar[Coverage] = COVERAGE
 
     def items(self, paths: Sequence[str]) -> Iterator[ImportItem]:
-        index = _Index()
-        for source in sources(paths):
-            if not isinstance(source, InputError):
-                index.learn(source)
-        index.settle()
-        yield from _translate_all(sources(paths), index)
+        yield from _translate_all(sources(paths), learned(_Index(), sources(paths)))
 
     def translate(self, record: Mapping[str, Any], *, name: str = "<record>") -> ImportResult:
         """Translate one record on its own: a candidates page, ``{"candidate": ...}``, or
         activities with their ``candidate_id`` (whose candidate must be in the record)."""
-        source = Source(0, name, Place(None, None), False, record)
-        index = _Index()
-        index.learn(source)
-        index.settle()
-        return ImportResult.of(ImportStream(_translate_all(iter((source,)), index), name))
+        source = Source(0, name, Place(None, None), record)
+        return translate_sources(_translate_all, _Index(), [source], name)
 
 
 def _translate_all(items: Iterable[Source | InputError], index: _Index) -> Iterator[ImportItem]:
@@ -235,13 +239,12 @@ def _translate_all(items: Iterable[Source | InputError], index: _Index) -> Itera
         value = source.value
         records = list(_records(source))
         if not records:
-            yield source.place
             if isinstance(value, dict) and (
                 value.get("candidates") == [] or value.get("activities") == []
             ):
-                yield Skip("an empty page")
+                yield from at.skipped("an empty page")
             else:
-                yield at.error(
+                yield from at.invalid(
                     "not a Workable record: expected a candidates page ({candidates: [...]}), "
                     "{candidate: {...}} or a candidate's activities ({candidate_id, "
                     f"activities: [...]}}); got {_what(value)}"
@@ -249,10 +252,10 @@ def _translate_all(items: Iterable[Source | InputError], index: _Index) -> Itera
             continue
         for here, key, item, kind, candidate in records:
             if kind == "candidate":
-                yield from one(partial(_candidate_events, item, here, key, index), here)
+                yield from one(_candidate_events, item, here, key, index)
             else:
                 assert candidate is not None
-                yield from one(partial(_activity, item, here, key, candidate, index), here)
+                yield from one(_activity, item, here, key, candidate, index)
 
 
 def _candidate_events(value: Any, at: At, key: Key, index: _Index) -> list[ImportItem]:
@@ -277,36 +280,29 @@ def _candidate_events(value: Any, at: At, key: Key, index: _Index) -> list[Impor
                 _disqualification(found, found.disqualified_at, f"wk-candidate-{case}-disqualified")
             )
         elif case not in index.rejection:
-            out.append(
-                at.warning(
+            out.extend(
+                at.lacking(
+                    case,
                     f"case {case!r} is disqualified, but neither disqualified_at nor a "
-                    "disqualification activity is in the input: the decision is not imported"
+                    "disqualification activity is in the input: the decision is not imported",
+                    "the disqualification's time is not in the export",
                 )
             )
-            out.append(Partial(case, "the disqualification's time is not in the export"))
     hired = found.hired_at
     if hired is not None:
         try:
             when = vendor_time(hired, "hired_at")
         except ImportProblem:
-            out.append(
-                at.warning(
+            out.extend(
+                at.lacking(
+                    case,
                     f"case {case!r}: hired_at {str(hired)[:30]!r} is not a timestamp with a "
-                    "zone: the hire is not imported"
+                    "zone: the hire is not imported",
+                    "the hire's time is not in the export",
                 )
             )
-            out.append(Partial(case, "the hire's time is not in the export"))
         else:
-            for activity, suffix in ((A.OFFER_MADE, "offer"), (A.OFFER_ACCEPTED, "hired")):
-                out.append(
-                    Event(
-                        case,
-                        activity,
-                        when,
-                        event_id=f"wk-candidate-{case}-{suffix}",
-                        attributes={"inferred": "hired"},
-                    )
-                )
+            out.extend(hire(case, when, f"wk-candidate-{case}-hired", f"wk-candidate-{case}-offer"))
     return out
 
 
@@ -333,15 +329,15 @@ def _member(value: Any) -> str | None:
 def _stage_name(item: dict[str, Any]) -> str | None:
     target = item.get("target_stage")
     if isinstance(target, dict):
-        name = optional_text(target.get("name"), "target_stage.name")
+        name = opt_text(target.get("name"), "target_stage.name")
         if name:
             return name
-    return optional_text(item.get("stage_name"), "stage_name")
+    return opt_text(item.get("stage_name"), "stage_name")
 
 
 def _activity(value: Any, at: At, key: Key, candidate: str, index: _Index) -> list[ImportItem]:
     item = obj(value, "activity")
-    action = optional_text(item.get("action"), "action")
+    action = opt_text(item.get("action"), "action")
     when = vendor_time(item.get("created_at"), "created_at")
     found = index.candidates.get(candidate)
     if found is None:

@@ -19,11 +19,12 @@ from ...coverage import Coverage
 from ...io.records import InputError
 from ...io.stream import Place
 from ...io.tables import Row, read_table
-from ..base import Importer, ImportItem, ImportResult, ImportStream
+from .._common import Source, learned, translate_sources
+from ..base import Importer, ImportItem, ImportResult
 from ..sources import TABLE_SUFFIXES, csv_rows, json_records, suffix_of
 from ._index import Index
 from ._records import translate_all
-from ._shapes import HISTORY_COLUMNS, Source
+from ._shapes import HISTORY_COLUMNS
 
 __all__ = ["COVERAGE", "Greenhouse"]
 
@@ -132,45 +133,35 @@ class Greenhouse(Importer):
                         if isinstance(row, InputError):
                             yield row
                         else:
-                            yield Source(index, path, row[0], "history", row[1])
+                            yield Source(index, path, row[0], row[1], "history")
                 elif suffix_of(path) in _PARQUET:
                     for cells in read_table(path, format="parquet", check_header=_history):
                         if isinstance(cells, InputError):
                             yield cells
                         else:
-                            yield Source(index, path, cells.place.where(), "history", _text(cells))
+                            yield Source(index, path, cells.place.where(), _text(cells), "history")
                 else:
                     for item in json_records(path):
                         if isinstance(item, InputError):
                             yield item
                         else:
-                            yield Source(index, path, item[0], None, item[1])
+                            yield Source(index, path, item[0], item[1])
 
-        index = Index()
-        for source in sources():
-            if not isinstance(source, InputError):
-                index.learn(source)
-        index.settle()
-        yield from translate_all(sources(), index)
+        yield from translate_all(sources(), learned(Index(), sources()))
 
     def translate(self, record: Mapping[str, Any], *, name: str = "<record>") -> ImportResult:
         """Translate one Harvest record on its own: an application (or a candidate with its
         applications) gives its events; a feed, interview, scorecard or offer needs its
         application among the records (see :meth:`translate_records`), else each of its
         items is an input error."""
-        return self._translate([Source(0, name, Place(None, None), None, record)], name)
+        return translate_sources(
+            translate_all, Index(), [Source(0, name, Place(None, None), record)], name
+        )
 
     def translate_records(
         self, records: Sequence[Mapping[str, Any]], *, name: str = "<records>"
     ) -> ImportResult:
         """Translate Harvest records together, as a small export: an application and its
         candidate's activity feed, say.  Each record's place is its index (``[i]``)."""
-        sources = [Source(0, name, Place(None, f"[{i}]"), None, r) for i, r in enumerate(records)]
-        return self._translate(sources, name)
-
-    def _translate(self, sources: list[Source], name: str) -> ImportResult:
-        index = Index()
-        for source in sources:
-            index.learn(source)
-        index.settle()
-        return ImportResult.of(ImportStream(translate_all(iter(sources), index), name))
+        sources = [Source(0, name, Place(None, f"[{i}]"), r) for i, r in enumerate(records)]
+        return translate_sources(translate_all, Index(), sources, name)

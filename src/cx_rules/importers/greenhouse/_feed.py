@@ -9,28 +9,23 @@ from typing import Any, Final
 from ...events import Activity as A
 from ...events import Channel, Event
 from ...io.stream import Skip
-from ..base import ImportItem, ImportProblem
-from ..values import identifier, message_text, vendor_time
-from ._index import Index, by_job
-from ._shapes import (
+from .._common import (
     CALL,
-    MOVED,
-    REASON,
-    STAGE_CHANGE,
     STAGE_CHANGED,
-    WITHDRAWAL,
-    App,
     At,
     Key,
     Source,
-    as_list,
-    as_object,
-    as_text,
     key_of,
+    obj,
     one,
-    sub_place,
-    user_id,
+    opt_list,
+    opt_text,
+    sub,
 )
+from ..base import ImportItem, ImportProblem
+from ..values import identifier, message_text, vendor_time
+from ._index import Index, by_job
+from ._shapes import MOVED, REASON, STAGE_CHANGE, WITHDRAWAL, App, user_id
 
 
 def rejection(
@@ -69,22 +64,20 @@ def rejection(
 def feed(source: Source, index: Index) -> Iterator[ImportItem]:
     at = At(source.path, source.place)
     try:
-        value = as_object(source.value, "activity feed")
+        value = obj(source.value, "activity feed")
         candidate = identifier(value.get("candidate_id"), "candidate_id")
-        feed = as_object(value.get("activity_feed"), "activity_feed")
+        feed = obj(value.get("activity_feed"), "activity_feed")
         parts = [
-            (name, as_list(feed.get(name), name)) for name in ("emails", "notes", "activities")
+            (name, opt_list(feed.get(name), name)) for name in ("emails", "notes", "activities")
         ]
     except ImportProblem as exc:
-        yield source.place
-        yield at.error(str(exc))
+        yield from at.invalid(str(exc))
         return
     if not any(items for _, items in parts):
-        yield source.place
-        yield Skip("an empty activity feed")
+        yield from at.skipped("an empty activity feed")
     for name, items in parts:
         for n, item in enumerate(items):
-            here = At(source.path, sub_place(source.place, f".activity_feed.{name}[{n}]"))
+            here = At(source.path, sub(source.place, f".activity_feed.{name}[{n}]"))
             key = key_of(source, here.place)
             yield from one(FEED[name], item, here, index, candidate, key)
 
@@ -102,7 +95,7 @@ def _feed_case(index: Index, candidate: str, at: datetime, what: str) -> str:
 
 
 def _email(item: Any, at: At, index: Index, candidate: str, key: Key) -> list[Any]:
-    item = as_object(item, "email")
+    item = obj(item, "email")
     email = identifier(item.get("id"), "id")
     sent = vendor_time(item.get("created_at"), "created_at")
     if item.get("user") is None:
@@ -112,7 +105,7 @@ def _email(item: Any, at: At, index: Index, candidate: str, key: Key) -> list[An
         k: v
         for k, v in (
             ("text", message_text(item.get("body"), "body")),
-            ("subject", as_text(item.get("subject"), "subject")),
+            ("subject", opt_text(item.get("subject"), "subject")),
         )
         if v is not None
     }
@@ -135,7 +128,7 @@ def _email(item: Any, at: At, index: Index, candidate: str, key: Key) -> list[An
 
 
 def _note(item: Any, at: At, index: Index, candidate: str, key: Key) -> list[Any]:
-    item = as_object(item, "note")
+    item = obj(item, "note")
     note = identifier(item.get("id"), "id")
     written = vendor_time(item.get("created_at"), "created_at")
     body = message_text(item.get("body"), "body")
@@ -156,10 +149,10 @@ def _note(item: Any, at: At, index: Index, candidate: str, key: Key) -> list[Any
 
 
 def _activity(item: Any, at: At, index: Index, candidate: str, key: Key) -> list[Any]:
-    item = as_object(item, "activity")
+    item = obj(item, "activity")
     activity = identifier(item.get("id"), "id")
     when = vendor_time(item.get("created_at"), "created_at")
-    subject = as_text(item.get("subject"), "subject") or ""
+    subject = opt_text(item.get("subject"), "subject") or ""
     body = message_text(item.get("body"), "body") or ""
     actor = user_id(item.get("user"), "user")
     event_id = f"gh-activity-{activity}"

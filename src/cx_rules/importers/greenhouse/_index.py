@@ -7,26 +7,10 @@ from datetime import datetime
 
 import attrs
 
+from .._common import SLACK, Key, Source, first_moves, key_of, obj, opt_list, rejection_emails, sub
 from ..base import ImportProblem
 from ..values import identifier, message_text, vendor_time
-from ._shapes import (
-    ANONYMISED,
-    EMAIL_AFTER,
-    EMAIL_BEFORE,
-    MOVED,
-    SLACK,
-    STAGE_CHANGE,
-    App,
-    Key,
-    Source,
-    as_list,
-    as_object,
-    key_of,
-    kind_of,
-    parse_app,
-    parse_history,
-    sub_place,
-)
+from ._shapes import ANONYMISED, MOVED, STAGE_CHANGE, App, kind_of, parse_app, parse_history
 
 
 @attrs.define
@@ -69,26 +53,26 @@ class Index:
             candidate = identifier(value.get("id"), "id")
             if value.get("first_name") == ANONYMISED:
                 self.anonymised.add(candidate)
-            for n, app in enumerate(as_list(value.get("applications"), "applications")):
-                key = key_of(source, sub_place(place, f".applications[{n}]"))
+            for n, app in enumerate(opt_list(value.get("applications"), "applications")):
+                key = key_of(source, sub(place, f".applications[{n}]"))
                 self._app(parse_app(app, "application", candidate), key)
         elif kind == "feed":
             candidate = identifier(value.get("candidate_id"), "candidate_id")
-            feed = as_object(value.get("activity_feed"), "activity_feed")
-            for n, email in enumerate(as_list(feed.get("emails"), "emails")):
+            feed = obj(value.get("activity_feed"), "activity_feed")
+            for n, email in enumerate(opt_list(feed.get("emails"), "emails")):
                 if isinstance(email, dict) and isinstance(email.get("user"), dict):
                     at = vendor_time(email.get("created_at"), "created_at")
-                    key = key_of(source, sub_place(place, f".activity_feed.emails[{n}]"))
+                    key = key_of(source, sub(place, f".activity_feed.emails[{n}]"))
                     self.emails.append((candidate, at, key))
-            for n, item in enumerate(as_list(feed.get("activities"), "activities")):
+            for n, item in enumerate(opt_list(feed.get("activities"), "activities")):
                 if isinstance(item, dict) and item.get("subject") == STAGE_CHANGE:
                     moved = MOVED.match(message_text(item.get("body"), "body") or "")
                     if moved:
                         at = vendor_time(item.get("created_at"), "created_at")
-                        key = key_of(source, sub_place(place, f".activity_feed.activities[{n}]"))
+                        key = key_of(source, sub(place, f".activity_feed.activities[{n}]"))
                         self.moves.append((candidate, at, key, moved["job"]))
         elif kind == "interview":
-            for person in as_list(value.get("interviewers"), "interviewers"):
+            for person in opt_list(value.get("interviewers"), "interviewers"):
                 if isinstance(person, dict) and person.get("scorecard_id") is not None:
                     self.scorecards.add(identifier(person["scorecard_id"], "scorecard_id"))
         elif kind == "offer":
@@ -117,17 +101,11 @@ class Index:
         e-mails."""
         for cases in self.candidates.values():
             cases.sort(key=lambda c: (self.apps[c].applied_at is None, self.apps[c].applied_at))
-        first: dict[str, tuple[datetime, Key]] = {}
-        for candidate, at, key in sorted(self.emails, key=lambda e: (e[1], e[2])):
-            case_id = self.assign(candidate, at)
-            app = self.apps.get(case_id) if case_id is not None else None
-            if app is None or app.status != "rejected" or app.rejected_at is None:
-                continue
-            if app.case_id in first:
-                continue
-            if app.rejected_at - EMAIL_BEFORE <= at <= app.rejected_at + EMAIL_AFTER:
-                first[app.case_id] = (at, key)
-        self.rejection_email = {key: case_id for case_id, (_, key) in first.items()}
+        first = rejection_emails(
+            ((self.assign(candidate, at), at, key) for candidate, at, key in self.emails),
+            self._rejected_at,
+        )
+        self.rejection_email = {key: case_id for case_id, key in first.items()}
         self.rejected_by_email = frozenset(first)
         self.emails = []
         # The first row after the first is the first move out of the first stage.
@@ -137,13 +115,22 @@ class Index:
             if active and rows[0][2] == "active":
                 self.screening.add(active[0])
         self.history_rows = {}
-        moved: dict[str, Key] = {}
-        for candidate, at, key, job in sorted(self.moves, key=lambda m: (m[1], m[2])):
-            case_id = by_job(self, candidate, job) or self.assign(candidate, at)
-            if case_id is not None and case_id not in self.history_first:
-                moved.setdefault(case_id, key)
-        self.screening.update(moved.values())
+        moves = (
+            (by_job(self, candidate, job) or self.assign(candidate, at), at, key)
+            for candidate, at, key, job in self.moves
+        )
+        self.screening.update(
+            first_moves(
+                (case_id, at, key)
+                for case_id, at, key in moves
+                if case_id is not None and case_id not in self.history_first
+            )
+        )
         self.moves = []
+
+    def _rejected_at(self, case_id: str) -> datetime | None:
+        app = self.apps.get(case_id)
+        return app.rejected_at if app is not None and app.status == "rejected" else None
 
     def assign(self, candidate: str, at: datetime) -> str | None:
         """The application of ``candidate`` a feed item at ``at`` belongs to: the one

@@ -9,6 +9,20 @@ from ...events import Activity as A
 from ...events import Channel, Event
 from ...io.records import InputError
 from ...io.stream import Skip
+from .._common import (
+    STAGE_CHANGED,
+    At,
+    Key,
+    Source,
+    hire,
+    key_of,
+    obj,
+    one,
+    opt_list,
+    opt_time,
+    sub,
+    what,
+)
 from ..base import ImportItem, ImportProblem, Partial
 from ..values import identifier, vendor_time
 from ._feed import feed, rejection
@@ -17,21 +31,10 @@ from ._shapes import (
     HELD,
     INTERVIEW_STATUSES,
     OFFER_STATUSES,
-    STAGE_CHANGED,
-    At,
-    Key,
-    Source,
-    as_list,
-    as_object,
-    as_time,
-    key_of,
     kind_of,
-    one,
     parse_app,
     parse_history,
-    sub_place,
     user_id,
-    what,
 )
 
 
@@ -52,14 +55,12 @@ def translate_all(sources: Iterable[Source | InputError], index: Index) -> Itera
         elif kind == "feed":
             yield from feed(source, index)
         elif kind is None and _bare_feed(source.value):
-            yield source.place
-            yield at.error(
+            yield from at.invalid(
                 "an activity feed without its candidate: save it as {candidate_id, "
                 "activity_feed} (see the Greenhouse importer's guide)"
             )
         elif kind is None:
-            yield source.place
-            yield at.error(
+            yield from at.invalid(
                 "not a Greenhouse record: expected an application (applied_at, candidate_id), "
                 "a candidate, an activity feed ({candidate_id, activity_feed}), a scheduled "
                 f"interview, a scorecard or an offer; got {what(source.value)}"
@@ -77,18 +78,16 @@ def _bare_feed(value: Any) -> bool:
 def _candidate(source: Source, index: Index) -> Iterator[ImportItem]:
     at = At(source.path, source.place)
     try:
-        value = as_object(source.value, "candidate")
+        value = obj(source.value, "candidate")
         candidate = identifier(value.get("id"), "id")
-        apps = as_list(value.get("applications"), "applications")
+        apps = opt_list(value.get("applications"), "applications")
     except ImportProblem as exc:
-        yield source.place
-        yield at.error(str(exc))
+        yield from at.invalid(str(exc))
         return
     if not apps:
-        yield source.place
-        yield Skip("a candidate without applications")
+        yield from at.skipped("a candidate without applications")
     for n, app in enumerate(apps):
-        here = At(source.path, sub_place(source.place, f".applications[{n}]"))
+        here = At(source.path, sub(source.place, f".applications[{n}]"))
         yield from one(_application, app, here, index, candidate, key_of(source, here.place))
 
 
@@ -122,23 +121,25 @@ def _application(value: Any, at: At, index: Index, candidate: str | None, key: K
     )
     if app.status == "rejected":
         if app.rejected_at is None:
-            out.append(
-                at.warning(
+            out.extend(
+                at.lacking(
+                    case,
                     f"case {case!r} is rejected but has no rejected_at: the rejection is "
-                    "not imported"
+                    "not imported",
+                    "the rejection's time is not in the export",
                 )
             )
-            out.append(Partial(case, "the rejection's time is not in the export"))
         elif case not in index.rejected_by_email:
             out.append(rejection(app, app.rejected_at, f"gh-application-{case}-rejected"))
     elif app.status == "hired" and case not in index.accepted and case not in index.history_hired:
-        out.append(
-            at.warning(
+        out.extend(
+            at.lacking(
+                case,
                 f"case {case!r} is hired, but neither an accepted offer nor an "
-                "application_history row is in the input: the hire is not imported"
+                "application_history row is in the input: the hire is not imported",
+                "the hire's time is not in the export",
             )
         )
-        out.append(Partial(case, "the hire's time is not in the export"))
     return out
 
 
@@ -150,7 +151,7 @@ def _application_of(value: dict[str, Any], index: Index, what: str) -> str:
 
 
 def _interview(value: Any, at: At, index: Index) -> list[Any]:
-    value = as_object(value, "scheduled interview")
+    value = obj(value, "scheduled interview")
     interview = identifier(value.get("id"), "id")
     case_id = _application_of(value, index, f"scheduled interview {interview}")
     status = value.get("status")
@@ -158,11 +159,11 @@ def _interview(value: Any, at: At, index: Index) -> list[Any]:
         raise ImportProblem(
             f"status: expected one of {', '.join(INTERVIEW_STATUSES)}, got {status!r}"
         )
-    start = as_object(value.get("start"), "start")
-    starts = as_time(start.get("date_time"), "start.date_time")
+    start = obj(value.get("start"), "start")
+    starts = opt_time(start.get("date_time"), "start.date_time")
     if starts is None and not isinstance(start.get("date"), str):
         raise ImportProblem("start: expected a date_time or (all day) a date")
-    created = as_time(value.get("created_at"), "created_at")
+    created = opt_time(value.get("created_at"), "created_at")
     channel = (
         Channel.VIDEO.value
         if value.get("video_conferencing_url")
@@ -217,13 +218,13 @@ def _interview(value: Any, at: At, index: Index) -> list[Any]:
 
 
 def _scorecard(value: Any, at: At, index: Index) -> list[Any]:
-    value = as_object(value, "scorecard")
+    value = obj(value, "scorecard")
     scorecard = identifier(value.get("id"), "id")
     case_id = _application_of(value, index, f"scorecard {scorecard}")
     if scorecard in index.scorecards:
         return [Skip("a scorecard of an imported scheduled interview")]
     held = vendor_time(value.get("interviewed_at"), "interviewed_at")
-    as_time(value.get("submitted_at"), "submitted_at")
+    opt_time(value.get("submitted_at"), "submitted_at")
     attributes: dict[str, Any] = {"interview_id": f"scorecard-{scorecard}"}
     step = value.get("interview_step")
     if isinstance(step, dict) and isinstance(step.get("name"), str):
@@ -241,7 +242,7 @@ def _scorecard(value: Any, at: At, index: Index) -> list[Any]:
 
 
 def _offer(value: Any, at: At, index: Index) -> list[Any]:
-    value = as_object(value, "offer")
+    value = obj(value, "offer")
     offer = identifier(value.get("id"), "id")
     case_id = _application_of(value, index, f"offer {offer}")
     status = value.get("status")
@@ -253,7 +254,7 @@ def _offer(value: Any, at: At, index: Index) -> list[Any]:
     if status == "deprecated":
         return [Skip("a superseded offer version")]
     made = vendor_time(value.get("created_at"), "created_at")
-    resolved = as_time(value.get("resolved_at"), "resolved_at")
+    resolved = opt_time(value.get("resolved_at"), "resolved_at")
     attributes: dict[str, Any] = {"offer_id": offer, "version": version}
     sent = value.get("sent_at")
     if isinstance(sent, str):
@@ -316,14 +317,7 @@ def _history(row: Any, at: At, index: Index, key: Key) -> list[Any]:
             f"case {case_id!r} was hired with no accepted offer in the input: the offer is "
             "inferred from the hire"
         ),
-        Event(
-            case_id,
-            A.OFFER_MADE,
-            when,
-            event_id=f"{event_id}-offer",
-            attributes={"inferred": "hired"},
-        ),
-        Event(case_id, A.OFFER_ACCEPTED, when, event_id=event_id, attributes={"inferred": "hired"}),
+        *hire(case_id, when, event_id),
     ]
 
 

@@ -1,59 +1,35 @@
-"""The shapes of Harvest records: what each kind is called, its fields read strictly,
-and where a record is."""
+"""The shapes of Harvest records: what each kind is called and its fields read strictly
+(with the checks of :mod:`cx_rules.importers._common`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import datetime, timedelta
-from typing import Any, Final, NamedTuple
+from datetime import datetime
+from typing import Any, Final
 
 import attrs
 
-from ...io.records import InputError
-from ...io.stream import Place
-from ..base import ImportItem, ImportProblem, InputWarning, translated
+from .._common import obj, opt_list, opt_text, opt_time, what
+from ..base import ImportProblem
 from ..values import identifier, vendor_time
 
 #: The columns of ``application_history`` the importer reads (others, such as
 #: ``_fivetran_synced``, are ignored).
 HISTORY_COLUMNS: Final = ("application_id", "new_stage_id", "new_status", "updated_at")
 
-STAGE_CHANGED: Final = "stage_changed"
 STATUSES: Final = ("active", "rejected", "hired")
 INTERVIEW_STATUSES: Final = ("scheduled", "awaiting_feedback", "complete")
 HELD: Final = frozenset({"awaiting_feedback", "complete"})
 OFFER_STATUSES: Final = ("unresolved", "accepted", "rejected", "deprecated")
 WITHDRAWAL: Final = "They rejected us"
-#: A rejection e-mail is the first e-mail to the candidate from this long before the
-#: rejection was recorded (sent with it) to this long after (scheduled for later).
-EMAIL_BEFORE: Final = timedelta(minutes=5)
-EMAIL_AFTER: Final = timedelta(days=7)
-# An application counts for a feed item at most this long before it was applied to.
-SLACK: Final = timedelta(minutes=1)
 MOVED: Final = re.compile(
     r"^.+? was moved into (?P<stage>.+?) for (?P<job>.+?) on \d{1,2}/\d{1,2}/\d{4}"
     r"(?: by .+)?$",
     re.DOTALL,
 )
 REASON: Final = re.compile(r"^\s*Reason:\s*(?P<reason>[^\n]+)")
-CALL: Final = re.compile(r"^\s*(?:logged\s+)?(?:phone\s+call|call(?:ed)?)\b", re.IGNORECASE)
 ANONYMISED: Final = "Anonymized"
 STAGE_CHANGE: Final = "Candidate Stage Change"
-
-
-class Source(NamedTuple):
-    """One top-level record of an export file: which file, where in it, and its value
-    (``kind`` is ``"history"`` for a row of the CSV table, else ``None``: told by shape)."""
-
-    file_index: int
-    path: str
-    place: Place
-    kind: str | None
-    value: Any
-
-
-Key = tuple[int, int | None, str | None]
 
 
 @attrs.define
@@ -99,58 +75,16 @@ def kind_of(value: Any) -> str | None:
 # -- values ----------------------------------------------------------------------------------
 
 
-def as_object(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ImportProblem(f"{where}: expected an object, got {what(value)}")
-    return value
-
-
-def as_list(value: Any, where: str) -> list[Any]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ImportProblem(f"{where}: expected a list, got {what(value)}")
-    return value
-
-
-def as_text(value: Any, where: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ImportProblem(f"{where}: expected a string or null, got {what(value)}")
-    return value.strip() or None
-
-
-def what(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}.get(
-        type(value), "a number" if isinstance(value, int | float) else type(value).__name__
-    )
-
-
-def as_time(value: Any, where: str) -> datetime | None:
-    return None if value is None else vendor_time(value, where)
-
-
 def user_id(value: Any, where: str) -> str | None:
     """A Greenhouse user (``{"id": ..., "name": ...}``) as the actor: its id, never its name."""
     if value is None:
         return None
-    return identifier(as_object(value, where).get("id"), f"{where}.id")
-
-
-def sub_place(place: Place, suffix: str) -> Place:
-    return Place(place.line, place.element + suffix if place.element else suffix.lstrip("."))
-
-
-def key_of(source: Source, place: Place) -> Key:
-    return (source.file_index, place.line, place.element)
+    return identifier(obj(value, where).get("id"), f"{where}.id")
 
 
 def parse_app(value: Any, where: str, candidate: str | None) -> App:
     """An application record's fields, checked; raises :class:`ImportProblem`."""
-    value = as_object(value, where)
+    value = obj(value, where)
     case_id = identifier(value.get("id"), "id")
     if value.get("candidate_id") is not None:
         candidate = identifier(value.get("candidate_id"), "candidate_id")
@@ -162,34 +96,34 @@ def parse_app(value: Any, where: str, candidate: str | None) -> App:
         raise ImportProblem(f"prospect: expected true or false, got {what(prospect)}")
     reason = reason_type = None
     if value.get("rejection_reason") is not None:
-        rejection = as_object(value["rejection_reason"], "rejection_reason")
-        reason = as_text(rejection.get("name"), "rejection_reason.name")
+        rejection = obj(value["rejection_reason"], "rejection_reason")
+        reason = opt_text(rejection.get("name"), "rejection_reason.name")
         if rejection.get("type") is not None:
-            kind = as_object(rejection["type"], "rejection_reason.type")
-            reason_type = as_text(kind.get("name"), "rejection_reason.type.name")
+            kind = obj(rejection["type"], "rejection_reason.type")
+            reason_type = opt_text(kind.get("name"), "rejection_reason.type.name")
     details = None
     if value.get("rejection_details") is not None:
-        raw = as_object(value["rejection_details"], "rejection_details")
-        fields = as_object(raw.get("custom_fields") or {}, "rejection_details.custom_fields")
+        raw = obj(value["rejection_details"], "rejection_details")
+        fields = obj(raw.get("custom_fields") or {}, "rejection_details.custom_fields")
         details = {str(k): v for k, v in fields.items() if v is not None} or None
     job_id = job_name = None
-    jobs = as_list(value.get("jobs"), "jobs")
+    jobs = opt_list(value.get("jobs"), "jobs")
     if jobs:
-        job = as_object(jobs[0], "jobs[0]")
+        job = obj(jobs[0], "jobs[0]")
         job_id = identifier(job.get("id"), "jobs[0].id")
-        job_name = as_text(job.get("name"), "jobs[0].name")
+        job_name = opt_text(job.get("name"), "jobs[0].name")
     actor = user_id(value.get("recruiter"), "recruiter") or user_id(
         value.get("credited_to"), "credited_to"
     )
     staged = value.get("current_stage") is not None
     if staged:
-        as_object(value["current_stage"], "current_stage")
+        obj(value["current_stage"], "current_stage")
     return App(
         case_id,
         candidate,
-        as_time(value.get("applied_at"), "applied_at"),
+        opt_time(value.get("applied_at"), "applied_at"),
         status,
-        as_time(value.get("rejected_at"), "rejected_at"),
+        opt_time(value.get("rejected_at"), "rejected_at"),
         reason,
         reason_type,
         details,
@@ -217,22 +151,3 @@ def parse_history(row: dict[str, str]) -> tuple[str, datetime, str, str | None]:
     if stage.endswith(".0") and stage[:-2].isdigit():
         stage = stage[:-2]
     return case_id, at, status, stage or None
-
-
-@attrs.frozen
-class At:
-    """Where a record is, to place its warnings."""
-
-    path: str
-    place: Place
-
-    def warning(self, message: str) -> InputWarning:
-        return InputWarning(self.path, self.place.line, message, self.place.element)
-
-    def error(self, message: str) -> InputError:
-        return InputError(self.path, self.place.line, message, self.place.element)
-
-
-def one(translate: Any, value: Any, at: At, index: Any, *extra: Any) -> Iterator[ImportItem]:
-    """One source record, through :func:`~cx_rules.importers.translated`."""
-    return translated(at.path, at.place, lambda: translate(value, at, index, *extra))
