@@ -42,7 +42,7 @@ console.log(
     statuses: [received.status, acknowledged.status, repeat.status, unknown.status],
     duplicate: repeat.body.duplicate,
     unknown: unknown.body.error,
-    close: unknown.body.close,
+    suggestions: unknown.body.suggestions,
     state: read.body.state,
     events: read.body.events,
     channel_findings: acknowledged.body.findings.map((f) => f.code),
