@@ -16,7 +16,7 @@ import attrs
 import pluggy
 
 from .calendar import BusinessCalendar
-from .case import Case
+from .case import Case, History
 from .events import Channel, Event, check_range
 from .exceptions import (
     CaseMismatch,
@@ -763,7 +763,10 @@ class Engine:
             else:
                 obligations = case.obligations
                 dropped = None
-            events = (*events, event)
+            # Appended to the history this case shares with its predecessors, not copied.
+            events = (
+                events.appended(event) if events.__class__ is History else History((*events, event))
+            )
             new_state = target
         expired: tuple[Finding, ...] = ()
         for o in obligations:
@@ -932,7 +935,14 @@ def _check_types(case: object, event: object) -> None:
 def _seen(case: Case, event: Event) -> bool:
     """Whether ``event`` is already on ``case``; raises when its id names another event."""
     event_id = event.event_id
-    for known in case.events:
+    events = case.events
+    if events.__class__ is History:
+        # The engine's own histories index their event ids: a look-up, not a scan.
+        at = events.position(cast(str, event_id))
+        candidates: Sequence[Event] = () if at is None else (events[at],)
+    else:
+        candidates = events
+    for known in candidates:
         if known.event_id == event_id:
             if known == event:
                 return True
