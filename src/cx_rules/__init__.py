@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from .auditing import audit
     from .calendar import BusinessCalendar
-    from .case import Case
+    from .case import Case, History
     from .engine import Engine, Recorded
     from .events import ACTIVITIES, PERSONAL_CHANNELS, Activity, Channel, Event
     from .exceptions import (
@@ -70,6 +70,7 @@ _WHERE: dict[str, str] = {
     "Activity": ".events",
     "BusinessCalendar": ".calendar",
     "Case": ".case",
+    "History": ".case",
     "Channel": ".events",
     "Due": ".obligations",
     "Engine": ".engine",
@@ -114,6 +115,7 @@ __all__ = [
     "EventConflict",
     "EventOutOfOrder",
     "Finding",
+    "History",
     "InputError",
     "InvalidEvent",
     "LogError",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import threading
 import time
@@ -16,7 +17,7 @@ import attrs
 import pluggy
 
 from .calendar import BusinessCalendar
-from .case import Case
+from .case import Case, History
 from .events import Channel, Event, check_range
 from .exceptions import (
     CaseMismatch,
@@ -205,9 +206,13 @@ class Engine:
     A rule that raises, or returns anything but ``None``, is isolated: what it did on that
     event is undone and a ``CX000`` finding names it, and every other rule still runs.
 
-    ``rule_budget`` (seconds) times each call of a rule with ``clock`` (default
-    :func:`time.perf_counter`) and counts the calls that took longer in :attr:`overruns`, by
-    rule code.  The count is a diagnostic kept outside the findings, which never depend on
+    ``rule_budget`` (seconds) times each step (the rules of one event) with ``clock``
+    (default :func:`time.perf_counter`), two clock reads an event; a step that took longer
+    is run again, rule by rule under the clock, on a scratch copy whose findings are dropped,
+    and each rule that took longer on its own counts in :attr:`overruns`, by rule code.  So a
+    pause that only happened to land in a step is not blamed on a rule, and a rule may be
+    called twice on an event that overran (a rule that keeps state of its own sees both
+    calls).  The count is a diagnostic kept outside the findings, which never depend on
     time, so a report stays the same from run to run; the call itself is not interrupted
     (Python cannot stop a function safely from outside).  Without a budget nothing is timed.
 
@@ -733,6 +738,8 @@ class Engine:
                     at,
                 )
                 budget = self.rule_budget
+                # Timed per step, not per rule: two clock reads an event (see _find_slow).
+                began = 0.0 if budget is None else self._clock()
                 # The loop runs for every rule of every event: kept inline, with the rule's
                 # bound method looked up once when the engine was built.
                 for entry, on_event, code, severity, passed_key in entries:
@@ -747,7 +754,7 @@ class Engine:
                     withdrawn = step._dropped
                     step._shared = True
                     try:
-                        returned = on_event(step) if budget is None else self._timed(on_event, step)
+                        returned = on_event(step)
                     except (Exception, SystemExit) as exc:
                         failure = f"raised {type(exc).__name__}"
                     else:
@@ -757,6 +764,8 @@ class Engine:
                     if passes is not None:
                         del passes[passed:]
                     self._failed(entry, step, findings, mark, saved, withdrawn, failure)
+                if budget is not None and self._clock() - began > budget:
+                    self._find_slow(entries, case, event, target, at, passes is not None)
                 changed = step._obligations
                 obligations = (
                     case.obligations if changed is None else tuple(sorted(changed, key=_by_due))
@@ -765,7 +774,10 @@ class Engine:
             else:
                 obligations = case.obligations
                 dropped = None
-            events = (*events, event)
+            # Appended to the history this case shares with its predecessors, not copied.
+            events = (
+                events.appended(event) if events.__class__ is History else History((*events, event))
+            )
             new_state = target
         expired: tuple[Finding, ...] = ()
         for o in obligations:
@@ -792,16 +804,47 @@ class Engine:
             clock = timestamp
         return Case(case.case_id, new_state, events, obligations, clock), expired, findings
 
-    def _timed(self, on_event: Callable[[Step], object], step: Step) -> object:
-        # A rule's call under the time budget: counted in overruns when slow, even when it
-        # raises.
+    def _find_slow(
+        self,
+        entries: Sequence[_Dispatched],
+        case: Case,
+        event: Event,
+        target: str,
+        at: datetime,
+        audit: bool,
+    ) -> None:
+        # Only for a step that took longer than the budget: its rules run again in the same
+        # order, each under the clock, on a scratch step whose findings and obligations are
+        # dropped, and each rule slow on its own counts in overruns.  A pause that landed in
+        # the step (a garbage collection, the machine) does not come back, so it is not
+        # blamed on a rule; a rule slow on every event is found every time.
         clock = self._clock
-        began = clock()
-        try:
-            return on_event(step)
-        finally:
-            if clock() - began > cast(float, self.rule_budget):
-                self._overran({step._code: 1})
+        budget = cast(float, self.rule_budget)
+        step = Step(
+            case,
+            event,
+            target,
+            self.calendar,
+            self.text,
+            [],
+            self._missing_as_violation,
+            [] if audit else None,
+            at,
+        )
+        slow: Counter[str] = Counter()
+        for _entry, on_event, code, severity, passed_key in entries:
+            step._code = code
+            step._severity = severity
+            step._passed = passed_key
+            step._shared = True
+            began = clock()
+            # A failure was reported by the step itself: here only the time counts.
+            with contextlib.suppress(Exception, SystemExit):
+                on_event(step)
+            if clock() - began > budget:
+                slow[code] += 1
+        if slow:
+            self._overran(slow)
 
     def _failed(
         self,
@@ -934,7 +977,14 @@ def _check_types(case: object, event: object) -> None:
 def _seen(case: Case, event: Event) -> bool:
     """Whether ``event`` is already on ``case``; raises when its id names another event."""
     event_id = event.event_id
-    for known in case.events:
+    events = case.events
+    if events.__class__ is History:
+        # The engine's own histories index their event ids: a look-up, not a scan.
+        at = events.position(cast(str, event_id))
+        candidates: Sequence[Event] = () if at is None else (events[at],)
+    else:
+        candidates = events
+    for known in candidates:
         if known.event_id == event_id:
             if known == event:
                 return True

@@ -17,7 +17,7 @@ re-exported here.  :data:`SCHEMAS` holds the JSON Schema (draft 2020-12) of each
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -236,7 +236,7 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def responsible_for(obligation: Obligation, events: tuple[Event, ...] = ()) -> str | None:
+def responsible_for(obligation: Obligation, events: Sequence[Event] = ()) -> str | None:
     """Who should act on ``obligation``: the actor of the case's latest event that names one
     other than the candidate (``None`` when no event does).  ``events`` are the case's."""
     for event in reversed(events):
