@@ -207,3 +207,26 @@ def test_many_findings_stream_in_batches_as_they_render(format: str) -> None:
 def test_an_unknown_format_is_refused_by_write() -> None:
     with pytest.raises(ValueError, match="format: expected one of"):
         write(audit(SAMPLE), io.StringIO(), "yaml")
+
+
+class _Full(io.StringIO):
+    """A stream that fails as a full device does."""
+
+    def write(self, text: str) -> int:
+        raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("format", ["json", "text"])
+def test_the_collector_is_restored_when_writing_the_report_fails(
+    format: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gc
+
+    from cx_rules.cli import main
+
+    assert gc.isenabled()
+    code = main(["audit", str(SAMPLE), "--format", format], stdout=_Full())
+    assert code == 2
+    assert "cannot write the report to standard output: No space left" in capsys.readouterr().err
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
