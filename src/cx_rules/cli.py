@@ -7,6 +7,10 @@ Modules beyond the standard library are imported inside the commands, so ``--ver
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
+import gc
+import operator
 import os
 import sys
 import time
@@ -16,8 +20,8 @@ from ._version import __version__
 # typing itself takes longer to import than argparse: checkers know the name.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
-    from typing import Final, TextIO
+    from collections.abc import Callable, Iterator, Mapping, Sequence
+    from typing import Any, Final, TextIO
 
     from .events import Event
     from .importers import Importer
@@ -284,6 +288,30 @@ def _write(out: TextIO, text: str) -> None:
         raise _WriteFailed(exc.strerror or type(exc).__name__) from None
 
 
+def _write_with(out: TextIO, write: Callable[[TextIO], object]) -> None:
+    try:
+        write(out)
+        out.flush()
+    except OSError as exc:
+        raise _WriteFailed(exc.strerror or type(exc).__name__) from None
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector frozen and off while the report is written: rendering
+    makes millions of short-lived acyclic values, and full collections would walk the
+    whole report each time.  Restored however the block ends."""
+    enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
 def _silence(out: TextIO) -> None:
     # What is left in the buffer would fail again when Python flushes it at exit.
     if out is sys.stdout:
@@ -342,7 +370,7 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
     from .findings import Severity
     from .io import FORMATS, LogMapping
     from .policy import Policy
-    from .report import redact, render
+    from .report import redact
 
     salt = None
     if args.redact:
@@ -420,25 +448,44 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
         )
     if salt is not None:
         report = redact(report, salt)
+    with _collector_paused():
+        failed = _emit(args, out, report, render_plugin)
+    if failed is not None:
+        return failed
+    if args.fail_on is not None and report.violations(Severity(args.fail_on)):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _emit(
+    args: argparse.Namespace,
+    out: TextIO,
+    report: Report,
+    render_plugin: Callable[[Any], str] | None,
+) -> int | None:
+    """Render and write the report; returns the exit code of a failure, else ``None``."""
+    write: Callable[[TextIO], object]
     if render_plugin is not None:
         from .plugins import run_report_format
 
         text = run_report_format(args.format, render_plugin, report)
+        write = operator.methodcaller("write", text)
     else:
+        from .report import write as write_report
+
         to_terminal = args.output is None and _isatty(out)
         color = args.format == "text" and to_terminal and not os.environ.get("NO_COLOR")
-        text = render(report, args.format, color=color)
+        # Streamed: the report's text is never held whole.
+        write = functools.partial(write_report, report, format=args.format, color=color)
     if args.output is not None:
         try:
             with open(args.output, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+                write(handle)
         except OSError as exc:
             return _fail(f"{args.output}: cannot write the report: {exc.strerror}")
     else:
-        _write(out, text)
-    if args.fail_on is not None and report.violations(Severity(args.fail_on)):
-        return EXIT_FINDINGS
-    return EXIT_OK
+        _write_with(out, write)
+    return None
 
 
 def _import(args: argparse.Namespace, out: TextIO) -> int:

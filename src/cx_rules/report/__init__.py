@@ -6,12 +6,12 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, TextIO
 
-from .as_csv import to_csv
-from .as_html import to_html
-from .as_json import SCHEMA, json_schema, report_dict, to_json
-from .as_text import to_text
+from .as_csv import to_csv, write_csv
+from .as_html import to_html, write_html
+from .as_json import SCHEMA, json_schema, report_dict, to_json, write_json
+from .as_text import to_text, write_text
 from .collect import MAX_ERRORS, Collector
 from .model import (
     GROUP_BY,
@@ -56,6 +56,11 @@ __all__ = [
     "to_html",
     "to_json",
     "to_text",
+    "write",
+    "write_csv",
+    "write_html",
+    "write_json",
+    "write_text",
 ]
 
 #: The formats :func:`render` writes.
@@ -73,3 +78,19 @@ def render(report: Report, format: str = "text", *, color: bool = False) -> str:
     if format == "html":
         return to_html(report)
     raise ValueError(f"format: expected one of {', '.join(FORMATS)}, got {format!r}")
+
+
+def write(report: Report, out: TextIO, format: str = "text", *, color: bool = False) -> None:
+    """Write :func:`render`'s text of ``report`` to ``out`` as it is produced, never holding
+    the whole text: what the command line does.  Open a file with ``newline=""``, so that
+    the CSV's ``\\r\\n`` line ends are written as they are."""
+    if format == "text":
+        write_text(report, out, color=color)
+    elif format == "json":
+        write_json(report, out)
+    elif format == "csv":
+        write_csv(report, out)
+    elif format == "html":
+        write_html(report, out)
+    else:
+        raise ValueError(f"format: expected one of {', '.join(FORMATS)}, got {format!r}")

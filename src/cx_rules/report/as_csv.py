@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Final
+from typing import Final, TextIO
 
 from .model import Report, ReportFinding
 
-__all__ = ["COLUMNS", "to_csv"]
+__all__ = ["COLUMNS", "to_csv", "write_csv"]
 
 #: The header row.
 COLUMNS: Final = (
@@ -48,13 +48,19 @@ def to_csv(report: Report) -> str:
     still says whether "two business days" meant UTC without holidays.
     """
     buffer = io.StringIO()
+    write_csv(report, buffer)
+    return buffer.getvalue()
+
+
+def write_csv(report: Report, out: TextIO) -> None:
+    """Write :func:`to_csv`'s text of ``report`` to ``out``, row by row (open a file with
+    ``newline=""`` so that the ``\\r\\n`` line ends stay as they are)."""
     # RFC 4180 line ends: with them the writer also quotes a cell holding a bare "\r".
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     calendar = report.calendar.describe()
     for f in report.findings:
         writer.writerow([_safe(cell) for cell in (*_row(f), calendar)])
-    return buffer.getvalue()
 
 
 def _row(f: ReportFinding) -> tuple[str, ...]:

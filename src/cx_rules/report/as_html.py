@@ -14,15 +14,15 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from html import escape
-from typing import Final
+from typing import Final, TextIO
 
 from ..findings import Outcome
 from .as_text import printable
 from .model import Report, ReportFinding, Tally
 
-__all__ = ["to_html"]
+__all__ = ["to_html", "write_html"]
 
 _CSS: Final = """
 :root { --good: #2e7d32; --fair: #b26a00; --poor: #c62828; --none: #9e9e9e;
@@ -114,6 +114,21 @@ _CSP: Final = (
 
 def to_html(report: Report) -> str:
     """The report as a complete HTML document (UTF-8), with no external resources."""
+    return "".join(_chunks(report))
+
+
+def write_html(report: Report, out: TextIO) -> None:
+    """Write :func:`to_html`'s document of ``report`` to ``out``, a batch of rows at a time."""
+    for chunk in _chunks(report):
+        out.write(chunk)
+
+
+# How many findings' rows are gathered before they are given to the stream.
+_BATCH: Final = 1024
+
+
+def _chunks(report: Report) -> Iterator[str]:
+    # The document is "\n".join(parts) + "\n": each part is given with its newline.
     e = _e
     title = "cx-rules audit"
     as_of = report.as_of.isoformat() if report.as_of is not None else "n/a (no events)"
@@ -170,7 +185,10 @@ def to_html(report: Report) -> str:
             )
         )
     parts.append(_worst(report))
-    parts.append(_findings(report.findings))
+    yield "".join(part + "\n" for part in parts)
+    yield from _findings(report.findings)
+    yield "\n"
+    parts = []
     if report.errors:
         parts.append(f"<h2>Input errors ({report.input.rejected})</h2><ul>")
         parts.extend(f"<li><code>{e(str(err))}</code></li>" for err in report.errors)
@@ -179,7 +197,7 @@ def to_html(report: Report) -> str:
             parts.append(f"<li>... and {more} more</li>")
         parts.append("</ul>")
     parts += ["</main>", f"<script>{_JS}</script>", "</body>", "</html>"]
-    return "\n".join(parts) + "\n"
+    yield "".join(part + "\n" for part in parts)
 
 
 def _source(report: Report) -> str:
@@ -353,7 +371,8 @@ def _worst(report: Report) -> str:
     )
 
 
-def _findings(findings: Sequence[ReportFinding]) -> str:
+def _findings(findings: Sequence[ReportFinding]) -> Iterator[str]:
+    # The findings' section, in pieces that together are one part of the document.
     head = (
         f"<h2>Findings ({len(findings)})</h2>"
         '<div class="search"><input id="search" type="search" '
@@ -361,9 +380,18 @@ def _findings(findings: Sequence[ReportFinding]) -> str:
         f'<span><span id="shown">{len(findings)}</span> shown</span></div>'
     )
     if not findings:
-        return head + '<p class="empty">No violated or unknown findings.</p>'
-    rows = []
+        yield head + '<p class="empty">No violated or unknown findings.</p>'
+        return
+    yield (
+        head + '<table id="findings"><thead><tr><th>case</th><th>job</th><th>recruiter</th>'
+        "<th>at</th><th>rule</th><th>severity</th><th>outcome</th><th>message</th>"
+        "<th>evidence</th></tr></thead><tbody>"
+    )
+    rows: list[str] = []
     for f in findings:
+        if len(rows) >= _BATCH:
+            yield "".join(rows)
+            rows = []
         evidence = "<br>".join(
             _e(f"{ev.activity} {ev.timestamp.isoformat()}")
             + (f" <code>{_e(ev.event_id)}</code>" if ev.event_id else "")
@@ -380,8 +408,4 @@ def _findings(findings: Sequence[ReportFinding]) -> str:
             f"<td>{_e(f.message)}{waived}</td>"
             f'<td class="ev">{evidence}</td></tr>'
         )
-    return (
-        head + '<table id="findings"><thead><tr><th>case</th><th>job</th><th>recruiter</th>'
-        "<th>at</th><th>rule</th><th>severity</th><th>outcome</th><th>message</th>"
-        "<th>evidence</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-    )
+    yield "".join(rows) + "</tbody></table>"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from importlib import resources
-from typing import Any, Final
+from typing import Any, Final, TextIO
 
 from ..io.records import InputError
 from .model import (
@@ -23,7 +24,7 @@ from .model import (
     Tally,
 )
 
-__all__ = ["SCHEMA", "json_schema", "report_dict", "to_json"]
+__all__ = ["SCHEMA", "json_schema", "report_dict", "to_json", "write_json"]
 
 #: The value of the report's ``schema`` key; the number changes when a key changes meaning.
 SCHEMA: Final = "cx-rules.report/1"
@@ -55,8 +56,90 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
-def report_dict(report: Report) -> dict[str, Any]:
-    """The report as plain data, exactly as :func:`to_json` writes it."""
+# The report's keys whose lists grow with the log: written item by item.
+_LONG: Final = frozenset({"cases", "findings"})
+# How many items' text is gathered before one write to the stream.
+_BATCH: Final = 512
+
+
+def write_json(report: Report, out: TextIO) -> None:
+    """Write :func:`to_json`'s text of ``report`` to ``out``, the same characters, without
+    ever holding that text whole.
+
+    The long lists (cases and findings) are turned into plain data and encoded one item
+    at a time, with orjson when it is installed (the ``fast`` extra) and with the standard
+    library's encoder otherwise; an item orjson refuses (a string holding a lone surrogate)
+    is encoded by the standard library.  Memory is the report plus one batch of items.
+    """
+    encode = _item_encoder()
+    head = report_dict(report, long=False)
+    out.write("{")
+    first = True
+    for key, value in head.items():
+        out.write(("\n  " if first else ",\n  ") + _dumps(key) + ": ")
+        first = False
+        if key in _LONG:
+            _write_list(out, _long_items(report, key), encode)
+        else:
+            out.write(_dumps(value).replace("\n", "\n  "))
+    out.write("\n}\n")
+
+
+def _dumps(value: Any) -> str:
+    """``value`` as ``json.dumps(value, indent=2, ensure_ascii=False)`` with surrogates
+    escaped, as :func:`to_json` writes it."""
+    return _SURROGATE.sub(_escape, json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def _item_encoder() -> Callable[[Any], str]:
+    """The encoder of one list item at depth 0: orjson's when installed, else the stdlib's;
+    both give the characters of ``json.dumps(item, indent=2, ensure_ascii=False)``."""
+    try:
+        import orjson
+    except ImportError:
+        return _dumps
+    dumps = orjson.dumps
+    option = orjson.OPT_INDENT_2
+
+    def encode(item: Any) -> str:
+        try:
+            text: str = dumps(item, option=option).decode("utf-8")
+        except TypeError:  # orjson.JSONEncodeError: a lone surrogate, say
+            return _dumps(item)
+        return text
+
+    return encode
+
+
+def _write_list(out: TextIO, items: Iterator[Any], encode: Callable[[Any], str]) -> None:
+    # A list at depth 1 of the report: its items at depth 2, four spaces in (newlines stand
+    # only between tokens: inside strings they are escaped).
+    item = next(items, _NONE)
+    if item is _NONE:
+        out.write("[]")
+        return
+    out.write("[\n    ")
+    batch = [encode(item).replace("\n", "\n    ")]
+    for item in items:
+        if len(batch) >= _BATCH:
+            out.write(",\n    ".join(batch) + ",\n    ")
+            batch = []
+        batch.append(encode(item).replace("\n", "\n    "))
+    out.write(",\n    ".join(batch) + "\n  ]")
+
+
+_NONE: Final = object()
+
+
+def _long_items(report: Report, key: str) -> Iterator[dict[str, Any]]:
+    if key == "cases":
+        return map(_case, report.cases)
+    return map(_finding, report.findings)
+
+
+def report_dict(report: Report, *, long: bool = True) -> dict[str, Any]:
+    """The report as plain data, exactly as :func:`to_json` writes it; with ``long`` false,
+    the cases and findings lists are left empty (for a writer that streams them)."""
     return {
         "schema": SCHEMA,
         "as_of": _time(report.as_of),
@@ -67,10 +150,10 @@ def report_dict(report: Report) -> dict[str, Any]:
         **_tally(report.tally),
         "practices": [_practice(p) for p in report.practices],
         "rules": [_rule(r) for r in report.rules],
-        "cases": [_case(c) for c in report.cases],
+        "cases": [_case(c) for c in report.cases] if long else [],
         "group_by": report.group_by,
         "groups": [_group(g) for g in report.groups],
-        "findings": [_finding(f) for f in report.findings],
+        "findings": [_finding(f) for f in report.findings] if long else [],
         "errors": [_error(e) for e in report.errors],
         **({} if report.source is None else {"source": _source(report.source)}),
     }

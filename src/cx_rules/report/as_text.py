@@ -7,14 +7,14 @@ clear the screen or reverse the text around it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import groupby
-from typing import Final
+from typing import Final, TextIO
 
 from ..findings import Outcome, Severity
 from .model import Report, ReportFinding, SourceSummary, Tally
 
-__all__ = ["printable", "to_text"]
+__all__ = ["printable", "to_text", "write_text"]
 
 _RESET: Final = "\033[0m"
 _BOLD: Final = "\033[1m"
@@ -60,6 +60,25 @@ def printable(value: str) -> str:
 
 def to_text(report: Report, *, color: bool = False) -> str:
     """The report as plain text; ``color`` adds ANSI colours (for a terminal)."""
+    return "".join(_chunks(report, color))
+
+
+def write_text(report: Report, out: TextIO, *, color: bool = False) -> None:
+    """Write :func:`to_text`'s text of ``report`` to ``out``, a batch of lines at a time."""
+    for chunk in _chunks(report, color):
+        out.write(chunk)
+
+
+# How many lines of findings are gathered before they are given to the stream.
+_BATCH: Final = 4096
+
+
+def _lined(lines: list[str]) -> str:
+    # Each line with its newline: the chunks together are "\n".join(every line) + "\n".
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _chunks(report: Report, color: bool) -> Iterator[str]:
     paint = _Painter(color)
     out: list[str] = []
     as_of = report.as_of.isoformat() if report.as_of is not None else "n/a (no events)"
@@ -156,6 +175,9 @@ def to_text(report: Report, *, color: bool = False) -> str:
         out.append(paint(f"Findings by case ({len(report.findings)})", _BOLD))
         for case_id, found in groupby(report.findings, key=lambda f: f.case_id):
             out.extend(_case_findings(case_id, list(found), paint))
+            if len(out) >= _BATCH:
+                yield _lined(out)
+                out = []
     if report.errors:
         out.append("")
         out.append(paint(f"Input errors ({report.input.rejected})", _BOLD))
@@ -163,7 +185,7 @@ def to_text(report: Report, *, color: bool = False) -> str:
         more = report.input.rejected - len(report.errors)
         if more > 0:
             out.append(f"  ... and {more} more")
-    return "\n".join(out) + "\n"
+    yield _lined(out)
 
 
 class _Painter:
