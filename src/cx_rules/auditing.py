@@ -43,7 +43,7 @@ import attrs
 
 from .calendar import WEEKDAYS
 from .case import Case
-from .coverage import uncovered_rules
+from .coverage import Coverage, uncovered_rules
 from .engine import Engine
 from .events import Event, parse_timestamp
 from .exceptions import CxRulesError, EventConflict, InvalidEvent
@@ -95,6 +95,7 @@ def audit(
     importer: Importer | None = None,
     format: str | None = None,
     encoding: str | None = None,
+    coverage: Coverage | None = None,
 ) -> Report:
     """Audit an event log: every case replayed through the engine, then a scored report.
 
@@ -132,6 +133,12 @@ def audit(
     :attr:`~cx_rules.report.Report.source` names those rules, the partial cases and the
     import's warnings.
 
+    ``coverage`` judges an event log by what its source records: a log that ``cx-rules
+    import`` wrote from a system's export is audited with that importer's
+    :attr:`~cx_rules.importers.Importer.coverage`, so its rules are unknown where the system
+    records nothing, as with ``importer``.  (The import's partial cases are not in the log:
+    audit the export itself, with ``importer``, to have them.)
+
     Raises :class:`~cx_rules.io.records.LogError` for a file that cannot be read as a log,
     :class:`SourceChanged` when a file changes between the two passes, and
     :class:`~cx_rules.PolicyError` for a bad policy or mapping.  With several processes the
@@ -156,6 +163,9 @@ def audit(
             if not log.files:
                 raise ValueError("audit(importer=...) reads files: give a path or a list of paths")
             log.use(importer, uncovered_rules(engine.rules.values(), importer.coverage))
+        elif coverage is not None:
+            log.uncovered = uncovered_rules(engine.rules.values(), coverage)
+            log.source = coverage.system
         elif log.wide is not None:
             # A wide table records only what its columns say: a rule resting on anything
             # else is unknown, never violated for an absence the table cannot show.
@@ -199,6 +209,8 @@ class _Log:
         #: The file being read: input errors found while checking a case name it.
         self.name = self.files[0] if self.files else _ITERABLE
         self.importer: Importer | None = None
+        #: The system a log was imported from, when the caller says so (``coverage=``).
+        self.source: str | None = None
         #: The rules the importer's source cannot give evidence for, with the reason.
         self.uncovered: dict[str, str] = {}
         #: The import's warnings and partial cases on the last full pass.
@@ -215,6 +227,8 @@ class _Log:
         """The source a report names: the importer's system, or a wide table."""
         if self.importer is not None:
             return self.importer.name
+        if self.source is not None:
+            return self.source
         return WIDE_SYSTEM if self.wide is not None else None
 
     def use(self, importer: Importer, uncovered: dict[str, str]) -> None:

@@ -101,6 +101,14 @@ def _parser() -> argparse.ArgumentParser:
         help="read the paths as one export of SYSTEM (see `cx-rules import --list`)",
     )
     audit.add_argument(
+        "--source",
+        metavar="SYSTEM",
+        help=(
+            "the logs were imported from SYSTEM (`cx-rules import SYSTEM`): judge them by what "
+            "SYSTEM records"
+        ),
+    )
+    audit.add_argument(
         "--format",
         default="text",
         metavar="FORMAT",
@@ -403,7 +411,16 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
             known = ", ".join((*_FORMATS, *plugin_formats))
             return _fail(f"--format: unknown format {args.format!r} (expected one of {known})")
     mapping = LogMapping.load(args.map) if args.map else None
-    importer = None
+    importer = coverage = None
+    if args.source is not None:
+        from .importers import get_importer
+        from .plugins import plugin_manager
+
+        if args.system is not None:
+            return _fail("--source names where a log came from; --from reads the export itself")
+        coverage = get_importer(
+            args.source, plugin_manager(allow=policy.plugins if policy is not None else None)
+        ).coverage
     if args.system is not None:
         from .importers import get_importer
         from .plugins import plugin_manager
@@ -428,6 +445,7 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
             importer=importer,
             format=args.format_in,
             encoding=args.encoding,
+            coverage=coverage,
         )
     except CxRulesError as exc:
         if salt is None:
@@ -488,6 +506,13 @@ def _emit(
     return None
 
 
+def _same_file(one: str, other: str) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:  # either is missing: they cannot be the same file
+        return False
+
+
 def _import(args: argparse.Namespace, out: TextIO) -> int:
     from .importers import get_importer, importers
 
@@ -504,6 +529,8 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     from .io import write_jsonl
     from .io.records import InputError
 
+    if any(_same_file(args.output, path) for path in args.inputs):
+        return _fail(f"{args.output}: is one of the inputs; name another --output FILE")
     importer = get_importer(args.system)
     stream: ImportStream = importer.read(args.inputs)
     errors: list[InputError] = []

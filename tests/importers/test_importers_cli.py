@@ -129,3 +129,43 @@ def test_a_file_that_cannot_be_read_exits_2_without_a_traceback(tmp_path: Path) 
     missing = _cli("audit", "--from", "greenhouse", str(tmp_path / "nope.json"))
     assert missing.returncode == 2
     assert "no such file" in missing.stderr
+
+
+def test_import_refuses_an_output_that_is_one_of_its_inputs(tmp_path: Path) -> None:
+    copies = []
+    for path in FILES:
+        copy = tmp_path / Path(path).name
+        copy.write_bytes(Path(path).read_bytes())
+        copies.append(str(copy))
+    before = Path(copies[0]).read_bytes()
+
+    result = _cli("import", "greenhouse", *copies, "-o", copies[0])
+
+    assert result.returncode == 2
+    assert (
+        result.stderr
+        == f"cx-rules: error: {copies[0]}: is one of the inputs; name another --output FILE\n"
+    )
+    assert Path(copies[0]).read_bytes() == before
+
+
+def test_an_imported_log_audited_with_its_source_is_judged_as_the_export_is(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "log.jsonl"
+    assert _cli("import", "greenhouse", *FILES, "-o", str(log)).returncode == 0
+
+    kept = json.loads(_cli("audit", "--source", "greenhouse", "--format", "json", str(log)).stdout)
+    direct = json.loads(_cli("audit", "--from", "greenhouse", "--format", "json", *FILES).stdout)
+    plain = json.loads(_cli("audit", "--format", "json", str(log)).stdout)
+
+    assert kept["source"]["system"] == "greenhouse"
+    assert kept["source"]["not_recorded"] == direct["source"]["not_recorded"]
+    unfed = set(kept["source"]["not_recorded"])
+    judged = {f["code"] for f in kept["findings"] if f["outcome"] in ("violated", "passed")}
+    assert not judged & unfed
+    # Without --source the same log is judged on what Greenhouse never records.
+    assert {f["code"] for f in plain["findings"] if f["outcome"] == "violated"} & unfed
+    both = _cli("audit", "--source", "greenhouse", "--from", "greenhouse", *FILES)
+    assert both.returncode == 2
+    assert "--source names where a log came from" in both.stderr

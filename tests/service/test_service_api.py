@@ -294,3 +294,11 @@ def test_an_event_the_model_does_not_allow_is_reported_not_kept(server: Server) 
         assert offer["recorded"] is False
         assert [f["code"] for f in offer["findings"] if f["outcome"] == "violated"] == ["CX001"]
         assert http.get("/v1/cases/c1?findings=false").json()["events"] == 1
+
+
+@pytest.mark.parametrize("limit", ["\u00b2", "1" * 5000, "-1", "0x10"])
+def test_a_query_number_that_is_not_plain_digits_is_a_400(server: Server, limit: str) -> None:
+    with server.client() as http:
+        response = http.get("/v1/due", params={"now": "2026-03-20T00:00:00Z", "limit": limit})
+    assert response.status_code == 400
+    assert response.json()["field"] == "limit"

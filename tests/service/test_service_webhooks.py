@@ -165,3 +165,10 @@ def test_webhooks_without_a_secret_are_not_served(
     ).start()
     with s.client(token=None) as http:
         assert http.post(f"/v1/webhooks/{vendor}", json={}).status_code == 404
+
+
+def test_a_signature_that_is_not_ascii_is_refused_not_an_error() -> None:
+    # compare_digest raises TypeError on non-ASCII text: a forged header must be a plain no.
+    assert not greenhouse_signature_ok(GREENHOUSE_SECRET, b"{}", "sha256 \u00e9")
+    payload = {"token": "t", "triggeredAt": 1, "signature": "\u00e9"}
+    assert not lever_signature_ok("secret", payload)

@@ -102,7 +102,8 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
     text = request.query_params.get(name)
     if text is None:
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
+    # isdigit() alone admits "²" and numbers too long for int(): ASCII digits, few of them.
+    if not (text.isascii() and text.isdigit() and len(text) <= 12) or not low <= int(text) <= high:
         raise Problem(
             400, "invalid", f"{name}: expected a whole number from {low} to {high}", field=name
         )

@@ -151,7 +151,7 @@ def greenhouse_signature_ok(secret: str, body: bytes, header: str | None) -> boo
     if scheme.lower() != "sha256" or not given:
         return False
     expected = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, given.strip().lower())
+    return _same_digest(expected, given)
 
 
 def lever_signature_ok(signature_token: str, payload: Mapping[str, Any]) -> bool:
@@ -169,4 +169,9 @@ def lever_signature_ok(signature_token: str, payload: Mapping[str, Any]) -> bool
         return False
     plain = f"{token}{triggered}".encode()
     expected = hmac.new(signature_token.encode("utf-8"), plain, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, given.strip().lower())
+    return _same_digest(expected, given)
+
+
+def _same_digest(expected: str, given: str) -> bool:
+    # As bytes: compare_digest refuses text that is not ASCII, and a forged signature may be.
+    return hmac.compare_digest(expected.encode(), given.strip().lower().encode("utf-8"))
