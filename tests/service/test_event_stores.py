@@ -103,7 +103,6 @@ def test_bulk_import_is_all_or_nothing(store: Any) -> None:
         store.load("new")
 
 
-
 def _raw(store: Any, sql: str) -> None:
     """Run SQL on the store's own connection, behind its back (to damage it)."""
     if isinstance(store, SQLiteEventStore):
@@ -150,6 +149,7 @@ def test_a_prefix_that_is_not_a_plain_identifier_is_refused(tmp_path: Any) -> No
     with pytest.raises(ValueError, match="prefix: 'cx-1' is not a plain SQL identifier"):
         PostgresEventStore("postgresql://nowhere.invalid/db", prefix="cx-1")
     assert not (tmp_path / "x.db").exists()
+
 
 def test_the_due_list_reads_what_is_due_in_order(store: Any) -> None:
     for i in range(5):
