@@ -49,6 +49,20 @@ def json_values(path: Path | str) -> list[Any]:
     return [json.loads(text)]
 
 
+def json_records(path: Path | str) -> list[Any]:
+    """A JSON Lines file's values (blank lines skipped), or a JSON file's list of records."""
+    text = Path(path).read_text("utf-8")
+    if str(path).endswith(".jsonl"):
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    value: list[Any] = json.loads(text)
+    return value
+
+
+def tally(result: Any, records: int) -> tuple[int, int, int]:
+    """The records read, the input errors and the records skipped, to compare at once."""
+    return (records, len(result.errors), sum(result.skipped.values()))
+
+
 def producing(result: Any, records: int) -> int:
     """The records that were neither an input error nor skipped: each gave events."""
     return records - len(result.errors) - sum(result.skipped.values())

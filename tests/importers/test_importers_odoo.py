@@ -64,8 +64,7 @@ def test_every_api_record_is_an_event_source_an_error_or_a_skip(api: ImportResul
         else:
             document = json.loads(text)
             records += len(document["result"] if isinstance(document, dict) else document)
-    skipped = sum(api.skipped.values())
-    assert (records, len(api.errors), skipped, len(api.events)) == (30, 4, 12, 17)
+    assert (*kit.tally(api, records), len(api.events)) == (30, 4, 12, 17)
     assert dict(api.skipped) == {
         "a message of another model": 1,
         "a notification (its tracked changes are their own records)": 5,
