@@ -71,11 +71,11 @@ def producing(result: Any, records: int) -> int:
 # -- what every audit through an importer must show --------------------------------------------
 
 
-def assert_never_judged(report: cx_rules.Report, not_recorded: Sequence[str]) -> None:
-    """The source names exactly these rules as not recorded, and none of them passed, was
-    violated or is pending."""
+def assert_never_judged(report: cx_rules.Report, not_recorded: str) -> None:
+    """The source names exactly these rules (their codes, sorted, separated by spaces) as not
+    recorded, and none of them passed, was violated or is pending."""
     assert report.source is not None
-    assert sorted(report.source.not_recorded) == list(not_recorded)
+    assert sorted(report.source.not_recorded) == not_recorded.split()
     for rule in report.rules:
         if rule.code in report.source.not_recorded:
             assert (rule.tally.passed, rule.tally.violated, rule.tally.pending) == (0, 0, 0)
