@@ -31,6 +31,7 @@ __all__ = [
     "mismatches",
     "select_due",
     "table_names",
+    "update_values",
 ]
 
 _IDENTIFIER: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -95,6 +96,11 @@ class Statements:
 def head_row(case: Case, head: Head) -> tuple[str, str, int, float | None, str]:
     """The values of ``insert_head`` for a new case."""
     return (case.case_id, head.state, len(case.events), head.next_due, head.data)
+
+
+def update_values(case: Case, head: Head, expected_version: int) -> tuple[Any, ...]:
+    """The values of ``update_head`` for a case stored at ``expected_version``."""
+    return (head.state, len(case.events), head.next_due, head.data, case.case_id, expected_version)
 
 
 def import_rows(

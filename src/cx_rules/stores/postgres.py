@@ -103,15 +103,7 @@ class PostgresEventStore(_base.StoreBase):
                         conn.execute(self._sql.insert_head, _base.head_row(case, head))
                     else:
                         changed = conn.execute(
-                            self._sql.update_head,
-                            (
-                                head.state,
-                                len(case.events),
-                                head.next_due,
-                                head.data,
-                                case_id,
-                                expected_version,
-                            ),
+                            self._sql.update_head, _base.update_values(case, head, expected_version)
                         ).rowcount
                         if changed != 1:
                             raise _Lost

@@ -114,15 +114,7 @@ class SQLiteEventStore(_base.StoreBase):
                         raise _codec.conflict(case_id, 0, self._version(case_id)) from None
                 else:
                     changed = self._db.execute(
-                        self._sql.update_head,
-                        (
-                            head.state,
-                            len(case.events),
-                            head.next_due,
-                            head.data,
-                            case_id,
-                            expected_version,
-                        ),
+                        self._sql.update_head, _base.update_values(case, head, expected_version)
                     ).rowcount
                     if changed != 1:
                         raise _codec.conflict(case_id, expected_version, self._version(case_id))
