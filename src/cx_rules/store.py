@@ -17,7 +17,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
 
 from .case import Case
@@ -26,6 +25,8 @@ from .exceptions import CaseFormatError, CaseNotFound, ConcurrentUpdate
 from .serialize import case_from_json, case_to_json
 from .stores import SQLiteEventStore as SQLiteEventStore  # re-exported: the event stores
 from .stores import record_events as record_events
+from .stores._base import Closing
+from .stores._codec import check_version as _check_version
 
 if TYPE_CHECKING:
     from .engine import Engine, Recorded
@@ -70,7 +71,7 @@ class CaseStore(Protocol):
         ...
 
 
-class SQLiteCaseStore:
+class SQLiteCaseStore(Closing):
     """A :class:`CaseStore` in one table of an SQLite database file.
 
     The table (``cx_cases`` unless ``table`` says otherwise) is created when missing, with
@@ -240,17 +241,6 @@ class SQLiteCaseStore:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> SQLiteCaseStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def _version(self, case_id: str) -> int:  # called with the lock and _sql held
         row = self._db.execute(
             f"SELECT version FROM {self.table} WHERE case_id = ?", (case_id,)
@@ -265,14 +255,6 @@ def _storable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _check_version(version: int) -> None:
-    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-        raise ValueError(
-            f"expected_version: expected 0 (a new case) or the version load returned, "
-            f"got {version!r}"
-        )
 
 
 def record_in(store: CaseStore, engine: Engine, event: Event, *, attempts: int = 5) -> Recorded:

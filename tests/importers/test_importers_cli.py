@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
+import kit
 
 from cx_rules.report import json_schema
 
@@ -20,22 +18,9 @@ FILES = [str(p) for p in sorted(DUMP.iterdir()) if p.suffix in (".json", ".jsonl
 ]
 
 
-def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    return subprocess.run(
-        [sys.executable, "-m", "cx_rules", *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        timeout=120,
-        check=False,
-        cwd=cwd,
-    )
-
-
 def test_import_writes_the_canonical_log_and_reports_on_stderr(tmp_path: Path) -> None:
     out = tmp_path / "log.jsonl"
-    result = _cli("import", "greenhouse", *FILES, "-o", str(out))
+    result = kit.cli("import", "greenhouse", *FILES, "-o", str(out))
 
     assert (result.returncode, result.stdout) == (0, "")
     assert out.read_text("utf-8") == (DATA / "greenhouse.golden.jsonl").read_text("utf-8")
@@ -52,7 +37,7 @@ def test_import_writes_the_canonical_log_and_reports_on_stderr(tmp_path: Path) -
 
 
 def test_import_list_names_the_systems_and_their_coverage() -> None:
-    result = _cli("import", "--list")
+    result = kit.cli("import", "--list")
 
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.startswith("greenhouse: Greenhouse (Harvest API)\n")
@@ -64,7 +49,7 @@ def test_import_list_names_the_systems_and_their_coverage() -> None:
 
 
 def test_audit_from_a_system_reports_what_it_cannot_say() -> None:
-    result = _cli("audit", "--from", "greenhouse", *FILES)
+    result = kit.cli("audit", "--from", "greenhouse", *FILES)
 
     assert result.returncode == 0, result.stderr
     assert "\nSource: greenhouse export\n" in result.stdout
@@ -75,7 +60,7 @@ def test_audit_from_a_system_reports_what_it_cannot_say() -> None:
 
 def test_audit_from_a_system_as_json_validates(tmp_path: Path) -> None:
     out = tmp_path / "report.json"
-    result = _cli("audit", "--from", "greenhouse", "--format", "json", "-o", str(out), *FILES)
+    result = kit.cli("audit", "--from", "greenhouse", "--format", "json", "-o", str(out), *FILES)
 
     assert (result.returncode, result.stderr) == (0, "")
     data = json.loads(out.read_text("utf-8"))
@@ -85,8 +70,8 @@ def test_audit_from_a_system_as_json_validates(tmp_path: Path) -> None:
 
 
 def test_the_same_export_gives_the_same_report_byte_for_byte() -> None:
-    first = _cli("audit", "--from", "greenhouse", "--format", "json", *FILES)
-    second = _cli("audit", "--from", "greenhouse", "--format", "json", *reversed(FILES))
+    first = kit.cli("audit", "--from", "greenhouse", "--format", "json", *FILES)
+    second = kit.cli("audit", "--from", "greenhouse", "--format", "json", *reversed(FILES))
     assert first.returncode == 0
     # The files' order changes the input list, not the findings.
     one, two = json.loads(first.stdout), json.loads(second.stdout)
@@ -95,24 +80,24 @@ def test_the_same_export_gives_the_same_report_byte_for_byte() -> None:
 
 
 def test_an_unknown_system_exits_2_naming_the_known_ones() -> None:
-    result = _cli("import", "nosuch", *FILES, "-o", "x.jsonl")
+    result = kit.cli("import", "nosuch", *FILES, "-o", "x.jsonl")
     assert result.returncode == 2
     assert re.match(
         r"cx-rules: error: no importer for 'nosuch' \(known systems: ([a-z-]+, )*greenhouse[,;]",
         result.stderr,
     )
-    audit = _cli("audit", "--from", "nosuch", *FILES)
+    audit = kit.cli("audit", "--from", "nosuch", *FILES)
     assert audit.returncode == 2
     assert "no importer for 'nosuch'" in audit.stderr
 
 
 def test_import_needs_an_output_file_and_inputs(tmp_path: Path) -> None:
-    result = _cli("import", "greenhouse", *FILES)
+    result = kit.cli("import", "greenhouse", *FILES)
     assert (result.returncode, result.stderr) == (
         2,
         "cx-rules: error: import needs --output FILE: the log keeps message texts\n",
     )
-    bare = _cli("import", "greenhouse")
+    bare = kit.cli("import", "greenhouse")
     assert bare.returncode == 2
     assert "import needs a SYSTEM and its INPUT files (or --list)" in bare.stderr
 
@@ -121,12 +106,12 @@ def test_a_file_that_cannot_be_read_exits_2_without_a_traceback(tmp_path: Path) 
     bad = tmp_path / "broken.json"
     bad.write_text("[{", encoding="utf-8")
     out = tmp_path / "log.jsonl"
-    result = _cli("import", "greenhouse", str(bad), "-o", str(out))
+    result = kit.cli("import", "greenhouse", str(bad), "-o", str(out))
     assert result.returncode == 2
     assert result.stderr.startswith(f"cx-rules: error: {bad}:1: not JSON")
     assert "Traceback" not in result.stderr
     assert not out.exists()
-    missing = _cli("audit", "--from", "greenhouse", str(tmp_path / "nope.json"))
+    missing = kit.cli("audit", "--from", "greenhouse", str(tmp_path / "nope.json"))
     assert missing.returncode == 2
     assert "no such file" in missing.stderr
 

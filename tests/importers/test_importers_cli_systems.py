@@ -4,11 +4,9 @@ runs them."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+import kit
 import pytest
 
 DATA = Path(__file__).parent / "data"
@@ -28,23 +26,11 @@ COUNTS = {
 SECRETS = ("Dear candidate", "Dear Freja", "Kubernetes", "parking", "PostgreSQL", "Shane")
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    return subprocess.run(
-        [sys.executable, "-m", "cx_rules", *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        timeout=120,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize("system", sorted(SYSTEMS))
 def test_import_writes_the_golden_log(system: str, tmp_path: Path) -> None:
     files, golden = SYSTEMS[system]
     out = tmp_path / "log.jsonl"
-    result = _cli("import", system, *map(str, files), "-o", str(out))
+    result = kit.cli("import", system, *map(str, files), "-o", str(out))
 
     assert (result.returncode, result.stdout) == (0, "")
     assert out.read_text("utf-8") == (DATA / golden).read_text("utf-8")
@@ -56,7 +42,7 @@ def test_import_writes_the_golden_log(system: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("system", sorted(SYSTEMS))
 def test_audit_from_the_system_reports_what_it_cannot_say(system: str) -> None:
     files, _ = SYSTEMS[system]
-    result = _cli("audit", "--from", system, "--format", "json", *map(str, files))
+    result = kit.cli("audit", "--from", system, "--format", "json", *map(str, files))
 
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -64,14 +50,14 @@ def test_audit_from_the_system_reports_what_it_cannot_say(system: str) -> None:
     assert data["source"]["not_recorded"]
     for secret in SECRETS:
         assert secret not in result.stdout + result.stderr
-    text = _cli("audit", "--from", system, *map(str, files))
+    text = kit.cli("audit", "--from", system, *map(str, files))
     assert f"\nSource: {system} export\n" in text.stdout
 
 
 def test_the_odoo_spreadsheet_export_audits_from_the_command_line() -> None:
     pytest.importorskip("openpyxl")
     files = sorted(str(p) for p in (DATA / "odoo" / "export").iterdir())
-    result = _cli("audit", "--from", "odoo", "--format", "json", *files)
+    result = kit.cli("audit", "--from", "odoo", "--format", "json", *files)
 
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -81,7 +67,7 @@ def test_the_odoo_spreadsheet_export_audits_from_the_command_line() -> None:
 
 
 def test_import_list_names_the_new_systems() -> None:
-    result = _cli("import", "--list")
+    result = kit.cli("import", "--list")
 
     assert result.returncode == 0
     for line in ("lever: Lever\n", "merge: Merge (unified ATS API)\n", "odoo: Odoo Recruitment\n"):

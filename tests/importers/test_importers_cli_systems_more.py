@@ -4,12 +4,10 @@ Workable, run as a user runs them."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
+import kit
 import pytest
 
 from cx_rules.report import json_schema
@@ -29,23 +27,11 @@ def _files(system: str) -> list[str]:
     return sorted(str(p) for p in (DATA / system).iterdir())
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    return subprocess.run(
-        [sys.executable, "-m", "cx_rules", *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        timeout=120,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize("system", sorted(EXPECTED))
 def test_import_writes_the_golden_log_and_counts_on_stderr(system: str, tmp_path: Path) -> None:
     events, files, errors, warnings, skipped, partial, _, _ = EXPECTED[system]
     out = tmp_path / "log.jsonl"
-    result = _cli("import", system, *_files(system), "-o", str(out))
+    result = kit.cli("import", system, *_files(system), "-o", str(out))
 
     assert (result.returncode, result.stdout) == (0, "")
     assert out.read_text("utf-8") == (DATA / f"{system}.golden.jsonl").read_text("utf-8")
@@ -62,7 +48,7 @@ def test_import_writes_the_golden_log_and_counts_on_stderr(system: str, tmp_path
 @pytest.mark.parametrize("system", sorted(EXPECTED))
 def test_audit_from_the_system_says_what_it_cannot(system: str) -> None:
     *_, not_recorded, secret = EXPECTED[system]
-    result = _cli("audit", "--from", system, *_files(system))
+    result = kit.cli("audit", "--from", system, *_files(system))
 
     assert result.returncode == 0, result.stderr
     assert f"\nSource: {system} export\n" in result.stdout
@@ -75,8 +61,8 @@ def test_audit_from_the_system_says_what_it_cannot(system: str) -> None:
 
 @pytest.mark.parametrize("system", sorted(EXPECTED))
 def test_the_json_report_validates_and_is_the_same_twice(system: str) -> None:
-    first = _cli("audit", "--from", system, "--format", "json", *_files(system))
-    second = _cli("audit", "--from", system, "--format", "json", *_files(system))
+    first = kit.cli("audit", "--from", system, "--format", "json", *_files(system))
+    second = kit.cli("audit", "--from", system, "--format", "json", *_files(system))
     assert first.returncode == 0, first.stderr
     data = json.loads(first.stdout)
     jsonschema.Draft202012Validator(json_schema()).validate(data)
@@ -85,7 +71,7 @@ def test_the_json_report_validates_and_is_the_same_twice(system: str) -> None:
 
 
 def test_import_list_names_every_system_with_its_coverage() -> None:
-    result = _cli("import", "--list")
+    result = kit.cli("import", "--list")
     assert (result.returncode, result.stderr) == (0, "")
     for line in (
         "smartrecruiters: SmartRecruiters (Customer API)\n",

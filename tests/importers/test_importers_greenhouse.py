@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import kit
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,10 +16,8 @@ import cx_rules
 from cx_rules import Event
 from cx_rules.importers import ImportResult
 from cx_rules.importers.greenhouse import Greenhouse
-from cx_rules.io import read_jsonl
-from cx_rules.io.native import event_to_dict
 from cx_rules.io.records import InputError
-from cx_rules.report import json_schema, redact, render
+from cx_rules.report import redact, render
 from cx_rules.testing.strategies import json_values, vendor_records
 
 DATA = Path(__file__).parent / "data"
@@ -45,13 +43,7 @@ def _source_records() -> int:
         if path.suffix == ".csv":
             count += len(path.read_text("utf-8").splitlines()) - 1
             continue
-        text = path.read_text("utf-8")
-        values = (
-            [json.loads(line) for line in text.splitlines() if line.strip()]
-            if path.suffix == ".jsonl"
-            else json.loads(text)
-        )
-        for value in values:
+        for value in kit.json_records(path):
             if "activity_feed" in value:
                 count += sum(len(items) for items in value["activity_feed"].values())
             elif "applications" in value:
@@ -62,15 +54,13 @@ def _source_records() -> int:
 
 
 def test_the_dump_imports_as_the_golden_log(result: ImportResult) -> None:
-    expected = [e for e in read_jsonl(GOLDEN) if isinstance(e, Event)]
-    assert [event_to_dict(e) for e in result.events] == [event_to_dict(e) for e in expected]
+    assert kit.dicts(result.events) == kit.golden(GOLDEN)
 
 
 def test_every_record_is_an_event_source_an_error_or_a_skip(result: ImportResult) -> None:
     records = _source_records()
-    skipped = sum(result.skipped.values())
-    producing = records - len(result.errors) - skipped
-    assert (records, len(result.errors), skipped) == (34, 5, 13)
+    producing = kit.producing(result, records)
+    assert kit.tally(result, records) == (34, 5, 13)
     # Each producing record gave at least one event; an application gives up to two.
     assert producing <= len(result.events) <= 2 * producing
     assert set(result.skipped) == {
@@ -223,21 +213,7 @@ def test_the_audit_of_the_dump_finds_what_the_data_shows(report: cx_rules.Report
 
 
 def test_no_rule_the_source_cannot_feed_is_ever_violated(report: cx_rules.Report) -> None:
-    assert report.source is not None
-    assert sorted(report.source.not_recorded) == [
-        "CX103",
-        "CX301",
-        "CX302",
-        "CX402",
-        "CX403",
-        "CX406",
-        "CX501",
-        "CX502",
-        "CX503",
-    ]
-    for rule in report.rules:
-        if rule.code in report.source.not_recorded:
-            assert (rule.tally.passed, rule.tally.violated, rule.tally.pending) == (0, 0, 0)
+    kit.assert_never_judged(report, "CX103 CX301 CX302 CX402 CX403 CX406 CX501 CX502 CX503")
     reasons = {f.message for f in report.findings if f.code == "CX403"}
     assert reasons == {
         "not recorded by this source (greenhouse): interview_held.started_at|interview_held."
@@ -265,13 +241,13 @@ def test_every_format_says_what_the_source_does_not_record(
         "html": "<li><code>CX403</code> interview_held.started_at|",
     }
     assert listed[format] in text
-    for secret in ("Dear candidate", "Thank you for applying", "Phone call", "@example.com"):
-        assert secret not in text
+    kit.assert_none_in(
+        text, ("Dear candidate", "Thank you for applying", "Phone call", "@example.com")
+    )
 
 
 def test_the_json_report_validates_and_carries_the_source(report: cx_rules.Report) -> None:
-    data = json.loads(render(report, "json"))
-    jsonschema.Draft202012Validator(json_schema()).validate(data)
+    data = kit.validated(render(report, "json"))
     assert data["source"]["system"] == "greenhouse"
     assert list(data["source"]["partial_cases"]) == ["71004"]
     assert len(data["source"]["warnings"]) == 4

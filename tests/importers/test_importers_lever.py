@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import kit
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,10 +16,8 @@ import cx_rules
 from cx_rules import Event
 from cx_rules.importers import ImportResult, get_importer
 from cx_rules.importers.lever import Lever
-from cx_rules.io import read_jsonl
-from cx_rules.io.native import event_to_dict
 from cx_rules.io.records import InputError
-from cx_rules.report import json_schema, render
+from cx_rules.report import render
 
 DATA = Path(__file__).parent / "data"
 DUMP = DATA / "lever"
@@ -65,15 +62,13 @@ def _source_records() -> int:
 
 
 def test_the_dump_imports_as_the_golden_log(result: ImportResult) -> None:
-    expected = [e for e in read_jsonl(GOLDEN) if isinstance(e, Event)]
-    assert [event_to_dict(e) for e in result.events] == [event_to_dict(e) for e in expected]
+    assert kit.dicts(result.events) == kit.golden(GOLDEN)
 
 
 def test_every_record_is_an_event_source_an_error_or_a_skip(result: ImportResult) -> None:
     records = _source_records()
-    skipped = sum(result.skipped.values())
-    producing = records - len(result.errors) - skipped
-    assert (records, len(result.errors), skipped, len(result.events)) == (34, 5, 15, 21)
+    producing = kit.producing(result, records)
+    assert (*kit.tally(result, records), len(result.events)) == (34, 5, 15, 21)
     assert producing <= len(result.events) <= 3 * producing
     assert dict(result.skipped) == {
         "a deleted note": 1,
@@ -249,25 +244,9 @@ def test_the_audit_of_the_dump_finds_what_the_data_shows(report: cx_rules.Report
 
 
 def test_without_messages_silence_is_unknown_never_a_violation(report: cx_rules.Report) -> None:
-    assert report.source is not None
-    assert sorted(report.source.not_recorded) == [
-        "CX102",
-        "CX103",
-        "CX104",
-        "CX201",
-        "CX202",
-        "CX301",
-        "CX302",
-        "CX401",
-        "CX402",
-        "CX403",
-        "CX406",
-        "CX501",
-        "CX503",
-    ]
-    for rule in report.rules:
-        if rule.code in report.source.not_recorded:
-            assert (rule.tally.passed, rule.tally.violated, rule.tally.pending) == (0, 0, 0)
+    kit.assert_never_judged(
+        report, "CX102 CX103 CX104 CX201 CX202 CX301 CX302 CX401 CX402 CX403 CX406 CX501 CX503"
+    )
     # The partial case's missing first decision is unknown, not violated.
     (late,) = [f for f in report.findings if f.case_id == D and f.code == "CX405"]
     assert late.outcome.value == "unknown"
@@ -275,12 +254,10 @@ def test_without_messages_silence_is_unknown_never_a_violation(report: cx_rules.
 
 def test_the_json_report_validates_and_keeps_notes_out(report: cx_rules.Report) -> None:
     text = render(report, "json")
-    data = json.loads(text)
-    jsonschema.Draft202012Validator(json_schema()).validate(data)
+    data = kit.validated(text)
     assert data["source"]["system"] == "lever"
     assert sorted(data["source"]["partial_cases"]) == sorted([C, D])
-    for secret in ("parking", "Shane", "example.com"):
-        assert secret not in text
+    kit.assert_none_in(text, ("parking", "Shane", "example.com"))
 
 
 def test_the_audit_is_the_same_in_two_processes(report: cx_rules.Report) -> None:
@@ -352,14 +329,7 @@ _SCALARS = st.one_of(
 
 
 def _values() -> st.SearchStrategy[Any]:
-    return st.recursive(
-        _SCALARS,
-        lambda inner: st.one_of(
-            st.lists(inner, max_size=3),
-            st.dictionaries(st.sampled_from(_FIELDS), inner, max_size=6),
-        ),
-        max_leaves=14,
-    )
+    return kit.nested(_SCALARS, _FIELDS, list_size=3, dict_size=6, max_leaves=14)
 
 
 _RECORD = st.dictionaries(st.sampled_from(_FIELDS), _values(), max_size=8)
@@ -369,18 +339,13 @@ _RECORD = st.dictionaries(st.sampled_from(_FIELDS), _values(), max_size=8)
 def test_any_json_of_the_right_shape_gives_events_and_errors(
     records: list[Any], paged: bool
 ) -> None:
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
-        json.dump({"data": records, "hasNext": False} if paged else records, f)
-    try:
-        result = ImportResult.of(LEVER.read([f.name]))
+    with kit.written(
+        ".json", json.dumps({"data": records, "hasNext": False} if paged else records)
+    ) as name:
+        result = ImportResult.of(LEVER.read([name]))
         assert all(isinstance(e, Event) for e in result.events)
         assert all(isinstance(e, InputError) for e in result.errors)
-    finally:
-        Path(f.name).unlink()
-    for record in records:
-        if isinstance(record, dict):
-            one = LEVER.translate(record)
-            assert all(isinstance(e, Event) for e in one.events)
+    kit.assert_translates_to_events(LEVER, records)
 
 
 def test_redaction_hides_the_case_ids_of_warnings_and_partial_cases(

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import kit
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,10 +16,8 @@ import cx_rules
 from cx_rules import Event
 from cx_rules.importers import ImportResult, get_importer
 from cx_rules.importers.merge import Merge
-from cx_rules.io import read_jsonl
-from cx_rules.io.native import event_to_dict
 from cx_rules.io.records import InputError
-from cx_rules.report import json_schema, render
+from cx_rules.report import render
 
 DATA = Path(__file__).parent / "data"
 DUMP = DATA / "merge"
@@ -55,15 +52,13 @@ def _shown(items: Any) -> list[str]:
 
 
 def test_the_dump_imports_as_the_golden_log(result: ImportResult) -> None:
-    expected = [e for e in read_jsonl(GOLDEN) if isinstance(e, Event)]
-    assert [event_to_dict(e) for e in result.events] == [event_to_dict(e) for e in expected]
+    assert kit.dicts(result.events) == kit.golden(GOLDEN)
 
 
 def test_every_record_is_an_event_source_an_error_or_a_skip(result: ImportResult) -> None:
     records = _source_records()
-    skipped = sum(result.skipped.values())
-    producing = records - len(result.errors) - skipped
-    assert (records, len(result.errors), skipped, len(result.events)) == (31, 5, 13, 18)
+    producing = kit.producing(result, records)
+    assert (*kit.tally(result, records), len(result.events)) == (31, 5, 13, 18)
     assert producing <= len(result.events) <= 2 * producing
     assert dict(result.skipped) == {
         "a reject reason": 2,
@@ -209,30 +204,17 @@ def test_the_audit_of_the_dump_finds_what_the_data_shows(report: cx_rules.Report
 
 
 def test_no_rule_the_source_cannot_feed_is_ever_violated(report: cx_rules.Report) -> None:
-    assert report.source is not None
-    assert sorted(report.source.not_recorded) == [
-        "CX103",
-        "CX301",
-        "CX302",
-        "CX402",
-        "CX403",
-        "CX406",
-        "CX501",
-        "CX502",
-        "CX503",
-    ]
-    for rule in report.rules:
-        if rule.code in report.source.not_recorded:
-            assert (rule.tally.passed, rule.tally.violated, rule.tally.pending) == (0, 0, 0)
+    kit.assert_never_judged(report, "CX103 CX301 CX302 CX402 CX403 CX406 CX501 CX502 CX503")
 
 
 @pytest.mark.parametrize("format", ["text", "json", "csv", "html"])
 def test_no_message_text_reaches_a_report(report: cx_rules.Report, format: str) -> None:
     text = render(report, format)
-    for secret in ("Dear candidate", "Kubernetes", "invited to the on-site", "Thanks for applying"):
-        assert secret not in text
+    kit.assert_none_in(
+        text, ("Dear candidate", "Kubernetes", "invited to the on-site", "Thanks for applying")
+    )
     if format == "json":
-        jsonschema.Draft202012Validator(json_schema()).validate(json.loads(text))
+        kit.validated(text)
 
 
 def test_the_audit_is_the_same_in_two_processes(report: cx_rules.Report) -> None:
@@ -302,14 +284,7 @@ _SCALARS = st.one_of(
 
 
 def _values() -> st.SearchStrategy[Any]:
-    return st.recursive(
-        _SCALARS,
-        lambda inner: st.one_of(
-            st.lists(inner, max_size=3),
-            st.dictionaries(st.sampled_from(_FIELDS), inner, max_size=6),
-        ),
-        max_leaves=14,
-    )
+    return kit.nested(_SCALARS, _FIELDS, list_size=3, dict_size=6, max_leaves=14)
 
 
 _RECORD = st.dictionaries(st.sampled_from(_FIELDS), _values(), max_size=9)
@@ -319,18 +294,13 @@ _RECORD = st.dictionaries(st.sampled_from(_FIELDS), _values(), max_size=9)
 def test_any_json_of_the_right_shape_gives_events_and_errors(
     records: list[Any], paged: bool
 ) -> None:
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
-        json.dump({"next": None, "results": records} if paged else records, f)
-    try:
-        result = ImportResult.of(MERGE.read([f.name]))
+    with kit.written(
+        ".json", json.dumps({"next": None, "results": records} if paged else records)
+    ) as name:
+        result = ImportResult.of(MERGE.read([name]))
         assert all(isinstance(e, Event) for e in result.events)
         assert all(isinstance(e, InputError) for e in result.errors)
-    finally:
-        Path(f.name).unlink()
-    for record in records:
-        if isinstance(record, dict):
-            one = MERGE.translate(record)
-            assert all(isinstance(e, Event) for e in one.events)
+    kit.assert_translates_to_events(MERGE, records)
 
 
 def test_candidates_are_read_for_what_they_name_not_as_errors() -> None:

@@ -10,19 +10,16 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import kit
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import cx_rules
-from cx_rules import Event
 from cx_rules.importers import ImportResult
 from cx_rules.importers.smartrecruiters import SmartRecruiters
-from cx_rules.io import read_jsonl
 from cx_rules.io.native import event_to_dict
-from cx_rules.io.records import InputError
-from cx_rules.report import json_schema, render
+from cx_rules.report import render
 
 DATA = Path(__file__).parent / "data"
 DUMP = DATA / "smartrecruiters"
@@ -47,16 +44,10 @@ def _source_records() -> int:
     count = 0
     for name in FILES:
         path = Path(name)
-        text = path.read_text("utf-8")
         if path.suffix == ".csv":
-            count += len(text.splitlines()) - 1
+            count += len(path.read_text("utf-8").splitlines()) - 1
             continue
-        values = (
-            [json.loads(line) for line in text.splitlines() if line.strip()]
-            if path.suffix == ".jsonl"
-            else json.loads(text)
-        )
-        for value in values:
+        for value in kit.json_records(path):
             count += len(value["content"]) if value.get("jobId") and value["content"] else 1
     return count
 
@@ -68,15 +59,13 @@ def _of(result: ImportResult, case_id: str) -> list[tuple[str, str]]:
 
 
 def test_the_dump_imports_as_the_golden_log(result: ImportResult) -> None:
-    expected = [e for e in read_jsonl(GOLDEN) if isinstance(e, Event)]
-    assert [event_to_dict(e) for e in result.events] == [event_to_dict(e) for e in expected]
+    assert kit.dicts(result.events) == kit.golden(GOLDEN)
 
 
 def test_every_record_is_an_event_source_an_error_or_a_skip(result: ImportResult) -> None:
-    skipped = sum(result.skipped.values())
     records = _source_records()
-    assert (records, len(result.errors), skipped) == (33, 5, 4)
-    producing = records - len(result.errors) - skipped
+    assert kit.tally(result, records) == (33, 5, 4)
+    producing = kit.producing(result, records)
     # One status change gives one event; a hire without its offer two.
     assert producing <= len(result.events) <= producing + 1
     assert result.skipped == {
@@ -198,34 +187,16 @@ def test_the_audit_judges_only_what_a_status_history_shows(report: cx_rules.Repo
 
 
 def test_no_rule_the_history_cannot_feed_is_ever_violated(report: cx_rules.Report) -> None:
-    assert report.source is not None
-    assert sorted(report.source.not_recorded) == [
-        "CX101",
-        "CX102",
-        "CX103",
-        "CX104",
-        "CX201",
-        "CX202",
-        "CX301",
-        "CX302",
-        "CX401",
-        "CX402",
-        "CX403",
-        "CX404",
-        "CX406",
-        "CX501",
-        "CX502",
-        "CX503",
-    ]
-    for rule in report.rules:
-        if rule.code in report.source.not_recorded:
-            assert (rule.tally.passed, rule.tally.violated, rule.tally.pending) == (0, 0, 0)
+    kit.assert_never_judged(
+        report,
+        "CX101 CX102 CX103 CX104 CX201 CX202 CX301 CX302 "
+        "CX401 CX402 CX403 CX404 CX406 CX501 CX502 CX503",
+    )
     assert {r.code for r in report.rules if r.tally.passed} == {"CX001", "CX105", "CX405"}
 
 
 def test_the_json_report_validates_and_carries_the_source(report: cx_rules.Report) -> None:
-    data = json.loads(render(report, "json"))
-    jsonschema.Draft202012Validator(json_schema()).validate(data)
+    data = kit.validated(render(report, "json"))
     assert data["source"]["system"] == "smartrecruiters"
     assert sorted(data["source"]["partial_cases"]) == sorted([E5, T1])
     assert len(data["source"]["warnings"]) == 3
@@ -263,28 +234,15 @@ _SCALARS = st.one_of(
     ),
     st.text(max_size=6),
 )
-_VALUES = st.recursive(
-    _SCALARS,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(_FIELDS), inner, max_size=5)
-    ),
-    max_leaves=14,
-)
+_VALUES = kit.nested(_SCALARS, _FIELDS, list_size=4, dict_size=5, max_leaves=14)
 _RECORD = st.dictionaries(st.sampled_from(_FIELDS), _VALUES, max_size=7)
 
 
 @given(st.lists(st.one_of(_RECORD, _VALUES), max_size=5))
 def test_any_json_of_the_right_shape_gives_events_and_errors(records: list[Any]) -> None:
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
-        json.dump(records, f)
-    try:
-        for record in SR.read([f.name]):
-            assert isinstance(record, Event | InputError)
-    finally:
-        Path(f.name).unlink()
-    for record in records:
-        if isinstance(record, dict):
-            assert all(isinstance(e, Event) for e in SR.translate(record).events)
+    with kit.written(".json", json.dumps(records)) as name:
+        kit.assert_reads_events_and_errors(SR, name)
+    kit.assert_translates_to_events(SR, records)
 
 
 @given(

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import kit
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import cx_rules
-from cx_rules import Event
 from cx_rules.importers import ImportResult
 from cx_rules.importers.teamtailor import Teamtailor
-from cx_rules.io import read_jsonl
-from cx_rules.io.native import event_to_dict
-from cx_rules.io.records import InputError
-from cx_rules.report import json_schema, render
+from cx_rules.report import render
 
 DATA = Path(__file__).parent / "data"
 DUMP = DATA / "teamtailor"
@@ -39,13 +34,7 @@ def _source_records() -> int:
     from the files themselves."""
     count = 0
     for name in FILES:
-        text = Path(name).read_text("utf-8")
-        pages = (
-            [json.loads(line) for line in text.splitlines() if line.strip()]
-            if name.endswith(".jsonl")
-            else [json.loads(text)]
-        )
-        for page in pages:
+        for page in kit.json_values(name):
             count += len(page.get("data", [])) + len(page.get("included", [])) or 1
     return count
 
@@ -55,15 +44,13 @@ def _of(result: ImportResult, case_id: str) -> list[tuple[str, str]]:
 
 
 def test_the_pages_import_as_the_golden_log(result: ImportResult) -> None:
-    expected = [e for e in read_jsonl(GOLDEN) if isinstance(e, Event)]
-    assert [event_to_dict(e) for e in result.events] == [event_to_dict(e) for e in expected]
+    assert kit.dicts(result.events) == kit.golden(GOLDEN)
 
 
 def test_every_resource_is_an_event_source_an_error_or_a_skip(result: ImportResult) -> None:
-    skipped = sum(result.skipped.values())
     records = _source_records()
-    assert (records, len(result.errors), skipped) == (18, 2, 10)
-    producing = records - len(result.errors) - skipped
+    assert kit.tally(result, records) == (18, 2, 10)
+    producing = kit.producing(result, records)
     # An application gives up to three events (received, its last stage, its rejection).
     assert producing <= len(result.events) <= 3 * producing
     assert result.skipped == {
@@ -173,38 +160,20 @@ def test_the_audit_finds_what_the_data_shows(report: cx_rules.Report) -> None:
 
 
 def test_no_rule_the_export_cannot_feed_is_ever_violated(report: cx_rules.Report) -> None:
-    assert report.source is not None
-    assert sorted(report.source.not_recorded) == [
-        "CX102",
-        "CX103",
-        "CX104",
-        "CX201",
-        "CX202",
-        "CX301",
-        "CX302",
-        "CX401",
-        "CX402",
-        "CX403",
-        "CX404",
-        "CX406",
-        "CX501",
-        "CX503",
-    ]
-    for rule in report.rules:
-        if rule.code in report.source.not_recorded:
-            assert (rule.tally.passed, rule.tally.violated, rule.tally.pending) == (0, 0, 0)
+    kit.assert_never_judged(
+        report,
+        "CX102 CX103 CX104 CX201 CX202 CX301 CX302 CX401 CX402 CX403 CX404 CX406 CX501 CX503",
+    )
 
 
 @pytest.mark.parametrize("format", ["text", "json", "csv", "html"])
 def test_no_format_prints_what_the_candidate_wrote(report: cx_rules.Report, format: str) -> None:
     text = render(report, format)
-    for secret in ("warehouse", "Alma", "@example.com"):
-        assert secret not in text
+    kit.assert_none_in(text, ("warehouse", "Alma", "@example.com"))
 
 
 def test_the_json_report_validates_and_carries_the_source(report: cx_rules.Report) -> None:
-    data = json.loads(render(report, "json"))
-    jsonschema.Draft202012Validator(json_schema()).validate(data)
+    data = kit.validated(render(report, "json"))
     assert data["source"]["system"] == "teamtailor"
     assert list(data["source"]["partial_cases"]) == ["101", "103", "106"]
 
@@ -251,25 +220,12 @@ _SCALARS = st.one_of(
     ),
     st.text(max_size=6),
 )
-_VALUES = st.recursive(
-    _SCALARS,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(_FIELDS), inner, max_size=5)
-    ),
-    max_leaves=16,
-)
+_VALUES = kit.nested(_SCALARS, _FIELDS, list_size=4, dict_size=5, max_leaves=16)
 _DOCUMENT = st.dictionaries(st.sampled_from(("data", "included", "meta")), _VALUES, max_size=3)
 
 
 @given(st.lists(st.one_of(_DOCUMENT, _VALUES), max_size=4))
 def test_any_json_of_the_right_shape_gives_events_and_errors(documents: list[Any]) -> None:
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
-        f.write("".join(json.dumps(d) + "\n" for d in documents))
-    try:
-        for record in TT.read([f.name]):
-            assert isinstance(record, Event | InputError)
-    finally:
-        Path(f.name).unlink()
-    for document in documents:
-        if isinstance(document, dict):
-            assert all(isinstance(e, Event) for e in TT.translate(document).events)
+    with kit.written(".jsonl", kit.jsonl(documents)) as name:
+        kit.assert_reads_events_and_errors(TT, name)
+    kit.assert_translates_to_events(TT, documents)

@@ -103,6 +103,54 @@ def test_bulk_import_is_all_or_nothing(store: Any) -> None:
         store.load("new")
 
 
+def _raw(store: Any, sql: str) -> None:
+    """Run SQL on the store's own connection, behind its back (to damage it)."""
+    if isinstance(store, SQLiteEventStore):
+        store._db.execute(sql)
+        return
+    with store._conn() as conn, conn.transaction():
+        conn.execute(sql)
+
+
+def test_check_reports_missing_and_orphaned_event_rows(store: Any) -> None:
+    record_events(store, ENGINE, ev("c1", "application_received", 0, "a"))
+    record_events(store, ENGINE, ev("c1", "application_acknowledged", 30, "b"))
+    record_events(store, ENGINE, ev("c2", "application_received", 0, "c"))
+    assert store.check() == []
+    _raw(store, f"DELETE FROM {store._events} WHERE case_id = 'c1' AND seq = 1")
+    _raw(store, f"DELETE FROM {store._heads} WHERE case_id = 'c2'")
+    assert store.check() == [
+        "case 'c1': the head says 2 events, 1 are stored",
+        "1 event rows belong to no case",
+    ]
+
+
+def test_cases_are_listed_by_id_and_deleted_only_at_their_version(store: Any) -> None:
+    record_events(store, ENGINE, ev("b1", "application_received", 0, "b"))
+    record_events(store, ENGINE, ev("a1", "application_received", 0, "a"))
+    record_events(store, ENGINE, ev("a1", "application_acknowledged", 30, "c"))
+    assert [c.case_id for c in store.cases()] == ["a1", "b1"]
+    with pytest.raises(ConcurrentUpdate) as info:
+        store.delete("a1", 1)
+    assert (info.value.expected, info.value.actual) == (1, 2)
+    store.delete("a1", 2)
+    assert store.case_ids() == ["b1"]
+    with pytest.raises(CaseNotFound):
+        store.load("a1")
+    assert store.check() == []
+
+
+def test_a_prefix_that_is_not_a_plain_identifier_is_refused(tmp_path: Any) -> None:
+    from cx_rules.stores.postgres import PostgresEventStore
+
+    with pytest.raises(ValueError, match="prefix: 'cx; drop' is not a plain SQL identifier"):
+        SQLiteEventStore(tmp_path / "x.db", prefix="cx; drop")
+    # Refused before a connection is tried: no server is needed to see it.
+    with pytest.raises(ValueError, match="prefix: 'cx-1' is not a plain SQL identifier"):
+        PostgresEventStore("postgresql://nowhere.invalid/db", prefix="cx-1")
+    assert not (tmp_path / "x.db").exists()
+
+
 def test_the_due_list_reads_what_is_due_in_order(store: Any) -> None:
     for i in range(5):
         record_events(store, ENGINE, ev(f"c{i}", "application_received", i * 60 * 24, f"a{i}"))

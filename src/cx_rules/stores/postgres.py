@@ -9,21 +9,17 @@ win.  Install with ``pip install 'cx-rules[postgres]'``.
 from __future__ import annotations
 
 import queue
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Final
+from typing import Any
 
 from ..case import Case
 from ..exceptions import CaseNotFound, ConcurrentUpdate
-from . import _codec
+from . import _base, _codec
 from ._codec import DueRow
 
 __all__ = ["PostgresEventStore"]
-
-_IDENTIFIER: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def _psycopg() -> Any:
@@ -36,7 +32,7 @@ def _psycopg() -> Any:
     return psycopg
 
 
-class PostgresEventStore:
+class PostgresEventStore(_base.StoreBase):
     """Cases in PostgreSQL: ``{prefix}_heads`` and ``{prefix}_events``, created when missing.
 
     ``dsn`` is a libpq connection string (``postgresql://user@host:5432/db``); ``pool`` is
@@ -44,14 +40,12 @@ class PostgresEventStore:
     """
 
     def __init__(self, dsn: str, *, prefix: str = "cx", pool: int = 4) -> None:
-        if not _IDENTIFIER.match(prefix):
-            raise ValueError(f"prefix: {prefix!r} is not a plain SQL identifier")
+        self._heads, self._events = _base.table_names(prefix)
         if pool < 1:
             raise ValueError(f"pool: expected at least 1 connection, got {pool}")
         psycopg = _psycopg()
         self._errors = psycopg.errors
-        self._heads = f"{prefix}_heads"
-        self._events = f"{prefix}_events"
+        self._sql = _base.Statements.of(self._heads, self._events, "%s")
         self._pool: queue.LifoQueue[Any] = queue.LifoQueue()
         self._all = [psycopg.connect(dsn) for _ in range(pool)]
         for conn in self._all:
@@ -87,12 +81,8 @@ class PostgresEventStore:
         """The stored case and its version; :class:`~cx_rules.CaseNotFound` when absent."""
         with self._conn() as conn, conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            head = conn.execute(
-                f"SELECT version, state, data FROM {self._heads} WHERE case_id = %s", (case_id,)
-            ).fetchone()
-            rows = conn.execute(
-                f"SELECT data FROM {self._events} WHERE case_id = %s ORDER BY seq", (case_id,)
-            ).fetchall()
+            head = conn.execute(self._sql.select_head, (case_id,)).fetchone()
+            rows = conn.execute(self._sql.select_events, (case_id,)).fetchall()
         if head is None:
             raise CaseNotFound(case_id)
         version, state, data = head
@@ -110,34 +100,18 @@ class PostgresEventStore:
             try:
                 with conn.transaction():
                     if expected_version == 0:
-                        conn.execute(
-                            f"INSERT INTO {self._heads} VALUES (%s, 1, %s, %s, %s, %s)",
-                            (case_id, head.state, len(case.events), head.next_due, head.data),
-                        )
+                        conn.execute(self._sql.insert_head, _base.head_row(case, head))
                     else:
                         changed = conn.execute(
-                            f"UPDATE {self._heads} SET version = version + 1, state = %s, "
-                            "events = %s, next_due = %s, data = %s "
-                            "WHERE case_id = %s AND version = %s",
-                            (
-                                head.state,
-                                len(case.events),
-                                head.next_due,
-                                head.data,
-                                case_id,
-                                expected_version,
-                            ),
+                            self._sql.update_head, _base.update_values(case, head, expected_version)
                         ).rowcount
                         if changed != 1:
                             raise _Lost
-                        conn.execute(
-                            f"DELETE FROM {self._events} WHERE case_id = %s AND seq >= %s",
-                            (case_id, keep),
-                        )
+                        conn.execute(self._sql.delete_events_from, (case_id, keep))
                     if events:
                         with conn.cursor() as cur:
                             cur.executemany(
-                                f"INSERT INTO {self._events} VALUES (%s, %s, %s)",
+                                self._sql.insert_event,
                                 [(case_id, i, e) for i, e in enumerate(events, keep)],
                             )
             except (_Lost, self._errors.UniqueViolation):
@@ -148,21 +122,12 @@ class PostgresEventStore:
 
     def import_cases(self, cases: Iterable[Case]) -> int:
         """Save new cases in one transaction; how many (nothing when one already exists)."""
-        rows: list[tuple[Any, ...]] = []
-        event_rows: list[tuple[str, int, str]] = []
-        for case in cases:
-            head = _codec.encode_head(case)
-            rows.append((case.case_id, head.state, len(case.events), head.next_due, head.data))
-            event_rows.extend(
-                (case.case_id, i, e) for i, e in enumerate(_codec.encode_events(case, 0))
-            )
+        rows, event_rows = _base.import_rows(cases)
         with self._conn() as conn:
             try:
                 with conn.transaction(), conn.cursor() as cur:
-                    cur.executemany(
-                        f"INSERT INTO {self._heads} VALUES (%s, 1, %s, %s, %s, %s)", rows
-                    )
-                    cur.executemany(f"INSERT INTO {self._events} VALUES (%s, %s, %s)", event_rows)
+                    cur.executemany(self._sql.insert_head, rows)
+                    cur.executemany(self._sql.insert_event, event_rows)
             except self._errors.UniqueViolation:
                 ids = [r[0] for r in rows]
                 existing = next((i for i in ids if self._version(conn, i)), ids[0])
@@ -176,12 +141,11 @@ class PostgresEventStore:
             try:
                 with conn.transaction():
                     changed = conn.execute(
-                        f"DELETE FROM {self._heads} WHERE case_id = %s AND version = %s",
-                        (case_id, expected_version),
+                        self._sql.delete_head, (case_id, expected_version)
                     ).rowcount
                     if changed != 1:
                         raise _Lost
-                    conn.execute(f"DELETE FROM {self._events} WHERE case_id = %s", (case_id,))
+                    conn.execute(self._sql.delete_events, (case_id,))
             except _Lost:
                 raise _codec.conflict(
                     case_id, expected_version, self._version(conn, case_id)
@@ -195,47 +159,20 @@ class PostgresEventStore:
             ).fetchall()
         return [r[0] for r in rows]
 
-    def cases(self) -> Iterator[Case]:
-        """Every stored case, by id."""
-        for case_id in self.case_ids():
-            try:
-                yield self.load(case_id)[0]
-            except CaseNotFound:
-                continue
-
     def due(
         self, now: datetime, horizon: datetime, *, after: Sequence[Any] | None = None
     ) -> list[tuple[DueRow, bool]]:
         """The due items by ``horizon`` (and everything overdue at ``now``), soonest first."""
         with self._conn() as conn, conn.transaction():
-            rows = conn.execute(
-                f"SELECT case_id, data FROM {self._heads} WHERE next_due IS NOT NULL "
-                "AND next_due <= %s",
-                (max(now.timestamp(), horizon.timestamp()),),
-            ).fetchall()
-        found = [d for case_id, data in rows for d in _codec.due_rows(case_id, data)]
-        return _codec.select_due(found, now, horizon, after)
+            rows = conn.execute(self._sql.due, (_base.due_bound(now, horizon),)).fetchall()
+        return _base.select_due(rows, now, horizon, after)
 
     def check(self) -> list[str]:
         """Every case whose event rows do not match its head row (empty when none)."""
         with self._conn() as conn, conn.transaction():
-            rows = conn.execute(
-                f"SELECT h.case_id, h.events, COUNT(e.seq), COALESCE(MAX(e.seq), -1) "
-                f"FROM {self._heads} h LEFT JOIN {self._events} e ON e.case_id = h.case_id "
-                "GROUP BY h.case_id, h.events"
-            ).fetchall()
-            orphans = conn.execute(
-                f"SELECT COUNT(*) FROM {self._events} e WHERE NOT EXISTS "
-                f"(SELECT 1 FROM {self._heads} h WHERE h.case_id = e.case_id)"
-            ).fetchone()[0]
-        problems = [
-            f"case {case_id!r}: the head says {expected} events, {count} are stored"
-            for case_id, expected, count, top in rows
-            if count != expected or top != expected - 1
-        ]
-        if orphans:
-            problems.append(f"{orphans} event rows belong to no case")
-        return problems
+            rows = conn.execute(self._sql.counts).fetchall()
+            orphans = conn.execute(self._sql.orphans).fetchone()[0]
+        return _base.mismatches(rows, orphans)
 
     def drop(self) -> None:
         """Drop the store's tables (for tests and benchmarks)."""
@@ -247,22 +184,9 @@ class PostgresEventStore:
         for conn in self._all:
             conn.close()
 
-    def __enter__(self) -> PostgresEventStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def _version(self, conn: Any, case_id: str) -> int:
         with conn.transaction():
-            row = conn.execute(
-                f"SELECT version FROM {self._heads} WHERE case_id = %s", (case_id,)
-            ).fetchone()
+            row = conn.execute(self._sql.select_version, (case_id,)).fetchone()
         return 0 if row is None else int(row[0])
 
 

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Final
+from typing import Any
 
 from ..case import Case
 from ..exceptions import CaseNotFound, ConcurrentUpdate
-from . import _codec
+from . import _base, _codec
 from ._codec import DueRow
 
 __all__ = ["SQLiteEventStore"]
 
-_IDENTIFIER: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
-
-class SQLiteEventStore:
+class SQLiteEventStore(_base.StoreBase):
     """Cases in an SQLite file as a head row per case and a row per event.
 
     The same versioned ``load``/``save`` as :class:`~cx_rules.store.CaseStore`, with these
@@ -47,11 +43,9 @@ class SQLiteEventStore:
         timeout: float = 30.0,
         durable: bool = False,
     ) -> None:
-        if not _IDENTIFIER.match(prefix):
-            raise ValueError(f"prefix: {prefix!r} is not a plain SQL identifier")
+        self._heads, self._events = _base.table_names(prefix)
         self.path = str(path)
-        self._heads = f"{prefix}_heads"
-        self._events = f"{prefix}_events"
+        self._sql = _base.Statements.of(self._heads, self._events, "?")
         self._lock = threading.Lock()
         self._db = sqlite3.connect(
             self.path, timeout=timeout, isolation_level=None, check_same_thread=False
@@ -88,13 +82,8 @@ class SQLiteEventStore:
         with self._lock:
             self._db.execute("BEGIN")
             try:
-                head = self._db.execute(
-                    f"SELECT version, state, data FROM {self._heads} WHERE case_id = ?",
-                    (case_id,),
-                ).fetchone()
-                rows = self._db.execute(
-                    f"SELECT data FROM {self._events} WHERE case_id = ? ORDER BY seq", (case_id,)
-                ).fetchall()
+                head = self._db.execute(self._sql.select_head, (case_id,)).fetchone()
+                rows = self._db.execute(self._sql.select_events, (case_id,)).fetchall()
             finally:
                 self._db.execute("COMMIT")
         if head is None:
@@ -120,34 +109,18 @@ class SQLiteEventStore:
             try:
                 if expected_version == 0:
                     try:
-                        self._db.execute(
-                            f"INSERT INTO {self._heads} VALUES (?, 1, ?, ?, ?, ?)",
-                            (case_id, head.state, len(case.events), head.next_due, head.data),
-                        )
+                        self._db.execute(self._sql.insert_head, _base.head_row(case, head))
                     except sqlite3.IntegrityError:
                         raise _codec.conflict(case_id, 0, self._version(case_id)) from None
                 else:
                     changed = self._db.execute(
-                        f"UPDATE {self._heads} SET version = version + 1, state = ?, events = ?, "
-                        "next_due = ?, data = ? WHERE case_id = ? AND version = ?",
-                        (
-                            head.state,
-                            len(case.events),
-                            head.next_due,
-                            head.data,
-                            case_id,
-                            expected_version,
-                        ),
+                        self._sql.update_head, _base.update_values(case, head, expected_version)
                     ).rowcount
                     if changed != 1:
                         raise _codec.conflict(case_id, expected_version, self._version(case_id))
-                    self._db.execute(
-                        f"DELETE FROM {self._events} WHERE case_id = ? AND seq >= ?",
-                        (case_id, keep),
-                    )
+                    self._db.execute(self._sql.delete_events_from, (case_id, keep))
                 self._db.executemany(
-                    f"INSERT INTO {self._events} VALUES (?, ?, ?)",
-                    ((case_id, i, e) for i, e in enumerate(events, keep)),
+                    self._sql.insert_event, ((case_id, i, e) for i, e in enumerate(events, keep))
                 )
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -158,19 +131,12 @@ class SQLiteEventStore:
     def import_cases(self, cases: Iterable[Case]) -> int:
         """Save new cases in one transaction; how many.  When one of them is already stored,
         :class:`~cx_rules.ConcurrentUpdate` names it and nothing is saved."""
-        rows: list[tuple[Any, ...]] = []
-        event_rows: list[tuple[str, int, str]] = []
-        for case in cases:
-            head = _codec.encode_head(case)
-            rows.append((case.case_id, head.state, len(case.events), head.next_due, head.data))
-            event_rows.extend(
-                (case.case_id, i, e) for i, e in enumerate(_codec.encode_events(case, 0))
-            )
+        rows, event_rows = _base.import_rows(cases)
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.executemany(f"INSERT INTO {self._heads} VALUES (?, 1, ?, ?, ?, ?)", rows)
-                self._db.executemany(f"INSERT INTO {self._events} VALUES (?, ?, ?)", event_rows)
+                self._db.executemany(self._sql.insert_head, rows)
+                self._db.executemany(self._sql.insert_event, event_rows)
             except sqlite3.IntegrityError:
                 self._db.execute("ROLLBACK")
                 existing = self._existing([r[0] for r in rows])
@@ -186,14 +152,11 @@ class SQLiteEventStore:
         _codec.check_version(expected_version)
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
-            changed = self._db.execute(
-                f"DELETE FROM {self._heads} WHERE case_id = ? AND version = ?",
-                (case_id, expected_version),
-            ).rowcount
+            changed = self._db.execute(self._sql.delete_head, (case_id, expected_version)).rowcount
             if changed != 1:
                 self._db.execute("ROLLBACK")
                 raise _codec.conflict(case_id, expected_version, self._version(case_id))
-            self._db.execute(f"DELETE FROM {self._events} WHERE case_id = ?", (case_id,))
+            self._db.execute(self._sql.delete_events, (case_id,))
             self._db.execute("COMMIT")
 
     def case_ids(self) -> list[str]:
@@ -202,27 +165,14 @@ class SQLiteEventStore:
             rows = self._db.execute(f"SELECT case_id FROM {self._heads} ORDER BY case_id")
             return [r[0] for r in rows]
 
-    def cases(self) -> Iterator[Case]:
-        """Every stored case, by id."""
-        for case_id in self.case_ids():
-            try:
-                yield self.load(case_id)[0]
-            except CaseNotFound:
-                continue
-
     def due(
         self, now: datetime, horizon: datetime, *, after: Sequence[Any] | None = None
     ) -> list[tuple[DueRow, bool]]:
         """The due items by ``horizon`` (and everything overdue at ``now``), soonest first,
         each with whether it is overdue; read from the due index, without decoding cases."""
         with self._lock:
-            rows = self._db.execute(
-                f"SELECT case_id, data FROM {self._heads} WHERE next_due IS NOT NULL "
-                "AND next_due <= ?",
-                (max(now.timestamp(), horizon.timestamp()),),
-            ).fetchall()
-        found = [d for case_id, data in rows for d in _codec.due_rows(case_id, data)]
-        return _codec.select_due(found, now, horizon, after)
+            rows = self._db.execute(self._sql.due, (_base.due_bound(now, horizon),)).fetchall()
+        return _base.select_due(rows, now, horizon, after)
 
     def check(self) -> list[str]:
         """What is inconsistent in the store (empty when nothing): SQLite's integrity check,
@@ -232,44 +182,17 @@ class SQLiteEventStore:
             for (line,) in self._db.execute("PRAGMA integrity_check"):
                 if line != "ok":
                     problems.append(f"sqlite: {line}")
-            rows = self._db.execute(
-                f"SELECT h.case_id, h.events, COUNT(e.seq), COALESCE(MAX(e.seq), -1) "
-                f"FROM {self._heads} h LEFT JOIN {self._events} e ON e.case_id = h.case_id "
-                "GROUP BY h.case_id, h.events"
-            ).fetchall()
-            orphans = self._db.execute(
-                f"SELECT COUNT(*) FROM {self._events} e WHERE NOT EXISTS "
-                f"(SELECT 1 FROM {self._heads} h WHERE h.case_id = e.case_id)"
-            ).fetchone()[0]
-        for case_id, expected, count, top in rows:
-            if count != expected or top != expected - 1:
-                problems.append(
-                    f"case {case_id!r}: the head says {expected} events, {count} are stored"
-                )
-        if orphans:
-            problems.append(f"{orphans} event rows belong to no case")
-        return problems
+            rows = self._db.execute(self._sql.counts).fetchall()
+            orphans = self._db.execute(self._sql.orphans).fetchone()[0]
+        return problems + _base.mismatches(rows, orphans)
 
     def close(self) -> None:
         """Close the database; the store cannot be used afterwards."""
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> SQLiteEventStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def _version(self, case_id: str) -> int:
-        row = self._db.execute(
-            f"SELECT version FROM {self._heads} WHERE case_id = ?", (case_id,)
-        ).fetchone()
+        row = self._db.execute(self._sql.select_version, (case_id,)).fetchone()
         return 0 if row is None else int(row[0])
 
     def _existing(self, ids: list[str]) -> str:

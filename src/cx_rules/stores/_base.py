@@ -1,0 +1,180 @@
+"""What the event stores share: their table names, the statements that differ only in the
+driver's parameter marker, the rows a save writes, what a due query and a consistency check
+make of the rows they read, and the life of a store as a context manager.
+
+The dialects stay in the stores: each creates its own tables (types, ``WITHOUT ROWID``),
+holds its own transactions and locks, and sorts case ids its own way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Final, Self
+
+import attrs
+
+from ..case import Case
+from ..exceptions import CaseNotFound
+from . import _codec
+from ._codec import DueRow, Head
+
+__all__ = [
+    "Closing",
+    "Statements",
+    "StoreBase",
+    "due_bound",
+    "head_row",
+    "import_rows",
+    "mismatches",
+    "select_due",
+    "table_names",
+    "update_values",
+]
+
+_IDENTIFIER: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def table_names(prefix: str) -> tuple[str, str]:
+    """The head and event tables of a store with this prefix; :class:`ValueError` when the
+    prefix is not a plain SQL identifier (it is written into the statements)."""
+    if not _IDENTIFIER.match(prefix):
+        raise ValueError(f"prefix: {prefix!r} is not a plain SQL identifier")
+    return f"{prefix}_heads", f"{prefix}_events"
+
+
+@attrs.frozen
+class Statements:
+    """The statements both stores run, for a driver's parameter marker (``?`` or ``%s``)."""
+
+    select_head: str
+    select_events: str
+    select_version: str
+    insert_head: str
+    update_head: str
+    insert_event: str
+    delete_head: str
+    delete_events: str
+    delete_events_from: str
+    due: str
+    counts: str
+    orphans: str
+
+    @classmethod
+    def of(cls, heads: str, events: str, mark: str) -> Statements:
+        m = mark
+        return cls(
+            select_head=f"SELECT version, state, data FROM {heads} WHERE case_id = {m}",
+            select_events=f"SELECT data FROM {events} WHERE case_id = {m} ORDER BY seq",
+            select_version=f"SELECT version FROM {heads} WHERE case_id = {m}",
+            insert_head=f"INSERT INTO {heads} VALUES ({m}, 1, {m}, {m}, {m}, {m})",
+            update_head=(
+                f"UPDATE {heads} SET version = version + 1, state = {m}, events = {m}, "
+                f"next_due = {m}, data = {m} WHERE case_id = {m} AND version = {m}"
+            ),
+            insert_event=f"INSERT INTO {events} VALUES ({m}, {m}, {m})",
+            delete_head=f"DELETE FROM {heads} WHERE case_id = {m} AND version = {m}",
+            delete_events=f"DELETE FROM {events} WHERE case_id = {m}",
+            delete_events_from=f"DELETE FROM {events} WHERE case_id = {m} AND seq >= {m}",
+            due=(
+                f"SELECT case_id, data FROM {heads} WHERE next_due IS NOT NULL AND next_due <= {m}"
+            ),
+            counts=(
+                f"SELECT h.case_id, h.events, COUNT(e.seq), COALESCE(MAX(e.seq), -1) "
+                f"FROM {heads} h LEFT JOIN {events} e ON e.case_id = h.case_id "
+                "GROUP BY h.case_id, h.events"
+            ),
+            orphans=(
+                f"SELECT COUNT(*) FROM {events} e WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {heads} h WHERE h.case_id = e.case_id)"
+            ),
+        )
+
+
+def head_row(case: Case, head: Head) -> tuple[str, str, int, float | None, str]:
+    """The values of ``insert_head`` for a new case."""
+    return (case.case_id, head.state, len(case.events), head.next_due, head.data)
+
+
+def update_values(case: Case, head: Head, expected_version: int) -> tuple[Any, ...]:
+    """The values of ``update_head`` for a case stored at ``expected_version``."""
+    return (head.state, len(case.events), head.next_due, head.data, case.case_id, expected_version)
+
+
+def import_rows(
+    cases: Iterable[Case],
+) -> tuple[list[tuple[Any, ...]], list[tuple[str, int, str]]]:
+    """The head rows and event rows that save these cases as new."""
+    rows: list[tuple[Any, ...]] = []
+    event_rows: list[tuple[str, int, str]] = []
+    for case in cases:
+        rows.append(head_row(case, _codec.encode_head(case)))
+        event_rows.extend((case.case_id, i, e) for i, e in enumerate(_codec.encode_events(case, 0)))
+    return rows, event_rows
+
+
+def due_bound(now: datetime, horizon: datetime) -> float:
+    """The latest ``next_due`` (POSIX seconds) a due query reads."""
+    return max(now.timestamp(), horizon.timestamp())
+
+
+def select_due(
+    rows: Iterable[tuple[str, str]],
+    now: datetime,
+    horizon: datetime,
+    after: Sequence[Any] | None,
+) -> list[tuple[DueRow, bool]]:
+    """The due items of the head rows a due query read, soonest first, each with whether it
+    is overdue."""
+    found = [d for case_id, data in rows for d in _codec.due_rows(case_id, data)]
+    return _codec.select_due(found, now, horizon, after)
+
+
+def mismatches(rows: Iterable[tuple[str, int, int, int]], orphans: int) -> list[str]:
+    """What the ``counts`` and ``orphans`` statements show to be inconsistent."""
+    problems = [
+        f"case {case_id!r}: the head says {expected} events, {count} are stored"
+        for case_id, expected, count, top in rows
+        if count != expected or top != expected - 1
+    ]
+    if orphans:
+        problems.append(f"{orphans} event rows belong to no case")
+    return problems
+
+
+class Closing:
+    """A store used as a context manager closes when the block ends."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class StoreBase(Closing):
+    """What an event store derives from what it stores: its cases, one by one."""
+
+    def case_ids(self) -> list[str]:
+        raise NotImplementedError
+
+    def load(self, case_id: str) -> tuple[Case, int]:
+        raise NotImplementedError
+
+    def cases(self) -> Iterator[Case]:
+        """Every stored case, by id."""
+        for case_id in self.case_ids():
+            try:
+                yield self.load(case_id)[0]
+            except CaseNotFound:
+                continue
