@@ -124,7 +124,7 @@ def test_import_refuses_an_output_that_is_one_of_its_inputs(tmp_path: Path) -> N
         copies.append(str(copy))
     before = Path(copies[0]).read_bytes()
 
-    result = _cli("import", "greenhouse", *copies, "-o", copies[0])
+    result = kit.cli("import", "greenhouse", *copies, "-o", copies[0])
 
     assert result.returncode == 2
     assert (
@@ -138,11 +138,13 @@ def test_an_imported_log_audited_with_its_source_is_judged_as_the_export_is(
     tmp_path: Path,
 ) -> None:
     log = tmp_path / "log.jsonl"
-    assert _cli("import", "greenhouse", *FILES, "-o", str(log)).returncode == 0
+    assert kit.cli("import", "greenhouse", *FILES, "-o", str(log)).returncode == 0
 
-    kept = json.loads(_cli("audit", "--source", "greenhouse", "--format", "json", str(log)).stdout)
-    direct = json.loads(_cli("audit", "--from", "greenhouse", "--format", "json", *FILES).stdout)
-    plain = json.loads(_cli("audit", "--format", "json", str(log)).stdout)
+    kept = json.loads(
+        kit.cli("audit", "--source", "greenhouse", "--format", "json", str(log)).stdout
+    )
+    direct = json.loads(kit.cli("audit", "--from", "greenhouse", "--format", "json", *FILES).stdout)
+    plain = json.loads(kit.cli("audit", "--format", "json", str(log)).stdout)
 
     assert kept["source"]["system"] == "greenhouse"
     assert kept["source"]["not_recorded"] == direct["source"]["not_recorded"]
@@ -151,6 +153,6 @@ def test_an_imported_log_audited_with_its_source_is_judged_as_the_export_is(
     assert not judged & unfed
     # Without --source the same log is judged on what Greenhouse never records.
     assert {f["code"] for f in plain["findings"] if f["outcome"] == "violated"} & unfed
-    both = _cli("audit", "--source", "greenhouse", "--from", "greenhouse", *FILES)
+    both = kit.cli("audit", "--source", "greenhouse", "--from", "greenhouse", *FILES)
     assert both.returncode == 2
     assert "--source names where a log came from" in both.stderr
