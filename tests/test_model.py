@@ -147,3 +147,19 @@ def test_many_events_at_one_moment_are_ordered_by_activity_not_pair_by_pair():
     ordered = default_model().in_order([Event("c1", "application_received", _at()), *many])
     assert ordered[0].activity == "application_received"
     assert [e.event_id for e in ordered[1:]] == [str(i) for i in range(20_000)]
+
+
+def test_bridge_finds_the_shortest_run_through_the_steps_allowed() -> None:
+    model = default_model()
+    # A hire from 'applied' through steps a table never records: an interview scheduled.
+    assert model.bridge("applied", "offer_made", {"interview_scheduled", "interview_held"}) == (
+        "interview_scheduled",
+    )
+    assert model.bridge("screening", "offer_made", {"interview_scheduled"}) == ()
+    assert model.bridge("applied", "offer_accepted", {"interview_scheduled", "offer_made"}) == (
+        "interview_scheduled",
+        "offer_made",
+    )
+    # Only through the steps given: none leads there, or the case is closed.
+    assert model.bridge("applied", "offer_made", set()) is None
+    assert model.bridge("rejected", "offer_made", model.activities) is None

@@ -57,6 +57,7 @@ from .io.records import InputError, LogError, Record
 from .io.stream import FOREIGN, OUTLINES, PARTITION, LogStream, Part, Skip
 from .io.wide import SYSTEM as WIDE_SYSTEM
 from .io.wide import Wide
+from .model import ProcessModel
 from .policy import Policy
 from .report.collect import MAX_ERRORS, Collector
 from .report.model import CalendarSummary, InputSummary, Report, SourceSummary
@@ -163,13 +164,17 @@ def audit(
             if not log.files:
                 raise ValueError("audit(importer=...) reads files: give a path or a list of paths")
             log.use(importer, uncovered_rules(engine.rules.values(), importer.coverage))
+            log.bridge_through(engine.model, importer.coverage)
         elif coverage is not None:
             log.uncovered = uncovered_rules(engine.rules.values(), coverage)
             log.source = coverage.system
+            log.bridge_through(engine.model, coverage)
         elif log.wide is not None:
             # A wide table records only what its columns say: a rule resting on anything
             # else is unknown, never violated for an absence the table cannot show.
-            log.uncovered = uncovered_rules(engine.rules.values(), log.wide.coverage())
+            wide = log.wide.coverage()
+            log.uncovered = uncovered_rules(engine.rules.values(), wide)
+            log.bridge_through(engine.model, wide)
         if jobs > 1 and log.files and "fork" in multiprocessing.get_all_start_methods():
             cut, partials = _in_processes(log, engine, as_of, strict, group_by, progress, jobs)
         else:
@@ -211,11 +216,19 @@ class _Log:
         self.importer: Importer | None = None
         #: The system a log was imported from, when the caller says so (``coverage=``).
         self.source: str | None = None
+        #: The activities the source never records, which a case may cross unseen.
+        self.unrecorded: frozenset[str] = frozenset()
+        self.bridge_note = ""
         #: The rules the importer's source cannot give evidence for, with the reason.
         self.uncovered: dict[str, str] = {}
         #: The import's warnings and partial cases on the last full pass.
         self.warnings: tuple[InputWarning, ...] = ()
         self.partial: dict[str, str] = {}
+
+    def bridge_through(self, model: ProcessModel, coverage: Coverage) -> None:
+        """Let cases cross the steps ``coverage`` never records (see :func:`_bridged`)."""
+        self.unrecorded = model.activities - coverage.activities
+        self.bridge_note = f"not recorded by this source ({coverage.system})"
 
     @property
     def wide(self) -> Wide | None:
@@ -634,6 +647,10 @@ class _Share:
             events = engine.model.in_order(events)
         if len(events) > 1:
             self.duplicates += _retries(events)
+        if self.log.unrecorded:
+            events, origins = _bridged(
+                engine.model, events, origins, self.log.unrecorded, self.log.bridge_note
+            )
         if collector.counts_only and not uncovered and partial is None:
             # The same checks as below, with passes and pending checks counted, not built.
             try:
@@ -659,6 +676,44 @@ class _Share:
             findings = [_partial(f, partial) for f in findings]
         collector.add_case(case, events, findings)
         return conflicts
+
+
+def _bridged(
+    model: ProcessModel,
+    events: list[Event],
+    origins: list[str] | None,
+    unrecorded: frozenset[str],
+    note: str,
+) -> tuple[list[Event], list[str] | None]:
+    """A case's events with the steps its source never records put in where the process
+    model needs them: an event the case's state does not allow, but would once a run of such
+    steps had happened (:meth:`ProcessModel.bridge`), gets that run before it, at its moment,
+    each step marked ``inferred`` with ``note``.  A source that shows no interviews cannot
+    show that a hire skipped one: the hire is not an illegal transition.  Events the model
+    refuses for any other reason are left as they are (CX001 judges them)."""
+    state = model.initial
+    out: list[Event] = []
+    placed: list[str] | None = [] if origins is not None else None
+    for index, event in enumerate(events):
+        target = model.next_state(state, event.activity)
+        if target is None:
+            steps = model.bridge(state, event.activity, unrecorded)
+            for step in steps or ():
+                out.append(
+                    Event(event.case_id, step, event.timestamp, attributes={"inferred": note})
+                )
+                if placed is not None and origins is not None:
+                    placed.append(origins[index])
+                state = model.next_state(state, step) or state
+            target = model.next_state(state, event.activity)
+        out.append(event)
+        if placed is not None and origins is not None:
+            placed.append(origins[index])
+        if target is not None:
+            state = target
+    if len(out) == len(events):
+        return events, origins
+    return out, placed
 
 
 def _not_recorded(finding: Finding, uncovered: Mapping[str, str]) -> Finding:

@@ -110,6 +110,32 @@ class ProcessModel:
         targets = self.transitions.get(state)
         return None if targets is None else targets.get(activity)
 
+    def bridge(self, state: str, activity: str, through: Iterable[str]) -> tuple[str, ...] | None:
+        """The shortest run of activities, each one of ``through``, that leads from ``state``
+        to a state where ``activity`` is allowed: ``()`` when it is allowed already, ``None``
+        when no such run exists.  Runs of one length are chosen by activity name, so the
+        answer is always the same.
+
+        An audit of a source that never records some activities (its coverage) uses it: a
+        hire in a table with no interview column is not an illegal step, but one whose steps
+        before it the source does not show."""
+        transitions = self.transitions
+        if activity in transitions.get(state, {}):
+            return ()
+        allowed = frozenset(through)
+        seen = {state}
+        queue: deque[tuple[str, tuple[str, ...]]] = deque([(state, ())])
+        while queue:
+            here, path = queue.popleft()
+            for step, there in sorted(transitions.get(here, {}).items()):
+                if step not in allowed or there in seen:
+                    continue
+                if activity in transitions.get(there, {}):
+                    return (*path, step)
+                seen.add(there)
+                queue.append((there, (*path, step)))
+        return None
+
     def is_terminal(self, state: str) -> bool:
         """Whether the case is closed in ``state``."""
         return state in self.terminal

@@ -297,6 +297,25 @@ def test_a_wide_export_audited_with_every_rule_violates_only_what_it_can_show(
     assert "\nSource: wide table export\n" in text.stdout.decode()
 
 
+def test_a_hire_whose_earlier_stages_the_table_never_records_is_no_illegal_step(
+    folder: Path,
+) -> None:
+    # No screening date and no interview column: the steps before the offer are not shown.
+    (folder / "pipeline.csv").write_text(
+        "Application ID,Candidate,Job,Applied On,Phone Screen On,Rejected On,Rejection Reason,"
+        "Hired On\nGH-7,Ada,J-9,2026-03-03,,,,2026-03-12\n",
+        encoding="utf-8",
+    )
+    (folder / "wide.toml").write_text(WIDE_MAP, encoding="utf-8")
+
+    result = _cli("pipeline.csv", "--map", "wide.toml", "--format", "json", cwd=folder)
+
+    report = json.loads(result.stdout)
+    assert [c["state"] for c in report["cases"]] == ["hired"]
+    assert not [f for f in report["findings"] if f["outcome"] == "violated"]
+    assert report["input"]["events"] == 3  # the inferred step is not an input event
+
+
 def test_standard_input_with_format_in(folder: Path) -> None:
     (folder / "wide.toml").write_text(WIDE_MAP, encoding="utf-8")
     piped = _cli(
