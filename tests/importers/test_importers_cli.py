@@ -26,7 +26,7 @@ def test_import_writes_the_canonical_log_and_reports_on_stderr(tmp_path: Path) -
     assert out.read_text("utf-8") == (DATA / "greenhouse.golden.jsonl").read_text("utf-8")
     lines = result.stderr.splitlines()
     assert lines[-1] == (
-        f"cx-rules: imported 22 events from 8 files of greenhouse to {out}; 5 input errors, "
+        f"cx-rules: imported 23 events from 8 files of greenhouse to {out}; 5 input errors, "
         "4 warnings, 13 records skipped, 1 partial cases"
     )
     assert sum(line.startswith("cx-rules: input error: ") for line in lines) == 5

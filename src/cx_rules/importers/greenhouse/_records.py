@@ -229,15 +229,25 @@ def _scorecard(value: Any, at: At, index: Index) -> list[Any]:
     step = value.get("interview_step")
     if isinstance(step, dict) and isinstance(step.get("name"), str):
         attributes["interview"] = step["name"]
+    actor = user_id(value.get("interviewer"), "interviewer")
+    # The export holds the interview only through its scorecard: that it was scheduled is
+    # certain, when is not, so the scheduling is put at the interview, marked inferred.
     return [
+        Event(
+            case_id,
+            A.INTERVIEW_SCHEDULED,
+            held,
+            event_id=f"gh-scorecard-{scorecard}-scheduled",
+            attributes={**attributes, "inferred": "a scorecard without its scheduled interview"},
+        ),
         Event(
             case_id,
             A.INTERVIEW_HELD,
             held,
             event_id=f"gh-scorecard-{scorecard}",
-            actor=user_id(value.get("interviewer"), "interviewer"),
+            actor=actor,
             attributes=attributes,
-        )
+        ),
     ]
 
 
