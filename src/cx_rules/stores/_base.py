@@ -9,6 +9,7 @@ holds its own transactions and locks, and sorts case ids its own way.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from types import TracebackType
@@ -144,11 +145,12 @@ def mismatches(rows: Iterable[tuple[str, int, int, int]], orphans: int) -> list[
     return problems
 
 
-class Closing:
+class Closing(ABC):
     """A store used as a context manager closes when the block ends."""
 
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Release the store's connection."""
 
     def __enter__(self) -> Self:
         return self
@@ -165,11 +167,13 @@ class Closing:
 class StoreBase(Closing):
     """What an event store derives from what it stores: its cases, one by one."""
 
+    @abstractmethod
     def case_ids(self) -> list[str]:
-        raise NotImplementedError
+        """Every stored case id, sorted."""
 
+    @abstractmethod
     def load(self, case_id: str) -> tuple[Case, int]:
-        raise NotImplementedError
+        """The stored case and its version."""
 
     def cases(self) -> Iterator[Case]:
         """Every stored case, by id."""
