@@ -34,6 +34,8 @@ __all__ = [
     "CALL",
     "EMAIL_AFTER",
     "EMAIL_BEFORE",
+    "INTERVIEW_KEYS",
+    "MESSAGE_KEYS",
     "SLACK",
     "STAGE_CHANGED",
     "At",
@@ -61,6 +63,30 @@ __all__ = [
 
 #: The activity of a move between a company's own stages (not in the canonical vocabulary).
 STAGE_CHANGED: Final = "stage_changed"
+#: The evidence keys of messages to and from the candidate: what an export of statuses or
+#: stages alone never records (``never=`` of its coverage, with one reason for all).
+MESSAGE_KEYS: Final = (
+    "rejected.channel",
+    "rejected.text",
+    "application_acknowledged",
+    "status_update_sent",
+    "process_info_sent",
+    "question_received",
+    "question_answered",
+    "thank_you_sent",
+    "thank_you_sent.channel",
+    "feedback_requested",
+    "feedback_given",
+)
+#: The evidence keys of interviews, likewise (``interview_held.started_at`` has a reason of
+#: its own: no system records it).
+INTERVIEW_KEYS: Final = (
+    "interview_scheduled",
+    "interview_held",
+    "interview_held.delay_minutes",
+    "interview_rescheduled",
+    "interview_rescheduled.by",
+)
 #: A note that logs a call to the candidate ("Phone call: ...", "Called ...").
 CALL: Final = re.compile(r"^\s*(?:logged\s+)?(?:phone\s+call|call(?:ed)?)\b", re.IGNORECASE)
 #: A candidate's record counts for an application at most this long before it was applied to.

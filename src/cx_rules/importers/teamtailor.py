@@ -24,6 +24,8 @@ from ..events import Event
 from ..io.records import InputError
 from ..io.stream import Place, Skip
 from ._common import (
+    INTERVIEW_KEYS,
+    MESSAGE_KEYS,
     STAGE_CHANGED,
     At,
     Key,
@@ -69,23 +71,9 @@ COVERAGE: Final = Coverage(
             "changed-stage-at is the time of the last stage change only: the first move, "
             "and the order of stages, are not in the export"
         ),
-        "rejected.channel": _NO_MESSAGES,
-        "rejected.text": _NO_MESSAGES,
-        "application_acknowledged": _NO_MESSAGES,
-        "status_update_sent": _NO_MESSAGES,
-        "process_info_sent": _NO_MESSAGES,
-        "question_received": _NO_MESSAGES,
-        "question_answered": _NO_MESSAGES,
-        "thank_you_sent": _NO_MESSAGES,
-        "thank_you_sent.channel": _NO_MESSAGES,
-        "feedback_requested": _NO_MESSAGES,
-        "feedback_given": _NO_MESSAGES,
-        "interview_scheduled": _NO_INTERVIEWS,
-        "interview_held": _NO_INTERVIEWS,
+        **dict.fromkeys(MESSAGE_KEYS, _NO_MESSAGES),
+        **dict.fromkeys(INTERVIEW_KEYS, _NO_INTERVIEWS),
         "interview_held.started_at": "no ATS records when an interview really started",
-        "interview_held.delay_minutes": _NO_INTERVIEWS,
-        "interview_rescheduled": _NO_INTERVIEWS,
-        "interview_rescheduled.by": _NO_INTERVIEWS,
         "talent_pool_offered": (
             "consent-future-jobs-at records the consent, not the offer to join"
         ),

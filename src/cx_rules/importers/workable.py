@@ -22,6 +22,7 @@ from ..events import Channel, Event
 from ..io.records import InputError
 from ..io.stream import Place, Skip
 from ._common import (
+    INTERVIEW_KEYS,
     STAGE_CHANGED,
     At,
     Key,
@@ -86,12 +87,8 @@ COVERAGE: Final = Coverage(
         "feedback_given": (
             "comments and ratings are the team's own; " + _SAME.format(what="feedback")
         ),
-        "interview_scheduled": _NO_INTERVIEWS,
-        "interview_held": _NO_INTERVIEWS,
+        **dict.fromkeys(INTERVIEW_KEYS, _NO_INTERVIEWS),
         "interview_held.started_at": "no ATS records when an interview really started",
-        "interview_held.delay_minutes": _NO_INTERVIEWS,
-        "interview_rescheduled": _NO_INTERVIEWS,
-        "interview_rescheduled.by": _NO_INTERVIEWS,
         "talent_pool_offered": "the candidate records hold no talent-pool offer",
         "talent_pool_joined": "the candidate records hold no talent-pool consent",
         "talent_pool_joined.consent": "the candidate records hold no talent-pool consent",
