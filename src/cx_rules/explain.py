@@ -5,10 +5,21 @@ from __future__ import annotations
 import json
 import textwrap
 
-from .plugins import RuleInfo
+from .plugins import BUILTIN, RuleInfo
 from .rule import Rule
 
-__all__ = ["rule_markdown"]
+__all__ = ["DOCS_URL", "rule_markdown", "rule_url"]
+
+#: Where the documentation is published; each built-in rule has a page below it.
+DOCS_URL = "https://cx-rules.readthedocs.io/en/latest/"
+
+
+def rule_url(info: RuleInfo) -> str | None:
+    """The address of the rule's documentation page, ``None`` for a plugin's rule (its
+    pages are the plugin's own)."""
+    if info.plugin != BUILTIN:
+        return None
+    return f"{DOCS_URL}rules/generated/{info.rule.code}.html"
 
 
 def _events(lines: tuple[str, ...]) -> str:

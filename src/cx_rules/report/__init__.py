@@ -1,4 +1,5 @@
-"""Audit reports: the model, the score, and the JSON, text, CSV and HTML renderings.
+"""Audit reports: the model, the score, and the JSON, text, CSV, HTML, JUnit XML and SARIF
+renderings.
 
 :func:`cx_rules.audit` returns a :class:`Report`; :func:`render` turns it into one of
 :data:`FORMATS`.  The score is documented in :mod:`cx_rules.report.scoring`.
@@ -11,7 +12,10 @@ from typing import Final, TextIO
 from .as_csv import to_csv, write_csv
 from .as_html import to_html, write_html
 from .as_json import SCHEMA, json_schema, report_dict, to_json, write_json
+from .as_junit import to_junit, write_junit
+from .as_sarif import to_sarif, write_sarif
 from .as_text import to_text, write_text
+from .baseline import Baseline, BaselineError, compare, fingerprint, load_listed
 from .collect import MAX_ERRORS, Collector
 from .model import (
     GROUP_BY,
@@ -35,6 +39,8 @@ __all__ = [
     "MAX_ERRORS",
     "SALT_ENV",
     "SCHEMA",
+    "Baseline",
+    "BaselineError",
     "CaseScore",
     "Collector",
     "Evidence",
@@ -46,7 +52,10 @@ __all__ = [
     "RuleScore",
     "SourceSummary",
     "Tally",
+    "compare",
+    "fingerprint",
     "json_schema",
+    "load_listed",
     "pseudonym",
     "redact",
     "render",
@@ -55,16 +64,20 @@ __all__ = [
     "to_csv",
     "to_html",
     "to_json",
+    "to_junit",
+    "to_sarif",
     "to_text",
     "write",
     "write_csv",
     "write_html",
     "write_json",
+    "write_junit",
+    "write_sarif",
     "write_text",
 ]
 
 #: The formats :func:`render` writes.
-FORMATS: Final = ("text", "json", "csv", "html")
+FORMATS: Final = ("text", "json", "csv", "html", "junit", "sarif")
 
 
 def render(report: Report, format: str = "text", *, color: bool = False) -> str:
@@ -77,6 +90,10 @@ def render(report: Report, format: str = "text", *, color: bool = False) -> str:
         return to_csv(report)
     if format == "html":
         return to_html(report)
+    if format == "junit":
+        return to_junit(report)
+    if format == "sarif":
+        return to_sarif(report)
     raise ValueError(f"format: expected one of {', '.join(FORMATS)}, got {format!r}")
 
 
@@ -92,5 +109,9 @@ def write(report: Report, out: TextIO, format: str = "text", *, color: bool = Fa
         write_csv(report, out)
     elif format == "html":
         write_html(report, out)
+    elif format == "junit":
+        write_junit(report, out)
+    elif format == "sarif":
+        write_sarif(report, out)
     else:
         raise ValueError(f"format: expected one of {', '.join(FORMATS)}, got {format!r}")

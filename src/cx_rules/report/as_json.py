@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Any, Final, TextIO
 
 from ..io.records import InputError
+from .baseline import Baseline, fingerprint
 from .model import (
     CalendarSummary,
     CaseScore,
@@ -134,7 +135,13 @@ _NONE: Final = object()
 def _long_items(report: Report, key: str) -> Iterator[dict[str, Any]]:
     if key == "cases":
         return map(_case, report.cases)
-    return map(_finding, report.findings)
+    return _findings(report)
+
+
+def _findings(report: Report) -> Iterator[dict[str, Any]]:
+    if report.baseline is None:
+        return map(_finding, report.findings)
+    return map(_finding, report.findings, report.baseline.statuses)
 
 
 def report_dict(report: Report, *, long: bool = True) -> dict[str, Any]:
@@ -153,9 +160,10 @@ def report_dict(report: Report, *, long: bool = True) -> dict[str, Any]:
         "cases": [_case(c) for c in report.cases] if long else [],
         "group_by": report.group_by,
         "groups": [_group(g) for g in report.groups],
-        "findings": [_finding(f) for f in report.findings] if long else [],
+        "findings": list(_findings(report)) if long else [],
         "errors": [_error(e) for e in report.errors],
         **({} if report.source is None else {"source": _source(report.source)}),
+        **({} if report.baseline is None else {"baseline": _baseline(report)}),
     }
 
 
@@ -246,8 +254,8 @@ def _evidence(e: Evidence) -> dict[str, Any]:
     }
 
 
-def _finding(f: ReportFinding) -> dict[str, Any]:
-    return {
+def _finding(f: ReportFinding, status: str | None = None) -> dict[str, Any]:
+    found = {
         "case_id": f.case_id,
         "code": f.code,
         "name": f.name,
@@ -262,6 +270,30 @@ def _finding(f: ReportFinding) -> dict[str, Any]:
         "actor": f.actor,
         "waived_by": f.waived_by,
         "evidence": [_evidence(e) for e in f.evidence],
+        "fingerprint": fingerprint(f),
+    }
+    if status is not None:
+        found["baseline"] = status
+    return found
+
+
+def _baseline(report: Report) -> dict[str, Any]:
+    b: Baseline | None = report.baseline
+    assert b is not None
+    return {
+        "file": b.file,
+        "score": _percent(b.score),
+        **b.counts(report),
+        "fixed_findings": [
+            {
+                "fingerprint": f.fingerprint,
+                "case_id": f.case_id,
+                "code": f.code,
+                "severity": f.severity.value,
+                "outcome": f.outcome.value,
+            }
+            for f in b.fixed
+        ],
     }
 
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from ..findings import Outcome, Severity
 from ..io.records import InputError
+
+if TYPE_CHECKING:
+    from .baseline import Baseline
 
 __all__ = [
     "GROUP_BY",
@@ -279,6 +282,10 @@ class Report:
     #: The calendar deadlines were counted in.
     calendar: CalendarSummary = attrs.field(factory=CalendarSummary)
     source: SourceSummary | None = None
+    #: Where the policy came from: a path, or ``None`` for the built-in defaults.
+    policy: str | None = None
+    #: Set by ``--baseline``: each finding new or persisting, and what was fixed.
+    baseline: Baseline | None = None
 
     def violations(self, at_least: Severity = Severity.INFO) -> int:
         """How many violated findings have ``at_least`` this severity (for ``--fail-on``)."""
