@@ -35,10 +35,16 @@ EXIT_FINDINGS: Final = 1
 EXIT_ERROR: Final = 2
 #: An error cx-rules (or a plugin) did not expect: a bug to report.
 EXIT_INTERNAL: Final = 3
+#: ``audit``: the input held no record at all.
+EXIT_EMPTY: Final = 4
+#: ``audit``: records were read, but not one became an event of a case.
+EXIT_NOTHING_MAPPED: Final = 5
+#: ``audit --max-input-errors``: more records were rejected than it allows.
+EXIT_INPUT_ERRORS: Final = 6
 #: Stopped by Ctrl-C, as shells report a SIGINT.
 EXIT_INTERRUPTED: Final = 130
 
-_FORMATS: Final = ("text", "json", "csv", "html")
+_FORMATS: Final = ("text", "json", "csv", "html", "junit", "sarif")
 _GROUP_BY: Final = ("job_id", "actor", "month")
 _SEVERITIES: Final = ("error", "warning", "info")
 _SALT_ENV: Final = "CX_RULES_SALT"
@@ -46,10 +52,26 @@ _SALT_ENV: Final = "CX_RULES_SALT"
 _RULE_BUDGET: Final = 1.0
 
 
+#: The exit statuses, as ``--help`` and the CLI reference list them.
+_EXIT_TABLE: Final = """exit status:
+  0    the command completed (audit: no gate failed)
+  1    a gate failed: a violation at or above --fail-on (with --baseline: a new one), or
+       the score below --fail-under; diff --fail-on: a new violation
+  2    the command could not complete: bad input, policy, options or baseline
+  3    an unexpected error (a bug): one line names it, --debug shows the traceback
+  4    audit: the input held no record
+  5    audit: records were read but none became an event (all rejected or unmapped)
+  6    audit: more records rejected than --max-input-errors allows
+  130  interrupted (Ctrl-C)
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cx-rules",
         description="Check recruitment processes against candidate-experience rules.",
+        epilog=_EXIT_TABLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"cx-rules {__version__}")
     parser.add_argument(
@@ -58,7 +80,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     rules = commands.add_parser("rules", help="list the rules and whether the policy enables them")
-    rules.add_argument("--policy", metavar="FILE", help="a policy TOML file (or pyproject.toml)")
+    _policy_arguments(rules)
+    rules.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="a table (text), or every rule with its metadata as JSON",
+    )
 
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("code", help="the rule's code, such as CX401")
@@ -68,9 +96,12 @@ def _parser() -> argparse.ArgumentParser:
         help="audit an event log and report a score and findings",
         description=(
             "Replay every case of an event log through the rules and report a score and the "
-            "findings to act on. Exit status: 0 done, 1 a violation at or above --fail-on, "
-            "2 the audit could not complete, 3 an unexpected error (--debug shows it)."
+            "findings to act on. The policy is --policy FILE, else the first .cx-rules.toml, "
+            "cx-rules.toml or pyproject.toml with [tool.cx-rules] found from the working "
+            "directory upwards (--no-config: the defaults)."
         ),
+        epilog=_EXIT_TABLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     audit.add_argument(
         "paths",
@@ -115,7 +146,7 @@ def _parser() -> argparse.ArgumentParser:
         help=f"report format: {', '.join(_FORMATS)}, or one a plugin adds (default: text)",
     )
     audit.add_argument("--output", "-o", metavar="FILE", help="write the report here, not stdout")
-    audit.add_argument("--policy", metavar="FILE", help="a policy TOML file (or pyproject.toml)")
+    _policy_arguments(audit)
     audit.add_argument("--map", metavar="FILE", help="a mapping TOML file for the log's names")
     audit.add_argument(
         "--as-of",
@@ -126,7 +157,30 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--fail-on",
         choices=_SEVERITIES,
-        help="exit 1 when a violation of this severity or higher is found",
+        help=(
+            "exit 1 when a violation of this severity or higher is found (with --baseline: "
+            "a new one)"
+        ),
+    )
+    audit.add_argument(
+        "--fail-under",
+        type=_score,
+        metavar="SCORE",
+        help="exit 1 when the score is below SCORE (0-100), or when nothing was judged",
+    )
+    audit.add_argument(
+        "--max-input-errors",
+        type=_error_limit,
+        metavar="N|P%",
+        help="exit 6 when more than N records (or P%% of those read) were rejected",
+    )
+    audit.add_argument(
+        "--baseline",
+        metavar="REPORT",
+        help=(
+            "a JSON report of an earlier audit: mark each finding new or persisting, list "
+            "the fixed ones, and let --fail-on count only new violations"
+        ),
     )
     audit.add_argument(
         "--strict", action="store_true", help="stop at the first record that is not an event"
@@ -156,10 +210,11 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     _import_parser(commands)
+    _diff_parser(commands)
     from .server.command import add_parser as _serve_parser
 
     _serve_parser(commands)
-    for command in (rules, rule, audit):
+    for command in (rules, rule, audit, *_later_commands(commands)):
         # --debug after the command too; SUPPRESS keeps the main parser's default.
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
@@ -190,6 +245,77 @@ def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     )
 
 
+def _policy_arguments(command: argparse.ArgumentParser) -> None:
+    choice = command.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="a policy TOML file (or pyproject.toml); default: the one found from here upwards",
+    )
+    choice.add_argument(
+        "--no-config",
+        action="store_true",
+        help="ignore any configuration file found: run the built-in defaults",
+    )
+
+
+def _diff_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    diff = commands.add_parser(
+        "diff",
+        help="say what changed between two audits (their JSON reports)",
+        description=(
+            "Compare two JSON reports of `cx-rules audit --format json`: per rule, the "
+            "violations that are new, fixed and persisting, and the change of the score."
+        ),
+        epilog=(
+            "exit status: 0 compared, 1 with --fail-on: a new violation at or above it, "
+            "2 a report cannot be read or is not a cx-rules report of this version"
+        ),
+    )
+    diff.add_argument("old", metavar="OLD", help="the earlier report (JSON)")
+    diff.add_argument("new", metavar="NEW", help="the later report (JSON)")
+    diff.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
+    diff.add_argument(
+        "--fail-on",
+        choices=_SEVERITIES,
+        help="exit 1 when NEW has a new violation of this severity or higher",
+    )
+
+
+def _later_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> list[argparse.ArgumentParser]:
+    # The commands added after the first three that take --debug after their name too.
+    return [
+        commands.choices[name] for name in ("import", "diff", "serve") if name in commands.choices
+    ]
+
+
+def _score(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"expected a score from 0 to 100, got {text!r}")
+    return value
+
+
+def _error_limit(text: str) -> tuple[float, bool]:
+    """``50`` as (50, False), ``2%`` as (2.0, True)."""
+    share = text.endswith("%")
+    number = text[:-1] if share else text
+    try:
+        value = float(number) if share else int(number)
+    except ValueError:
+        value = -1
+    if not value >= 0 or (share and value > 100):
+        raise argparse.ArgumentTypeError(
+            f"expected a count of records (50) or a share of those read (2%), got {text!r}"
+        )
+    return (float(value), share)
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -211,8 +337,12 @@ def _jobs(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> int:
-    """Run the command line; returns the exit status (0 done, 1 findings, 2 error, 3 an
-    unexpected error, 130 interrupted)."""
+    """Run the command line; returns the exit status (see the table of ``cx-rules --help``:
+    0 done, 1 a gate failed, 2 error, 3 an unexpected error, 4 to 6 the audit's input gates,
+    130 interrupted)."""
+    if stdout is None:
+        _encodable(sys.stdout)
+        _encodable(sys.stderr)
     out = stdout if stdout is not None else sys.stdout
     parser = _parser()
     args = parser.parse_args(argv)
@@ -227,6 +357,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
             return _audit(args, out)
         if args.command == "import":
             return _import(args, out)
+        if args.command == "diff":
+            return _diff(args, out)
         if args.command == "serve":
             from .server.command import run as _serve
 
@@ -249,6 +381,26 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
         return _unexpected(exc, args.debug, type(exc).__name__)
     parser.print_help(out)
     return EXIT_OK
+
+
+def _encodable(stream: TextIO) -> None:
+    """Let ``stream`` write any character: UTF-8 when it is a pipe or a file and nobody chose
+    an encoding (``PYTHONIOENCODING``), else its own encoding with what it cannot encode
+    written as escapes (``\\u2192``), so a cp1252 console shows a report instead of a
+    traceback."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is None:
+        return
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+    if encoding in ("utf-8", "utf8"):
+        return
+    try:
+        if not _isatty(stream) and not os.environ.get("PYTHONIOENCODING"):
+            reconfigure(encoding="utf-8", errors="backslashreplace")
+        else:
+            reconfigure(errors="backslashreplace")
+    except (ValueError, OSError, LookupError):  # a stream that was written to already
+        pass
 
 
 def _fail(message: str) -> int:
@@ -331,11 +483,14 @@ def _silence(out: TextIO) -> None:
 
 
 def _rules(args: argparse.Namespace, out: TextIO) -> int:
+    from .config import choose_policy
     from .engine import Engine
-    from .policy import Policy
 
-    policy = Policy.load(args.policy) if args.policy else Policy()
-    engine = Engine(policy)
+    chosen = choose_policy(args.policy, no_config=args.no_config)
+    engine = Engine(chosen.policy)
+    if args.format == "json":
+        _write(out, _rules_json(engine, chosen.path))
+        return EXIT_OK
     rows = [("code", "name", "practice", "severity", "enabled", "plugin")]
     for code, info in engine.available.items():
         enabled = code in engine.rules
@@ -358,6 +513,58 @@ def _rules(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _rules_json(engine: Any, policy: str | None) -> str:
+    """Every rule the engine knows, by code, with its metadata and what the policy makes of
+    it (``enabled``, ``severity``, the options' values), as JSON text."""
+    import json
+
+    from .explain import rule_url
+
+    def plain(value: object) -> object:
+        return list(value) if isinstance(value, tuple) else value
+
+    rules = []
+    for code, info in engine.available.items():
+        rule = info.rule
+        enabled = code in engine.rules
+        values = engine.rules[code].option_values if enabled else {}
+        options = []
+        for name, spec in rule.option_specs().items():
+            options.append(
+                {
+                    "name": name,
+                    "type": spec.kind,
+                    "default": plain(spec.default),
+                    "value": plain(values.get(name, spec.default)),
+                    "minimum": spec.minimum if spec.range else None,
+                    "maximum": spec.maximum if spec.range else None,
+                    "choices": None if spec.choices is None else list(spec.choices),
+                    "doc": spec.doc,
+                }
+            )
+        rules.append(
+            {
+                "code": code,
+                "name": rule.name,
+                "summary": rule.summary,
+                "why": rule.why,
+                "practice": rule.practice,
+                "default_severity": rule.severity.value,
+                "severity": (engine.severity(code) if enabled else rule.severity).value,
+                "enabled": enabled,
+                "plugin": info.plugin,
+                "activities": sorted(
+                    engine.rules[code].subscriptions() if enabled else rule.activities
+                ),
+                "evidence": sorted(rule.evidence),
+                "options": options,
+                "url": rule_url(info),
+            }
+        )
+    document = {"schema": "cx-rules.rules/1", "policy": policy, "rules": rules}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
 def _rule(args: argparse.Namespace, out: TextIO) -> int:
     from .explain import rule_markdown
     from .plugins import collect_rules, plugin_manager
@@ -371,13 +578,14 @@ def _rule(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _audit(args: argparse.Namespace, out: TextIO) -> int:
+    import attrs
+
     from .auditing import audit
+    from .config import choose_policy
     from .engine import Engine
     from .events import parse_timestamp
     from .exceptions import CxRulesError, NaiveTimestamp
-    from .findings import Severity
     from .io import FORMATS, LogMapping
-    from .policy import Policy
     from .report import redact
 
     salt = None
@@ -398,7 +606,13 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
         return _fail(
             f"--format-in: unknown format {args.format_in!r} (expected one of {', '.join(FORMATS)})"
         )
-    policy = Policy.load(args.policy) if args.policy else None
+    chosen = choose_policy(args.policy, no_config=args.no_config)
+    policy = chosen.policy
+    baseline = None
+    if args.baseline is not None:
+        from .report.baseline import load_listed
+
+        baseline = load_listed(args.baseline)
     render_plugin = None
     if args.format not in _FORMATS:
         from .plugins import collect_report_formats, plugin_manager
@@ -466,13 +680,90 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
         )
     if salt is not None:
         report = redact(report, salt)
+    report = attrs.evolve(report, policy=chosen.path)
+    if baseline is not None:
+        from .report.baseline import compare
+
+        report = attrs.evolve(
+            report,
+            baseline=compare(report, baseline.findings, file=args.baseline, score=baseline.score),
+        )
     with _collector_paused():
         failed = _emit(args, out, report, render_plugin)
     if failed is not None:
         return failed
-    if args.fail_on is not None and report.violations(Severity(args.fail_on)):
-        return EXIT_FINDINGS
-    return EXIT_OK
+    return _gates(args, report)
+
+
+def _gates(args: argparse.Namespace, report: Report) -> int:
+    """The exit status of an audit whose report was written: the input gates first (an
+    audit of nothing proves nothing), then --max-input-errors, then the findings gates.
+    Each gate that fails says so on standard error."""
+    from .findings import Severity
+
+    read = report.input
+    if read.lines == 0:
+        return _gate(EXIT_EMPTY, "the input held no record: nothing was audited")
+    if read.events == 0:
+        return _gate(
+            EXIT_NOTHING_MAPPED,
+            f"none of the {read.lines} records read became an event ({read.rejected} "
+            f"rejected, {read.unmapped} with an activity the process model does not know, "
+            f"{read.after_as_of} after --as-of): nothing was audited",
+        )
+    if args.max_input_errors is not None:
+        limit, share = args.max_input_errors
+        allowed = read.lines * limit / 100 if share else limit
+        if read.rejected > allowed:
+            shown = f"{limit:g}% of {read.lines} records read" if share else f"{limit:g}"
+            return _gate(
+                EXIT_INPUT_ERRORS,
+                f"{read.rejected} records were rejected, more than --max-input-errors "
+                f"allows ({shown})",
+            )
+    if report.baseline is not None:
+        counts = report.baseline.counts(report)
+        print(
+            f"cx-rules: against the baseline {args.baseline}: {counts['new']} new, "
+            f"{counts['persisting']} persisting and {counts['fixed']} fixed violations",
+            file=sys.stderr,
+        )
+    failed = False
+    if args.fail_on is not None:
+        at_least = Severity(args.fail_on)
+        if report.baseline is not None:
+            found = report.baseline.new_violations(report, at_least)
+            what = "new violations"
+        else:
+            found = report.violations(at_least)
+            what = "violations"
+        if found:
+            print(
+                f"cx-rules: --fail-on {args.fail_on}: {found} {what} of severity "
+                f"{args.fail_on} or higher",
+                file=sys.stderr,
+            )
+            failed = True
+    if args.fail_under is not None:
+        if report.score is None:
+            print(
+                f"cx-rules: --fail-under {args.fail_under:g}: no check was judged, so there "
+                "is no score",
+                file=sys.stderr,
+            )
+            failed = True
+        elif round(report.score, 1) < args.fail_under:
+            print(
+                f"cx-rules: --fail-under {args.fail_under:g}: the score is {report.score:.1f}",
+                file=sys.stderr,
+            )
+            failed = True
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _gate(status: int, message: str) -> int:
+    print(f"cx-rules: {message} (exit status {status})", file=sys.stderr)
+    return status
 
 
 def _emit(
@@ -504,6 +795,74 @@ def _emit(
     else:
         _write_with(out, write)
     return None
+
+
+def _diff(args: argparse.Namespace, out: TextIO) -> int:
+    import json
+
+    from .findings import Severity
+    from .report.baseline import diff, load_listed
+
+    old = load_listed(args.old, "report")
+    new = load_listed(args.new, "report")
+    changes = diff(old, new)
+    if args.format == "json":
+        document = {
+            "schema": "cx-rules.diff/1",
+            "old": {"file": args.old, "score": changes["old_score"]},
+            "new": {"file": args.new, "score": changes["new_score"]},
+            "score_change": changes["score_change"],
+            "violations": changes["violations"],
+            "rules": changes["rules"],
+        }
+        _write(out, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    else:
+        _write(out, _diff_text(args.old, args.new, changes))
+    if args.fail_on is not None:
+        at_least = Severity(args.fail_on)
+        if any(
+            Severity(row["severity"]).rank >= at_least.rank and row["new"]
+            for row in changes["rules"]
+        ):
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _diff_text(old: str, new: str, changes: Mapping[str, Any]) -> str:
+    from .report.as_text import printable
+
+    def score(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.1f}"
+
+    change = changes["score_change"]
+    lines = [
+        f"cx-rules diff {printable(old)} -> {printable(new)}",
+        f"Score: {score(changes['old_score'])} -> {score(changes['new_score'])}"
+        + ("" if change is None else f" ({change:+.1f})"),
+        f"Violations: {changes['violations']['new']} new, "
+        f"{changes['violations']['fixed']} fixed, "
+        f"{changes['violations']['persisting']} persisting",
+    ]
+    rows = [r for r in changes["rules"] if r["new"] or r["fixed"] or r["persisting"]]
+    if rows:
+        lines.append("")
+        header = ("rule", "severity", "new", "fixed", "persisting")
+        table = [header] + [
+            (
+                f"{r['code']} {r['name']}".strip(),
+                r["severity"],
+                str(r["new"]),
+                str(r["fixed"]),
+                str(r["persisting"]),
+            )
+            for r in rows
+        ]
+        widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+        for row in table:
+            cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
+            cells += [cell.rjust(w) for cell, w in zip(row[2:], widths[2:], strict=True)]
+            lines.append(printable("  ".join(cells).rstrip()))
+    return "\n".join(lines) + "\n"
 
 
 def _same_file(one: str, other: str) -> bool:

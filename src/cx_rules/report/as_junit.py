@@ -47,17 +47,14 @@ def write_junit(report: Report, out: TextIO) -> None:
     verdicts = {r.code: _verdict(r, violations.get(r.code, ())) for r in report.rules}
     total = len(report.rules)
     failures = sum(1 for v in verdicts.values() if v == "failure")
-    skipped = sum(1 for v in verdicts.values() if v == "skipped")
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write(
-        f'<testsuites name="cx-rules" tests="{total}" failures="{failures}" errors="0">\n'
-    )
+    out.write(f'<testsuites name="cx-rules" tests="{total}" failures="{failures}" errors="0">\n')
     for practice, rules in by_practice.items():
         suite = f"cx-rules.{practice}"
         fails = sum(1 for r in rules if verdicts[r.code] == "failure")
         skips = sum(1 for r in rules if verdicts[r.code] == "skipped")
         out.write(
-            f"  <testsuite name={_attr(suite)} tests=\"{len(rules)}\" failures=\"{fails}\" "
+            f'  <testsuite name={_attr(suite)} tests="{len(rules)}" failures="{fails}" '
             f'errors="0" skipped="{skips}">\n'
         )
         for rule in rules:
@@ -118,9 +115,7 @@ def _clean(text: str) -> str:
 def _attr(text: str) -> str:
     # quoteattr escapes &, <, > and the quote; newlines and tabs become references, so an
     # attribute keeps them instead of having them normalised to spaces.
-    return quoteattr(
-        _clean(text), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
-    )
+    return quoteattr(_clean(text), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
 def _text(text: str) -> str:

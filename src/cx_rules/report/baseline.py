@@ -31,6 +31,7 @@ __all__ = [
     "Listed",
     "LoadedReport",
     "compare",
+    "diff",
     "fingerprint",
     "load_listed",
 ]
@@ -233,3 +234,61 @@ def _short(exc: BaseException) -> str:
     if isinstance(exc, KeyError):
         return f"no key {text}"
     return text if len(text) <= 120 else text[:117] + "..."
+
+
+def diff(old: LoadedReport, new: LoadedReport) -> dict[str, Any]:
+    """What changed between two reports, as plain data: the violations that are new, fixed
+    and persisting, in total and per rule (every rule either report lists, by code, with its
+    severity in the newer one), and the scores.  Violations are matched by fingerprint, one
+    for one."""
+    before = Counter(f.fingerprint for f in old.findings if f.outcome is Outcome.VIOLATED)
+    after = Counter(f.fingerprint for f in new.findings if f.outcome is Outcome.VIOLATED)
+    per_rule: dict[str, dict[str, int]] = {}
+
+    def row(code: str) -> dict[str, int]:
+        return per_rule.setdefault(code, {"new": 0, "fixed": 0, "persisting": 0})
+
+    for listed, other, status in ((new, before, "new"), (old, after, "fixed")):
+        left = Counter(other)
+        for f in listed.findings:
+            if f.outcome is not Outcome.VIOLATED:
+                continue
+            if left[f.fingerprint] > 0:
+                left[f.fingerprint] -= 1
+                if status == "new":
+                    row(f.code)["persisting"] += 1
+            else:
+                row(f.code)[status] += 1
+    rules = []
+    for code in sorted(set(per_rule) | set(old.rules) | set(new.rules)):
+        meta = new.rules.get(code) or old.rules.get(code) or {}
+        counts = per_rule.get(code, {"new": 0, "fixed": 0, "persisting": 0})
+        rules.append(
+            {
+                "code": code,
+                "name": str(meta.get("name", "")),
+                "severity": str(meta.get("severity", _severity_of(code, new, old))),
+                **counts,
+            }
+        )
+    change = None
+    if old.score is not None and new.score is not None:
+        change = round(new.score - old.score, 1)
+    return {
+        "old_score": old.score,
+        "new_score": new.score,
+        "score_change": change,
+        "violations": {
+            status: sum(r[status] for r in per_rule.values())
+            for status in ("new", "fixed", "persisting")
+        },
+        "rules": rules,
+    }
+
+
+def _severity_of(code: str, *reports: LoadedReport) -> str:
+    for report in reports:
+        for f in report.findings:
+            if f.code == code:
+                return f.severity.value
+    return Severity.INFO.value
