@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import attrs
 import jsonschema
 import pytest
 
@@ -94,7 +95,8 @@ def test_compare_marks_new_and_persisting_and_lists_the_fixed(tmp_path: Path) ->
     assert set(marked.statuses) == {"persisting"}
     assert {f.case_id for f in marked.fixed} == {"A-004"}
     counts = marked.counts(report)
-    assert counts["new"] == 0 and counts["fixed"] >= 1
+    assert counts["new"] == 0
+    assert counts["fixed"] >= 1
     # And the other way round: A-004's findings are new against the later baseline.
     reverse_base = tmp_path / "later.json"
     reverse_base.write_text(to_json(report), encoding="utf-8")
@@ -129,7 +131,8 @@ def test_the_cli_baseline_gates_on_new_violations_only(tmp_path: Path) -> None:
     data = json.loads(same.stdout)
     jsonschema.validate(data, json_schema())
     assert {f["baseline"] for f in data["findings"]} == {"persisting"}
-    assert data["baseline"]["new"] == 0 and data["baseline"]["fixed"] == 0
+    assert data["baseline"]["new"] == 0
+    assert data["baseline"]["fixed"] == 0
     assert data["baseline"]["file"] == str(old)
     assert "0 new" in same.stderr
 
@@ -158,7 +161,8 @@ def test_a_new_violation_fails_the_gate(tmp_path: Path) -> None:
     assert result.returncode == 1
     states = {r.get("baselineState") for r in json.loads(result.stdout)["runs"][0]["results"]}
     assert states == {"new", "unchanged"}
-    assert "--fail-on warning:" in result.stderr and "new violations" in result.stderr
+    assert "--fail-on warning:" in result.stderr
+    assert "new violations" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -180,7 +184,8 @@ def test_a_bad_baseline_exits_2_with_one_line(tmp_path: Path, text: str, expecte
         assert result.returncode == 2
         assert result.stdout == ""
         [line] = result.stderr.splitlines()
-        assert line.startswith(f"cx-rules: error: {bad}: ") and expected in line
+        assert line.startswith(f"cx-rules: error: {bad}: ")
+        assert expected in line
 
 
 def test_diff_says_what_changed(tmp_path: Path) -> None:
@@ -213,3 +218,40 @@ def test_diff_says_what_changed(tmp_path: Path) -> None:
     )
     assert back.returncode == 1  # A-004's violations are new the other way round
     assert sum(r["new"] for r in data["rules"]) == 0
+
+
+def test_redacted_reports_compare_with_a_baseline_redacted_with_the_same_salt(
+    tmp_path: Path,
+) -> None:
+    old = tmp_path / "old.json"
+    salt = ("--redact", "--salt", "pepper")
+    _cli("audit", str(SAMPLE), *salt, "--format", "json", "-o", str(old), cwd=tmp_path)
+
+    same = _cli(
+        "audit", str(SAMPLE), *salt, "--baseline", str(old), "--format", "json", cwd=tmp_path
+    )
+    other = _cli(
+        "audit",
+        str(SAMPLE),
+        "--redact",
+        "--salt",
+        "salt",
+        "--baseline",
+        str(old),
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
+
+    assert {f["baseline"] for f in json.loads(same.stdout)["findings"]} == {"persisting"}
+    assert {f["baseline"] for f in json.loads(other.stdout)["findings"]} == {"new"}
+
+
+def test_a_report_compared_with_a_baseline_is_not_redacted_after() -> None:
+    from cx_rules.report import redact
+
+    report = audit(SAMPLE)
+    marked = attrs.evolve(report, baseline=compare(report, [], file="none.json"))
+
+    with pytest.raises(ValueError, match="redact a report before comparing it"):
+        redact(marked, "pepper")

@@ -110,7 +110,8 @@ def test_an_audit_runs_with_the_found_policy_and_its_report_says_which(tmp_path:
     assert {f["code"] for f in json.loads(ignored.stdout)["findings"]} > codes
     chosen = choose_policy(None, start=tmp_path)
     assert chosen.path == ".cx-rules.toml"  # as the working directory tmp_path sees it
-    assert chosen.policy is not None and chosen.policy.select == ("CX401",)
+    assert chosen.policy is not None
+    assert chosen.policy.select == ("CX401",)
 
 
 @pytest.mark.parametrize(
@@ -133,4 +134,5 @@ def test_a_bad_configuration_exits_2_naming_the_file_and_key(
         assert result.stdout == ""
         [line] = result.stderr.splitlines()
         assert line.startswith("cx-rules: error: ")
-        assert name in line and expected in line
+        assert name in line
+        assert expected in line

@@ -140,10 +140,26 @@ def test_rules_json_lists_every_rule_with_its_metadata() -> None:
             rule.practice,
             rule.severity.value,
         )
-        assert row["summary"] == rule.summary and row["evidence"] == sorted(rule.evidence)
+        assert row["summary"] == rule.summary
+        assert row["evidence"] == sorted(rule.evidence)
         assert [o["name"] for o in row["options"]] == list(rule.option_specs())
         assert row["url"].endswith(f"/rules/generated/{row['code']}.html")
     cx401 = next(r for r in data["rules"] if r["code"] == "CX401")
     days = next(o for o in cx401["options"] if o["name"] == "business_days")
-    assert days["default"] == days["value"] and days["type"] == "an integer"
+    assert days["default"] == days["value"]
+    assert days["type"] == "an integer"
     assert result.stdout == _run("", "rules", "--format", "json", "--no-config").stdout
+
+
+def test_named_zones_work_without_a_system_zone_database(tmp_path: Path) -> None:
+    # No system database on the zone path: zoneinfo falls back to the tzdata package.
+    (tmp_path / "cx-rules.toml").write_text('timezone = "Europe/Copenhagen"\n', "utf-8")
+    empty = tmp_path / "no-zones"
+    empty.mkdir()
+
+    result = _run(
+        "", "audit", str(SAMPLE), "--format", "json", env={"PYTHONTZPATH": str(empty)}, cwd=tmp_path
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["calendar"]["timezone"] == "Europe/Copenhagen"

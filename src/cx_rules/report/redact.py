@@ -96,10 +96,14 @@ def redact(report: Report, salt: str) -> Report:
     error's element names (``trace 3 (case c17), event 7``) and the event an OCEL error's
     element names (``events["e12"]``).
 
-    Raises :class:`ValueError` for an empty salt: it would make the hashes guessable.
+    Raises :class:`ValueError` for an empty salt: it would make the hashes guessable, and
+    for a report compared with a baseline (:attr:`Report.baseline`): redact first.
     """
     if not salt:
         raise ValueError("redaction needs a non-empty salt (--salt or CX_RULES_SALT)")
+    if report.baseline is not None:
+        # Its fixed findings are fingerprinted by the ids this would hide.
+        raise ValueError("redact a report before comparing it with a baseline, not after")
 
     def case(value: str) -> str:
         return pseudonym("case", value, salt)
