@@ -6,15 +6,20 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import attrs
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cx_rules import audit
-from cx_rules.report import compare, fingerprint, json_schema, load_listed, to_json
+from cx_rules import Event, audit
+from cx_rules.io import write_jsonl
+from cx_rules.report import Report, compare, fingerprint, json_schema, load_listed, to_json
+from cx_rules.testing.strategies import logs
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "sample.jsonl"
@@ -255,3 +260,38 @@ def test_a_report_compared_with_a_baseline_is_not_redacted_after() -> None:
 
     with pytest.raises(ValueError, match="redact a report before comparing it"):
         redact(marked, "pepper")
+
+
+def _audited(events: list[Event], folder: str, name: str, as_of: datetime) -> tuple[Report, Path]:
+    log = Path(folder, f"{name}.jsonl")
+    write_jsonl(events, log)
+    report = audit(log, as_of=as_of)
+    saved = Path(folder, f"{name}.json")
+    saved.write_text(to_json(report), encoding="utf-8")
+    return report, saved
+
+
+@settings(max_examples=15, deadline=None)
+@given(logs().filter(bool), st.data())
+def test_a_case_left_out_is_exactly_what_is_new_and_fixed(
+    events: list[Event], data: st.DataObject
+) -> None:
+    left_out = data.draw(st.sampled_from(sorted({e.case_id for e in events})))
+    # One cut-off for both: the other cases' deadlines must not move with the left-out one.
+    as_of = max(e.timestamp for e in events)
+    rest = [e for e in events if e.case_id != left_out]
+    with tempfile.TemporaryDirectory() as folder:
+        whole, whole_json = _audited(events, folder, "whole", as_of)
+        part, part_json = _audited(rest, folder, "part", as_of)
+
+        itself = compare(whole, load_listed(whole_json).findings, file="whole.json")
+        grown = compare(whole, load_listed(part_json).findings, file="part.json")
+        shrunk = compare(part, load_listed(whole_json).findings, file="whole.json")
+
+    assert set(itself.statuses) <= {"persisting"}
+    assert itself.fixed == ()
+    new = [f for f, s in zip(whole.findings, grown.statuses, strict=True) if s == "new"]
+    assert new == [f for f in whole.findings if f.case_id == left_out]
+    assert grown.fixed == ()
+    assert set(shrunk.statuses) <= {"persisting"}
+    assert sorted(f.fingerprint for f in shrunk.fixed) == sorted(map(fingerprint, new))
