@@ -152,3 +152,26 @@ def test_writers_write_what_render_returns(format: str) -> None:
     write(REPORT, out, format)
     assert out.getvalue() == render(REPORT, format)
     assert render(audit(SAMPLE), format) == render(REPORT, format)  # deterministic
+
+
+def test_json_with_a_baseline_streams_as_it_renders_and_validates() -> None:
+    import attrs
+    import jsonschema as js
+
+    from cx_rules.report import json_schema, to_json
+    from cx_rules.report.baseline import Listed
+
+    first = REPORT.findings[0]
+    earlier = [Listed(fingerprint(first), first.case_id, first.code, first.severity, first.outcome)]
+    report = attrs.evolve(REPORT, baseline=compare(REPORT, earlier, file="b.json", score=50.0))
+    out = io.StringIO()
+
+    write(report, out, "json")
+
+    assert out.getvalue() == to_json(report)
+    data = json.loads(out.getvalue())
+    js.validate(data, json_schema())
+    assert [f["baseline"] for f in data["findings"]] == ["persisting"] + ["new"] * (
+        len(REPORT.findings) - 1
+    )
+    assert data["baseline"]["score"] == 50.0

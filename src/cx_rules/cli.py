@@ -702,7 +702,7 @@ def _gates(args: argparse.Namespace, report: Report) -> int:
     from .findings import Severity
 
     read = report.input
-    if read.lines == 0:
+    if read.lines == 0 and read.events == 0:
         return _gate(EXIT_EMPTY, "the input held no record: nothing was audited")
     if read.events == 0:
         return _gate(
