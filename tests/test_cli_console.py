@@ -163,3 +163,28 @@ def test_named_zones_work_without_a_system_zone_database(tmp_path: Path) -> None
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["calendar"]["timezone"] == "Europe/Copenhagen"
+
+
+def test_a_warning_of_cx_rules_during_the_audit_is_one_line_on_stderr() -> None:
+    # As the audit warns when --jobs falls back to one process (a RuntimeWarning of its own).
+    code = (
+        "import sys, warnings\n"
+        "import cx_rules.auditing as auditing\n"
+        "class OneProcess(RuntimeWarning):\n    pass\n"
+        "OneProcess.__module__ = 'cx_rules.auditing'\n"
+        "real = auditing.audit\n"
+        "def audit(*a, **k):\n"
+        "    warnings.warn('audited in one process: \\x1b[2J the platform cannot fork', OneProcess)\n"
+        "    warnings.warn('not ours', DeprecationWarning)\n"
+        "    return real(*a, **k)\n"
+        "auditing.audit = audit\n"
+        "from cx_rules.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+
+    result = _run(code, "audit", str(SAMPLE), "--jobs", "2", "--format", "csv")
+
+    assert result.returncode == 0
+    lines = result.stderr.decode("utf-8").splitlines()
+    assert "cx-rules: warning: audited in one process: \\x1b[2J the platform cannot fork" in lines
+    assert any("DeprecationWarning: not ours" in line for line in lines)

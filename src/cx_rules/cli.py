@@ -646,6 +646,8 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
         )
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
     engine = Engine(policy, guard=False, rule_budget=args.rule_budget or None)
+    warned = contextlib.ExitStack()
+    said = warned.enter_context(_warnings_said())
     try:
         report: Report = audit(
             args.paths,
@@ -669,8 +671,11 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
 
         return _fail(redact_text(str(exc), salt))
     finally:
+        warned.close()
         if progress is not None:
             progress.clear()
+    for message in said:
+        print(f"cx-rules: warning: {message}", file=sys.stderr)
     for code, calls in sorted(engine.overruns.items()):
         print(
             f"cx-rules: warning: rule {code} ({engine.plugin_of(code)}) took longer than "
@@ -693,6 +698,26 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
     if failed is not None:
         return failed
     return _gates(args, report)
+
+
+@contextlib.contextmanager
+def _warnings_said() -> Iterator[list[str]]:
+    """The warnings cx-rules itself gives while the block runs (such as ``--jobs`` falling
+    back to one process), collected to be said as ``cx-rules: warning:`` lines; other
+    libraries' warnings are shown as Python shows them."""
+    import warnings
+
+    from .report.as_text import printable
+
+    said: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        yield said
+    for w in caught:
+        if w.category.__module__.split(".")[0] == "cx_rules":
+            said.append(printable(str(w.message)))
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
 
 def _gates(args: argparse.Namespace, report: Report) -> int:
