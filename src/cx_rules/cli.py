@@ -94,10 +94,11 @@ def _parser() -> argparse.ArgumentParser:
     audit = commands.add_parser(
         "audit",
         help="audit an event log and report a score and findings",
+        # Lines of their own: the raw formatter that keeps the exit table does not wrap.
         description=(
-            "Replay every case of an event log through the rules and report a score and the "
-            "findings to act on. The policy is --policy FILE, else the first .cx-rules.toml, "
-            "cx-rules.toml or pyproject.toml with [tool.cx-rules] found from the working "
+            "Replay every case of an event log through the rules and report a score and the\n"
+            "findings to act on. The policy is --policy FILE, else the first .cx-rules.toml,\n"
+            "cx-rules.toml or pyproject.toml with [tool.cx-rules] found from the working\n"
             "directory upwards (--no-config: the defaults)."
         ),
         epilog=_EXIT_TABLE,
