@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from importlib import resources
@@ -203,6 +204,8 @@ def test_json_content_of_a_small_audit(tmp_path: Path) -> None:
                     "channel": "email",
                 },
             ],
+            # Case, rule, outcome and the anchoring (first) evidence event's id.
+            "fingerprint": hashlib.sha256(b"c1\x1fCX401\x1fviolated\x1fid:e1").hexdigest()[:32],
         }
     ]
     assert data["cases"] == [
