@@ -8,13 +8,18 @@ attributes (and one method where a judgement is needed); the shape writes ``on_e
 - :class:`Prohibition`: "X must never happen when Y".
 
 Anything else subclasses :class:`~cx_rules.Rule` directly.
+
+Each shape also declares where it can react (:meth:`~cx_rules.Rule.reacts`), so the engine
+calls it only there: a state rule only in its ``in_states``, a deadline rule on ``then`` and
+``cancel_on`` only while its deadline is on the case.  A subclass that overrides
+``on_event`` with different logic overrides ``reacts`` too (or returns ``ALWAYS`` from it).
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from .rule import Rule
+from .rule import ALWAYS, NEVER, OWN_OBLIGATIONS, Reaction, Rule
 from .step import Step
 
 __all__ = ["DeadlineRule", "Prohibition", "StateRule"]
@@ -37,7 +42,11 @@ class StateRule(Rule):
             in_states = ("interviewing",)
             message = "the rejection was not given by a hiring manager"
 
-            def require(self, step: Step) -> bool | None:
+            def reacts(self, activity: str, previous: str, state: str) -> Reaction:
+        # Compiled by state: outside in_states the rule is never called.
+        return NEVER if self.in_states and previous not in self.in_states else ALWAYS
+
+    def require(self, step: Step) -> bool | None:
                 return step.attr("actor_role") == "hiring_manager"
     """
 
@@ -47,6 +56,10 @@ class StateRule(Rule):
 
     def subscriptions(self) -> frozenset[str]:
         return frozenset({self.when})
+
+    def reacts(self, activity: str, previous: str, state: str) -> Reaction:
+        # Compiled by state: outside in_states the rule is never called.
+        return NEVER if self.in_states and previous not in self.in_states else ALWAYS
 
     def require(self, step: Step) -> bool | None:
         """Whether the requirement holds for ``step.event``; ``None`` when it does not apply."""
@@ -92,6 +105,10 @@ class DeadlineRule(Rule):
 
     def subscriptions(self) -> frozenset[str]:
         return frozenset({self.after, *self.then, *self.cancel_on})
+
+    def reacts(self, activity: str, previous: str, state: str) -> Reaction:
+        # Only ``after`` opens; ``then`` and ``cancel_on`` discharge the rule's own deadline.
+        return ALWAYS if activity == self.after else OWN_OBLIGATIONS
 
     def applies(self, step: Step) -> bool:
         """Whether this ``after`` event opens the deadline (by default every one does)."""

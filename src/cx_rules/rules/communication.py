@@ -8,7 +8,7 @@ from ..events import Activity as A
 from ..events import Event
 from ..findings import Severity
 from ..obligations import Obligation
-from ..rule import EVERY_ACTIVITY, Option, Rule
+from ..rule import ALWAYS, EVERY_ACTIVITY, NEVER, OWN_OBLIGATIONS, Option, Reaction, Rule
 from ..step import Step
 from ._common import PERSONAL as _PERSONAL
 from ._common import day as _day
@@ -169,6 +169,10 @@ class QuestionsAnswered(Rule):
     def subscriptions(self) -> frozenset[str]:
         return frozenset((A.QUESTION_RECEIVED, A.QUESTION_ANSWERED, *self.cancelled_by))
 
+    def reacts(self, activity: str, previous: str, state: str) -> Reaction:
+        # Only a question opens; every other activity discharges its own obligation.
+        return ALWAYS if activity == A.QUESTION_RECEIVED else OWN_OBLIGATIONS
+
     def on_event(self, step: Step) -> None:
         activity = step.event.activity
         question_id = step.attr("question_id")
@@ -286,6 +290,15 @@ class NoGhosting(Rule):
     def subscriptions(self) -> frozenset[str]:
         # Every activity: any of them may close the case, and closing is read from the state.
         return frozenset((EVERY_ACTIVITY, *self.contacts))
+
+    def reacts(self, activity: str, previous: str, state: str) -> Reaction:
+        # As on_event: a contact fulfils; a closed state cancels, an open one (re)opens
+        # after a contact or the application; any other activity in an open state is idle.
+        if state in self._closed:
+            return OWN_OBLIGATIONS
+        if activity in self._contacts or activity == A.APPLICATION_RECEIVED:
+            return ALWAYS
+        return NEVER
 
     def on_event(self, step: Step) -> None:
         activity = step.event.activity

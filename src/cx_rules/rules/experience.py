@@ -10,7 +10,7 @@ from ..events import Activity as A
 from ..events import Event, parse_timestamp
 from ..exceptions import InvalidEvent
 from ..findings import Severity
-from ..rule import Option, Rule
+from ..rule import ALWAYS, OWN_OBLIGATIONS, Option, Reaction, Rule
 from ..step import Step, format_delta
 
 __all__ = [
@@ -81,6 +81,10 @@ class AcknowledgeApplication(Rule):
         return frozenset(
             (A.APPLICATION_RECEIVED, A.WITHDRAWN, A.DATA_DELETED, *self.acknowledged_by)
         )
+
+    def reacts(self, activity: str, previous: str, state: str) -> Reaction:
+        # Only the application opens; every other activity discharges its own obligation.
+        return ALWAYS if activity == A.APPLICATION_RECEIVED else OWN_OBLIGATIONS
 
     def on_event(self, step: Step) -> None:
         activity = step.event.activity
@@ -335,6 +339,10 @@ class DecisionTimeliness(Rule):
     def subscriptions(self) -> frozenset[str]:
         return frozenset((A.INTERVIEW_HELD, *_GONE, *self.next_steps))
 
+    def reacts(self, activity: str, previous: str, state: str) -> Reaction:
+        # Only a held interview opens; every other activity discharges its own obligation.
+        return ALWAYS if activity == A.INTERVIEW_HELD else OWN_OBLIGATIONS
+
     def on_event(self, step: Step) -> None:
         activity = step.event.activity
         if activity == A.INTERVIEW_HELD:
@@ -413,6 +421,10 @@ class TimeToDisposition(Rule):
 
     def subscriptions(self) -> frozenset[str]:
         return frozenset((A.APPLICATION_RECEIVED, *_GONE, *self.decided_by))
+
+    def reacts(self, activity: str, previous: str, state: str) -> Reaction:
+        # Only the application opens; every other activity discharges its own obligation.
+        return ALWAYS if activity == A.APPLICATION_RECEIVED else OWN_OBLIGATIONS
 
     def on_event(self, step: Step) -> None:
         activity = step.event.activity
