@@ -25,6 +25,8 @@ __all__ = [
 ]
 
 _TERMINAL_STATES = ("hired", "rejected", "withdrawn", "declined")
+#: Reasons that stand in for one: what a form leaves when the recruiter skipped the field.
+_PLACEHOLDER_REASONS = frozenset({"-", "--", ".", "?", "n/a", "na", "none", "null", "tbd", "todo"})
 
 
 class RejectionReason(Rule):
@@ -35,9 +37,9 @@ class RejectionReason(Rule):
     evidence = frozenset({"rejected", "rejected.reason"})
     summary = (
         "Every rejection records the reason the candidate was given (the attribute reason). "
-        "A rejection without one, or with a blank one, is a violation rather than unknown: "
-        "the missing reason is exactly what this rule looks for. The reason itself never "
-        "appears in a report."
+        "A rejection without one, with a blank one or with a placeholder (n/a, -, tbd, none) "
+        "is a violation rather than unknown: the missing reason is exactly what this rule "
+        "looks for. The reason itself never appears in a report."
     )
     why = (
         "The Danish guide to rejected candidates puts an open, honest reason for the "
@@ -58,8 +60,12 @@ class RejectionReason(Rule):
 
     def on_event(self, step: Step) -> None:
         day = _day(step, step.event)
-        if step.attr("reason") is None:
+        reason = step.attr("reason")
+        if reason is None:
             step.violated(f"rejected on {day} without a recorded reason")
+        elif isinstance(reason, str) and reason.strip().casefold() in _PLACEHOLDER_REASONS:
+            # What a form leaves when the field was skipped: no reason was given.
+            step.violated(f"rejected on {day} with a placeholder for a reason")
         else:
             step.passed(f"rejection on {day} records a reason")
 
