@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", choices=(*MODES, "engine", "load"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.mode is not None:  # a child of --cachegrind
-        engine = engine_for("compiled" if args.mode == "load" else args.mode)
+        engine = engine_for("engine" if args.mode == "load" else args.mode)
         cases, cut, _count = load(args.events, engine)
         if args.mode != "load":
             run(engine, cases, cut)
