@@ -93,7 +93,10 @@ class DeadlineRule(Rule):
             within = Option(3, "business days to invite an internal candidate")
             action = "invite the internal candidate to a meeting"
 
-    :meth:`applies` may narrow which ``after`` events open the deadline.
+    :meth:`applies` may narrow which ``after`` events open the deadline.  A rule whose
+    options name the days or the activities otherwise (the built-in CX401 and CX405) reads
+    them through the hooks :meth:`days_allowed`, :meth:`counts_business_days`,
+    :meth:`discharged_by` and :meth:`owed`; ``key`` names the obligation.
     """
 
     after: ClassVar[str]
@@ -102,9 +105,28 @@ class DeadlineRule(Rule):
     business_days: ClassVar[bool] = True
     cancel_on: ClassVar[tuple[str, ...]] = ("withdrawn", "data_deleted")
     action: ClassVar[str] = ""
+    #: The key of the obligation the deadline opens (see :meth:`Step.open`).
+    key: ClassVar[str] = "deadline"
+
+    def days_allowed(self) -> int:
+        """The days allowed (by default ``within``)."""
+        return self.within
+
+    def counts_business_days(self) -> bool:
+        """Whether the days are business days (by default ``business_days``)."""
+        return self.business_days
+
+    def discharged_by(self) -> tuple[str, ...]:
+        """The activities that meet the deadline (by default ``then``)."""
+        return self.then
+
+    def owed(self) -> str:
+        """What is owed, as the obligation's message."""
+        unit = "business days" if self.counts_business_days() else "days"
+        return f"{' or '.join(self.then)} within {self.days_allowed()} {unit} of {self.after}"
 
     def subscriptions(self) -> frozenset[str]:
-        return frozenset({self.after, *self.then, *self.cancel_on})
+        return frozenset({self.after, *self.discharged_by(), *self.cancel_on})
 
     def reacts(self, activity: str, previous: str, state: str) -> Reaction:
         # Only ``after`` opens; ``then`` and ``cancel_on`` discharge the rule's own deadline.
@@ -116,20 +138,15 @@ class DeadlineRule(Rule):
 
     def on_event(self, step: Step) -> None:
         activity = step.event.activity
-        if activity in self.then:
-            step.fulfil("deadline")
+        key = self.key
+        if activity in self.discharged_by():
+            step.fulfil(key)
         if activity in self.cancel_on:
-            step.cancel("deadline")
+            step.cancel(key)
         if activity == self.after and self.applies(step):
-            days = self.within
-            unit = "business days" if self.business_days else "days"
-            due = step.business_days(days) if self.business_days else step.days(days)
-            step.open(
-                "deadline",
-                due,
-                f"{' or '.join(self.then)} within {days} {unit} of {self.after}",
-                self.action or f"record {self.then[0]}",
-            )
+            days = self.days_allowed()
+            due = step.business_days(days) if self.counts_business_days() else step.days(days)
+            step.open(key, due, self.owed(), self.action or f"record {self.discharged_by()[0]}")
 
 
 class Prohibition(Rule):
