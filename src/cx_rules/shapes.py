@@ -96,7 +96,8 @@ class DeadlineRule(Rule):
     :meth:`applies` may narrow which ``after`` events open the deadline.  A rule whose
     options name the days or the activities otherwise (the built-in CX401 and CX405) reads
     them through the hooks :meth:`days_allowed`, :meth:`counts_business_days`,
-    :meth:`discharged_by` and :meth:`owed`; ``key`` names the obligation.
+    :meth:`discharged_by` and :meth:`owed`, asked once, on the rule's first event (their
+    answers follow from the options); ``key`` names the obligation.
     """
 
     after: ClassVar[str]
@@ -107,6 +108,7 @@ class DeadlineRule(Rule):
     action: ClassVar[str] = ""
     #: The key of the obligation the deadline opens (see :meth:`Step.open`).
     key: ClassVar[str] = "deadline"
+    _shape: tuple[frozenset[str], int, bool, str, str] | None = None
 
     def days_allowed(self) -> int:
         """The days allowed (by default ``within``)."""
@@ -136,17 +138,34 @@ class DeadlineRule(Rule):
         """Whether this ``after`` event opens the deadline (by default every one does)."""
         return True
 
+    def _prepare(self) -> tuple[frozenset[str], int, bool, str, str]:
+        # The hooks' answers, asked once, on the rule's first event: they follow from the
+        # options, which never change once the rule is built.
+        then = self.discharged_by()
+        shape = (
+            frozenset(then),
+            self.days_allowed(),
+            self.counts_business_days(),
+            self.owed(),
+            self.action or f"record {then[0]}",
+        )
+        self._shape = shape
+        return shape
+
     def on_event(self, step: Step) -> None:
+        shape = self._shape
+        if shape is None:
+            shape = self._prepare()
+        discharging, days, business, owed, action = shape
         activity = step.event.activity
         key = self.key
-        if activity in self.discharged_by():
+        if activity in discharging:
             step.fulfil(key)
         if activity in self.cancel_on:
             step.cancel(key)
         if activity == self.after and self.applies(step):
-            days = self.days_allowed()
-            due = step.business_days(days) if self.counts_business_days() else step.days(days)
-            step.open(key, due, self.owed(), self.action or f"record {self.discharged_by()[0]}")
+            due = step.business_days(days) if business else step.days(days)
+            step.open(key, due, owed, action)
 
 
 class Prohibition(Rule):
