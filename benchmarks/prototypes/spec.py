@@ -2,21 +2,18 @@
 
 One definition is the single source of truth: the prototypes never restate a rule's
 activities or days, they read them from the configured rule the engine runs (its options as
-the policy set them).  Today CX401 and CX405 subclass ``Rule`` directly; the plan in
-``docs/performance-design.md`` makes them :class:`cx_rules.DeadlineRule` shapes, and then
-:func:`deadline_of` reads the shape's class attributes alone.
+the policy set them).  CX401 and CX405 are :class:`cx_rules.shapes.DeadlineRule` shapes;
+:func:`deadline_of` reads any such shape through its hooks alone.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from cx_rules import Engine, Rule
 from cx_rules.shapes import DeadlineRule
 
 __all__ = ["Deadline", "deadlines_of"]
-
-_GONE = ("withdrawn", "data_deleted")
 
 
 class Deadline(NamedTuple):
@@ -35,40 +32,17 @@ class Deadline(NamedTuple):
 
 def deadline_of(rule: Rule) -> Deadline | None:
     """``rule`` as a :class:`Deadline`, or ``None`` when it has another shape."""
-    options: Any = rule
     if isinstance(rule, DeadlineRule):
-        unit = "business days" if rule.business_days else "days"
+        # Read through the shape's hooks: CX401 and CX405 keep their options' names.
         return Deadline(
             rule.code,
-            "deadline",
+            rule.key,
             rule.after,
-            tuple(rule.then),
+            tuple(rule.discharged_by()),
             tuple(rule.cancel_on),
-            rule.within,
-            rule.business_days,
-            f"{' or '.join(rule.then)} within {rule.within} {unit} of {rule.after}",
-        )
-    if rule.code == "CX401":  # AcknowledgeApplication
-        return Deadline(
-            "CX401",
-            "ack",
-            "application_received",
-            tuple(options.acknowledged_by),
-            _GONE,
-            options.business_days,
-            True,
-            options._owed,
-        )
-    if rule.code == "CX405":  # TimeToDisposition
-        return Deadline(
-            "CX405",
-            "disposition",
-            "application_received",
-            tuple(options.decided_by),
-            _GONE,
-            options.days,
-            False,
-            options._owed,
+            rule.days_allowed(),
+            rule.counts_business_days(),
+            rule.owed(),
         )
     return None
 

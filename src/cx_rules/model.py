@@ -52,6 +52,12 @@ class ProcessModel:
     transitions: Mapping[str, Mapping[str, str]] = attrs.field(converter=_freeze_transitions)
     name: str = "custom"
 
+    def __reduce__(self) -> tuple[type[ProcessModel], tuple[object, ...]]:
+        # Pickled as its arguments, the frozen tables as plain dicts (a mapping proxy does
+        # not pickle); built again through __init__, which checks and freezes them.
+        transitions = {s: dict(t) for s, t in self.transitions.items()}
+        return (type(self), (self.initial, self.terminal, transitions, self.name))
+
     def __attrs_post_init__(self) -> None:
         states = self.states
         if self.initial not in self.transitions:

@@ -45,6 +45,17 @@ def _freeze_rules(value: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Mappin
     return MappingProxyType({code: MappingProxyType(dict(t)) for code, t in value.items()})
 
 
+def _thawed(value: Any) -> Any:
+    # A table of the policy as plain dicts, for pickle.
+    if isinstance(value, Mapping):
+        return {k: _thawed(v) for k, v in value.items()}
+    return value
+
+
+def _policy(values: dict[str, Any]) -> Policy:
+    return Policy(**values)
+
+
 @attrs.frozen
 class Policy:
     """What to check and how, usually loaded from TOML.
@@ -91,6 +102,15 @@ class Policy:
     #: The ``[aliases]`` table (``channels``, ``activities``), read by :mod:`cx_rules.aliases`.
     aliases: Mapping[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
     source: str = attrs.field(default="<policy>", eq=False)
+
+    def __reduce__(self) -> tuple[Any, tuple[object, ...]]:
+        # Pickled as its fields, the rules' frozen tables as plain dicts (a mapping proxy
+        # does not pickle); built again through __init__, which checks and freezes them.
+        values = {f.name: getattr(self, f.name) for f in attrs.fields(Policy)}
+        values["rules"] = {code: dict(table) for code, table in self.rules.items()}
+        values["mapping"] = _thawed(self.mapping)
+        values["aliases"] = _thawed(self.aliases)
+        return (_policy, (values,))
 
     def __attrs_post_init__(self) -> None:
         where = self.source

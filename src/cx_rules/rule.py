@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, Literal, TypeVar, overload
 
 from .exceptions import PolicyError
 from .findings import Severity
@@ -11,11 +11,23 @@ from .findings import Severity
 if TYPE_CHECKING:
     from .step import Step
 
-__all__ = ["EVERY_ACTIVITY", "Option", "Rule"]
+__all__ = ["ALWAYS", "EVERY_ACTIVITY", "NEVER", "OWN_OBLIGATIONS", "Option", "Reaction", "Rule"]
 
 #: In a rule's :attr:`~Rule.activities` (or :meth:`~Rule.subscriptions`): every activity of
 #: the engine's process model, including those a plugin's model adds.
 EVERY_ACTIVITY: Final = "*"
+
+#: What :meth:`Rule.reacts` answers for one move of the process model.
+Reaction = Literal["always", "own obligations", "never"]
+#: The rule is called on every event of the move (the default).
+ALWAYS: Final = "always"
+#: The rule is called only when the case holds an obligation of its own (open or overdue):
+#: on this move it only fulfils, cancels or discharges its own obligations.
+OWN_OBLIGATIONS: Final = "own obligations"
+#: The rule does nothing on this move, and is not called.
+NEVER: Final = "never"
+#: Every answer :meth:`Rule.reacts` may give.
+REACTIONS: Final = frozenset({ALWAYS, OWN_OBLIGATIONS, NEVER})
 
 _NAMES: Final = ("activities", "states")
 
@@ -245,6 +257,23 @@ class Rule:
         :data:`EVERY_ACTIVITY` among them stands for every activity of the engine's model.
         """
         return self.activities
+
+    def reacts(self, activity: str, previous: str, state: str) -> Reaction:
+        """Where :meth:`on_event` can change anything: the engine calls it only there.
+
+        Asked once, when the engine is built, for each move of the process model on an
+        activity the rule subscribes to: ``activity`` taking a case from state ``previous``
+        to ``state``.  :data:`ALWAYS` (the default): the rule is called on every such event;
+        :data:`OWN_OBLIGATIONS`: only when the case holds an obligation this rule opened
+        (open or overdue), for a move on which the rule does nothing but fulfil, cancel or
+        discharge its own obligations; :data:`NEVER`: the rule does nothing on this move.
+
+        The answer must follow :meth:`on_event` exactly: a rule skipped where it would have
+        reported changes the findings.  Override it only to spare the engine calls that
+        change nothing; ``cx_rules.testing`` checks a declaration by running the rule
+        everywhere and comparing.
+        """
+        return ALWAYS
 
     def on_event(self, step: Step) -> None:
         """Judge ``step.event``: report outcomes and open or discharge obligations.

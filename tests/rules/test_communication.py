@@ -80,6 +80,29 @@ def test_cx101_an_absent_or_blank_reason_is_a_violation_not_unknown(reason: str 
     ) == ("violated", "rejected on 2026-02-18 without a recorded reason", None)
 
 
+@pytest.mark.parametrize("reason", ["n/a", " N/A ", "-", "TBD", "none", "?"])
+def test_cx101_a_placeholder_reason_is_a_violation(reason: str) -> None:
+    found = run(
+        engine(RejectionReason),
+        [APPLIED, ev("rejected", "2026-02-18T10:00:00+01:00", reason=reason)],
+    )
+    finding = only(found, "CX101")
+    assert (finding.outcome.value, finding.message, finding.missing) == (
+        "violated",
+        "rejected on 2026-02-18 with a placeholder for a reason",
+        None,
+    )
+
+
+@pytest.mark.parametrize("reason", ["not a fit", "Nonetheless strong; role closed", 3])
+def test_cx101_a_reason_that_only_looks_like_a_placeholder_passes(reason: object) -> None:
+    found = run(
+        engine(RejectionReason),
+        [APPLIED, ev("rejected", "2026-02-18T10:00:00+01:00", reason=reason)],
+    )
+    assert outcomes(found, "CX101") == ["passed"]
+
+
 def test_cx101_stays_a_violation_when_missing_evidence_counts_as_violation() -> None:
     found = run(
         engine(RejectionReason, missing_evidence="violation"),

@@ -8,7 +8,7 @@ from ..events import Activity as A
 from ..events import Event
 from ..findings import Severity
 from ..obligations import Obligation
-from ..rule import EVERY_ACTIVITY, Option, Rule
+from ..rule import ALWAYS, EVERY_ACTIVITY, NEVER, OWN_OBLIGATIONS, Option, Reaction, Rule
 from ..step import Step
 from ._common import PERSONAL as _PERSONAL
 from ._common import day as _day
@@ -25,6 +25,8 @@ __all__ = [
 ]
 
 _TERMINAL_STATES = ("hired", "rejected", "withdrawn", "declined")
+#: Reasons that stand in for one: what a form leaves when the recruiter skipped the field.
+_PLACEHOLDER_REASONS = frozenset({"-", "--", ".", "?", "n/a", "na", "none", "null", "tbd", "todo"})
 
 
 class RejectionReason(Rule):
@@ -35,9 +37,9 @@ class RejectionReason(Rule):
     evidence = frozenset({"rejected", "rejected.reason"})
     summary = (
         "Every rejection records the reason the candidate was given (the attribute reason). "
-        "A rejection without one, or with a blank one, is a violation rather than unknown: "
-        "the missing reason is exactly what this rule looks for. The reason itself never "
-        "appears in a report."
+        "A rejection without one, with a blank one or with a placeholder (n/a, -, tbd, none) "
+        "is a violation rather than unknown: the missing reason is exactly what this rule "
+        "looks for. The reason itself never appears in a report."
     )
     why = (
         "The Danish guide to rejected candidates puts an open, honest reason for the "
@@ -58,8 +60,12 @@ class RejectionReason(Rule):
 
     def on_event(self, step: Step) -> None:
         day = _day(step, step.event)
-        if step.attr("reason") is None:
+        reason = step.attr("reason")
+        if reason is None:
             step.violated(f"rejected on {day} without a recorded reason")
+        elif isinstance(reason, str) and reason.strip().casefold() in _PLACEHOLDER_REASONS:
+            # What a form leaves when the field was skipped: no reason was given.
+            step.violated(f"rejected on {day} with a placeholder for a reason")
         else:
             step.passed(f"rejection on {day} records a reason")
 
@@ -168,6 +174,10 @@ class QuestionsAnswered(Rule):
 
     def subscriptions(self) -> frozenset[str]:
         return frozenset((A.QUESTION_RECEIVED, A.QUESTION_ANSWERED, *self.cancelled_by))
+
+    def reacts(self, activity: str, previous: str, state: str) -> Reaction:
+        # Only a question opens; every other activity discharges its own obligation.
+        return ALWAYS if activity == A.QUESTION_RECEIVED else OWN_OBLIGATIONS
 
     def on_event(self, step: Step) -> None:
         activity = step.event.activity
@@ -286,6 +296,15 @@ class NoGhosting(Rule):
     def subscriptions(self) -> frozenset[str]:
         # Every activity: any of them may close the case, and closing is read from the state.
         return frozenset((EVERY_ACTIVITY, *self.contacts))
+
+    def reacts(self, activity: str, previous: str, state: str) -> Reaction:
+        # As on_event: a contact fulfils; a closed state cancels, an open one (re)opens
+        # after a contact or the application; any other activity in an open state is idle.
+        if state in self._closed:
+            return OWN_OBLIGATIONS
+        if activity in self._contacts or activity == A.APPLICATION_RECEIVED:
+            return ALWAYS
+        return NEVER
 
     def on_event(self, step: Step) -> None:
         activity = step.event.activity

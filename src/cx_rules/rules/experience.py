@@ -10,7 +10,8 @@ from ..events import Activity as A
 from ..events import Event, parse_timestamp
 from ..exceptions import InvalidEvent
 from ..findings import Severity
-from ..rule import Option, Rule
+from ..rule import ALWAYS, OWN_OBLIGATIONS, Option, Reaction, Rule
+from ..shapes import DeadlineRule
 from ..step import Step, format_delta
 
 __all__ = [
@@ -30,7 +31,7 @@ _MESSAGES: Final = "application_acknowledged|status_update_sent|process_info_sen
 _GONE = frozenset({A.WITHDRAWN, A.DATA_DELETED})
 
 
-class AcknowledgeApplication(Rule):
+class AcknowledgeApplication(DeadlineRule):
     code = "CX401"
     name = "acknowledge-application"
     practice = "experience"
@@ -57,7 +58,13 @@ class AcknowledgeApplication(Rule):
         '{"case_id": "c1", "activity": "application_acknowledged", "timestamp": "2026-03-11T09:00:00+01:00", "channel": "email"}',
     )
 
-    business_days = Option(
+    # A deadline shape (cx_rules.shapes): its options keep the names they had before it was one.
+    after = A.APPLICATION_RECEIVED.value
+    then = (A.APPLICATION_ACKNOWLEDGED.value,)
+    key = "ack"
+    action = "acknowledge the application"
+
+    business_days = Option(  # type: ignore[assignment]
         2, "business days allowed between application and acknowledgement", maximum=260
     )
     acknowledged_by: Option[tuple[str, ...]] = Option(
@@ -74,27 +81,19 @@ class AcknowledgeApplication(Rule):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self._acknowledged_by = frozenset(self.acknowledged_by)
         self._owed = f"application acknowledged within {self.business_days} business days"
 
-    def subscriptions(self) -> frozenset[str]:
-        return frozenset(
-            (A.APPLICATION_RECEIVED, A.WITHDRAWN, A.DATA_DELETED, *self.acknowledged_by)
-        )
+    def days_allowed(self) -> int:
+        return int(self.business_days)
 
-    def on_event(self, step: Step) -> None:
-        activity = step.event.activity
-        if activity == A.APPLICATION_RECEIVED:
-            step.open(
-                "ack",
-                step.business_days(self.business_days),
-                self._owed,
-                "acknowledge the application",
-            )
-        elif activity in self._acknowledged_by:
-            step.fulfil("ack")
-        else:  # the candidate left before an acknowledgement was due
-            step.cancel("ack")
+    def counts_business_days(self) -> bool:
+        return True
+
+    def discharged_by(self) -> tuple[str, ...]:
+        return self.acknowledged_by
+
+    def owed(self) -> str:
+        return self._owed
 
 
 def _interview_key(event: Event) -> str | None:
@@ -335,6 +334,10 @@ class DecisionTimeliness(Rule):
     def subscriptions(self) -> frozenset[str]:
         return frozenset((A.INTERVIEW_HELD, *_GONE, *self.next_steps))
 
+    def reacts(self, activity: str, previous: str, state: str) -> Reaction:
+        # Only a held interview opens; every other activity discharges its own obligation.
+        return ALWAYS if activity == A.INTERVIEW_HELD else OWN_OBLIGATIONS
+
     def on_event(self, step: Step) -> None:
         activity = step.event.activity
         if activity == A.INTERVIEW_HELD:
@@ -367,7 +370,7 @@ def _interview_to_come(case: Case, held: Event) -> bool:
     return False
 
 
-class TimeToDisposition(Rule):
+class TimeToDisposition(DeadlineRule):
     code = "CX405"
     name = "time-to-disposition"
     practice = "experience"
@@ -395,6 +398,13 @@ class TimeToDisposition(Rule):
         '{"case_id": "c1", "activity": "screening_started", "timestamp": "2026-03-20T13:00:00+01:00"}',
     )
 
+    # A deadline shape in calendar days; its options keep the names they had before.
+    after = A.APPLICATION_RECEIVED.value
+    then = (A.SCREENING_STARTED.value,)
+    business_days = False
+    key = "disposition"
+    action = "decide on the application"
+
     days = Option(
         14,
         "calendar days allowed between the application and the first decision",
@@ -408,20 +418,16 @@ class TimeToDisposition(Rule):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self._decided_by = frozenset(self.decided_by)
         self._owed = f"first decision on the application within {self.days} days"
 
-    def subscriptions(self) -> frozenset[str]:
-        return frozenset((A.APPLICATION_RECEIVED, *_GONE, *self.decided_by))
+    def days_allowed(self) -> int:
+        return self.days
 
-    def on_event(self, step: Step) -> None:
-        activity = step.event.activity
-        if activity == A.APPLICATION_RECEIVED:
-            step.open("disposition", step.days(self.days), self._owed, "decide on the application")
-        elif activity in self._decided_by:
-            step.fulfil("disposition")
-        else:
-            step.cancel("disposition")
+    def discharged_by(self) -> tuple[str, ...]:
+        return self.decided_by
+
+    def owed(self) -> str:
+        return self._owed
 
 
 class RescheduleCourtesy(Rule):

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from ..events import Activity as A
 from ..events import is_missing
 from ..findings import Severity
-from ..rule import Option, Rule
+from ..rule import ALWAYS, OWN_OBLIGATIONS, Option, Reaction, Rule
 from ..step import Step, format_delta
 from ._common import day as _day
 from ._common import plural as _plural
@@ -95,6 +95,10 @@ class SpecificFeedback(Rule):
 
     def subscriptions(self) -> frozenset[str]:
         return frozenset((A.REJECTED, A.FEEDBACK_GIVEN, *self.cancelled_by))
+
+    def reacts(self, activity: str, previous: str, state: str) -> Reaction:
+        # Only the rejection opens; every other activity discharges its own obligation.
+        return ALWAYS if activity == A.REJECTED else OWN_OBLIGATIONS
 
     def on_event(self, step: Step) -> None:
         activity = step.event.activity
@@ -217,6 +221,10 @@ class FeedbackOnRequest(Rule):
 
     def subscriptions(self) -> frozenset[str]:
         return frozenset((A.FEEDBACK_REQUESTED, A.FEEDBACK_GIVEN, *self.cancelled_by))
+
+    def reacts(self, activity: str, previous: str, state: str) -> Reaction:
+        # Only a request opens; every other activity discharges its own obligation.
+        return ALWAYS if activity == A.FEEDBACK_REQUESTED else OWN_OBLIGATIONS
 
     def on_event(self, step: Step) -> None:
         activity = step.event.activity

@@ -6,7 +6,7 @@ from typing import Final
 
 from ..events import Activity as A
 from ..findings import Severity
-from ..rule import Option, Rule
+from ..rule import ALWAYS, OWN_OBLIGATIONS, Option, Reaction, Rule
 from ..step import Step, format_delta
 from ._common import PERSONAL as _PERSONAL
 from ._common import day as _day
@@ -102,6 +102,10 @@ class ThanksOnRejection(Rule):
 
     def subscriptions(self) -> frozenset[str]:
         return frozenset((A.REJECTED, A.THANK_YOU_SENT, *self.cancelled_by))
+
+    def reacts(self, activity: str, previous: str, state: str) -> Reaction:
+        # Only the rejection opens; every other activity discharges its own obligation.
+        return ALWAYS if activity == A.REJECTED else OWN_OBLIGATIONS
 
     def on_event(self, step: Step) -> None:
         activity = step.event.activity

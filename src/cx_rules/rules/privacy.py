@@ -7,7 +7,7 @@ from typing import Any
 from ..events import Activity as A
 from ..events import Event
 from ..findings import Severity
-from ..rule import EVERY_ACTIVITY, Option, Rule
+from ..rule import ALWAYS, EVERY_ACTIVITY, NEVER, OWN_OBLIGATIONS, Option, Reaction, Rule
 from ..step import Step
 
 __all__ = ["RULES", "RetentionLimit", "TalentPoolConsent"]
@@ -119,6 +119,15 @@ class RetentionLimit(Rule):
         # Read at every event of every case: as a set, and the words of the obligation once.
         self._closed = frozenset(self.closed_states)
         self._owed = f"candidate data deleted within {self.days} days of the case closing"
+
+    def reacts(self, activity: str, previous: str, state: str) -> Reaction:
+        # As on_event: a move that closes the case may open (or pass); a deletion or a
+        # consent elsewhere only discharges; any other move is idle.
+        if previous not in self._closed and state in self._closed:
+            return ALWAYS
+        if activity in (A.DATA_DELETED, A.TALENT_POOL_JOINED):
+            return OWN_OBLIGATIONS
+        return NEVER
 
     def on_event(self, step: Step) -> None:
         event = step.event

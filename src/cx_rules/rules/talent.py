@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..events import Activity as A
 from ..findings import Severity
-from ..rule import Option, Rule
+from ..rule import ALWAYS, OWN_OBLIGATIONS, Option, Reaction, Rule
 from ..step import Step
 
 __all__ = ["RULES", "TalentPoolOffer"]
@@ -60,6 +60,10 @@ class TalentPoolOffer(Rule):
 
     def subscriptions(self) -> frozenset[str]:
         return frozenset((A.REJECTED, A.DATA_DELETED, *self.offered_by))
+
+    def reacts(self, activity: str, previous: str, state: str) -> Reaction:
+        # Only the rejection opens; every other activity discharges its own obligation.
+        return ALWAYS if activity == A.REJECTED else OWN_OBLIGATIONS
 
     def on_event(self, step: Step) -> None:
         event = step.event

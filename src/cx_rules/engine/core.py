@@ -11,30 +11,28 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from operator import attrgetter
-from typing import Final, NamedTuple, cast
+from typing import Final, cast
 
 import attrs
 import pluggy
 
-from .calendar import BusinessCalendar
-from .case import Case, History
-from .events import Channel, Event, check_range
-from .exceptions import (
+from ..calendar import BusinessCalendar
+from ..case import Case, History
+from ..events import Channel, Event
+from ..exceptions import (
     CaseMismatch,
-    EventConflict,
     EventOutOfOrder,
     InvalidEvent,
-    NaiveTimestamp,
     PluginError,
     PolicyError,
     PolicyViolation,
     TransitionNotAllowed,
     UnknownActivity,
 )
-from .findings import Finding, Outcome, Severity
-from .model import ProcessModel, default_model
-from .obligations import Due, Obligation
-from .plugins import (
+from ..findings import Finding, Outcome, Severity
+from ..model import ProcessModel, default_model
+from ..obligations import Due, Obligation
+from ..plugins import (
     RuleInfo,
     collect_analysers,
     collect_rules,
@@ -42,11 +40,14 @@ from .plugins import (
     resolve_calendar,
     resolve_model,
 )
-from .policy import Policy
-from .rule import EVERY_ACTIVITY, Rule
-from .step import Step
-from .text import TextReader
-from .waivers import Waivers
+from ..policy import Policy
+from ..rule import EVERY_ACTIVITY, Rule
+from ..step import Step
+from ..text import TextReader
+from ..waivers import Waivers
+from .checks import _a, _check_types, _merged, _older, _require_aware, _seen
+from .compiled import Move, _Entry, compile_table
+from .recorded import Recorded, _plain
 
 __all__ = ["Engine", "Recorded"]
 
@@ -64,105 +65,8 @@ _CHANNELS: Final = frozenset(Channel)
 _VIOLATED: Final = Outcome.VIOLATED
 _PASSED: Final = Outcome.PASSED
 _PENDING: Final = Outcome.PENDING
+_NONE: Final[frozenset[str]] = frozenset()
 
-
-class _Pair(NamedTuple):
-    case: Case
-    findings: tuple[Finding, ...]
-
-
-class Recorded(_Pair):
-    """What one call of the engine returns: the new case and the findings of that step.
-
-    It unpacks as ``case, findings = engine.record(case, event)``.  Three flags say when the
-    call was not an ordinary step (they are not part of the unpacking):
-
-    - :attr:`duplicate`: the event's ``event_id`` was already recorded on the case with the
-      same content; ``case`` is the case given, unchanged, and ``findings`` is empty;
-    - :attr:`replayed`: the event was older than the case's clock and the policy says
-      ``out_of_order = "insert"``; it was put in its place, ``case`` was rebuilt from the
-      first event and ``findings`` holds every finding of that rebuild;
-    - :attr:`blocked`: from :meth:`Engine.preview`, the findings for which
-      :meth:`Engine.record` would raise :class:`~cx_rules.PolicyViolation` (empty from
-      ``record``, which raises instead).
-
-    Two results are equal when their case, findings and flags are equal.
-    """
-
-    duplicate: bool = False
-    replayed: bool = False
-    blocked: tuple[Finding, ...] = ()
-
-    def __new__(
-        cls,
-        case: Case,
-        findings: tuple[Finding, ...],
-        *,
-        duplicate: bool = False,
-        replayed: bool = False,
-        blocked: tuple[Finding, ...] = (),
-    ) -> Recorded:
-        self = super().__new__(cls, case, findings)
-        # Flags live in the instance dict only when set, so the common result stays cheap.
-        if duplicate:
-            self.duplicate = True
-        if replayed:
-            self.replayed = True
-        if blocked:
-            self.blocked = tuple(blocked)
-        return self
-
-    def _flags(self) -> tuple[bool, bool, tuple[Finding, ...]]:
-        return (self.duplicate, self.replayed, self.blocked)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, tuple):
-            return NotImplemented
-        if not tuple.__eq__(self, other):
-            return False
-        return not isinstance(other, Recorded) or self._flags() == other._flags()
-
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
-    def __hash__(self) -> int:
-        return hash((tuple(self), self._flags()))
-
-    def __repr__(self) -> str:
-        flags = "".join(
-            f", {name}={value!r}"
-            for name, value in zip(("duplicate", "replayed", "blocked"), self._flags(), strict=True)
-            if value
-        )
-        return f"Recorded(case={self.case!r}, findings={self.findings!r}{flags})"
-
-
-# The ordinary result, built without the keyword handling of ``Recorded.__new__``: this is
-# on the path of every recorded event.
-_new_tuple = tuple.__new__
-
-
-def _plain(case: Case, findings: tuple[Finding, ...]) -> Recorded:
-    return _new_tuple(Recorded, (case, findings))
-
-
-@attrs.frozen
-class _Entry:
-    rule: Rule
-    code: str
-    severity: Severity
-    plugin: str
-    #: What an audit counts for a pass of this rule (see ``Step._passes``).
-    passed: tuple[str, Outcome] = attrs.field(init=False)
-
-    @passed.default
-    def _passed(self) -> tuple[str, Outcome]:
-        return (self.code, _PASSED)
-
-
-# A rule as the step loop calls it: its entry, its bound on_event, and what the step needs.
-_Dispatched = tuple[_Entry, Callable[[Step], None], str, Severity, tuple[str, Outcome]]
 
 #: The order of a case's obligations: soonest first, then by rule and key.
 _by_due: Final = attrgetter("due", "code", "key")
@@ -232,6 +136,7 @@ class Engine:
         guard: bool = True,
         rule_budget: float | None = None,
         clock: Callable[[], float] = time.perf_counter,
+        _compiled: bool = True,
     ) -> None:
         self.policy = policy if policy is not None else Policy()
         self.strict = strict
@@ -288,7 +193,7 @@ class Engine:
         self._entries = entries
         self._severity = {code: e.severity for code, e in entries.items()}
         self._enforced: frozenset[str] = self._check_enforce(entries) if guard else frozenset()
-        dispatch: dict[str, list[_Entry]] = {}
+        subscribers: dict[str, list[_Entry]] = {}
         known = self.model.activities
         for entry in entries.values():
             wanted = self._subscriptions(entry)
@@ -296,11 +201,11 @@ class Engine:
                 wanted = (wanted - {EVERY_ACTIVITY}) | known
             self._check_subscriptions(entry, wanted, known, given_model=model is not None)
             for activity in sorted(wanted):
-                dispatch.setdefault(activity, []).append(entry)
-        self._dispatch: dict[str, tuple[_Dispatched, ...]] = {
-            a: tuple((e, e.rule.on_event, e.code, e.severity, e.passed) for e in entries)
-            for a, entries in dispatch.items()
-        }
+                subscribers.setdefault(activity, []).append(entry)
+        # state -> activity -> (target, the rules that can react there): see compiled.py.
+        self._table: dict[str, dict[str, Move]] = compile_table(
+            self.model.transitions, subscribers, compiled=_compiled
+        )
         self._comparable = self.calendar._comparable
         self._moves: dict[str, dict[str, str]] = {
             state: dict(targets) for state, targets in self.model.transitions.items()
@@ -309,6 +214,17 @@ class Engine:
         self._known = known
         self._missing_as_violation = self.policy.missing_evidence == "violation"
         self._insert = self.policy.out_of_order == "insert"
+
+    def __getstate__(self) -> dict[str, object]:
+        # An engine crosses to the workers of a cluster by pickle: all but its lock, which
+        # each copy makes anew (its overruns are its own from then on).
+        state = dict(vars(self))
+        del state["_overruns_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        vars(self).update(state)
+        self._overruns_lock = threading.Lock()
 
     def _subscriptions(self, entry: _Entry) -> frozenset[str]:
         try:
@@ -678,8 +594,8 @@ class Engine:
                 f"unknown channel {event.channel!r} (expected one of {', '.join(Channel)})"
             )
         state = case.state
-        moves = self._moves.get(state)
-        target = None if moves is None else moves.get(event.activity)
+        row = self._table.get(state)
+        move = None if row is None else row.get(event.activity)
         findings: list[Finding] = []
         illegal = self._illegal
         events = case.events
@@ -687,7 +603,7 @@ class Engine:
         # The event's moment as it compares fastest with the calendar's deadlines.
         at = self._comparable(timestamp)
         dropped: list[Obligation] | None = None
-        if target is None:
+        if move is None:
             if event.activity not in self._known:
                 # Not an illegal step but an event nobody understands: always reported, never
                 # kept (the model cannot say where it leads).
@@ -724,25 +640,45 @@ class Engine:
                             (event,),
                         )
                     )
-            entries = self._dispatch.get(event.activity)
+            target = move.target
+            # Only the rules that can react on this move, and of those that only discharge
+            # their own obligations, only the ones the case holds obligations of.
+            entries = move.rules
+            conditional = move.conditional
+            if conditional and not case.obligations:
+                entries = move.unconditional
+                conditional = _NONE
+            step: Step | None = None
+            budget = self.rule_budget
+            began = 0.0
             if entries:
-                step = Step(
-                    case,
-                    event,
-                    target,
-                    self.calendar,
-                    self.text,
-                    findings,
-                    self._missing_as_violation,
-                    passes,
-                    at,
-                )
-                budget = self.rule_budget
-                # Timed per step, not per rule: two clock reads an event (see _find_slow).
-                began = 0.0 if budget is None else self._clock()
+                held: set[str] | None = None
                 # The loop runs for every rule of every event: kept inline, with the rule's
                 # bound method looked up once when the engine was built.
                 for entry, on_event, code, severity, passed_key in entries:
+                    if code in conditional:
+                        # It only discharges its own obligations here: called only when the
+                        # case holds one (no other rule opens or takes them).
+                        if held is None:
+                            held = {o.code for o in case.obligations}
+                        if code not in held:
+                            continue
+                    if step is None:
+                        # Built only when a rule runs.
+                        step = Step(
+                            case,
+                            event,
+                            target,
+                            self.calendar,
+                            self.text,
+                            findings,
+                            self._missing_as_violation,
+                            passes,
+                            at,
+                        )
+                        # Timed per step, not per rule: two clock reads an event.
+                        if budget is not None:
+                            began = self._clock()
                     step._code = code
                     step._severity = severity
                     step._passed = passed_key
@@ -764,8 +700,9 @@ class Engine:
                     if passes is not None:
                         del passes[passed:]
                     self._failed(entry, step, findings, mark, saved, withdrawn, failure)
+            if step is not None:
                 if budget is not None and self._clock() - began > budget:
-                    self._find_slow(entries, case, event, target, at, passes is not None)
+                    self._find_slow(move, case, event, at, passes is not None)
                 changed = step._obligations
                 obligations = (
                     case.obligations if changed is None else tuple(sorted(changed, key=_by_due))
@@ -804,15 +741,7 @@ class Engine:
             clock = timestamp
         return Case(case.case_id, new_state, events, obligations, clock), expired, findings
 
-    def _find_slow(
-        self,
-        entries: Sequence[_Dispatched],
-        case: Case,
-        event: Event,
-        target: str,
-        at: datetime,
-        audit: bool,
-    ) -> None:
+    def _find_slow(self, move: Move, case: Case, event: Event, at: datetime, audit: bool) -> None:
         # Only for a step that took longer than the budget: its rules run again in the same
         # order, each under the clock, on a scratch step whose findings and obligations are
         # dropped, and each rule slow on its own counts in overruns.  A pause that landed in
@@ -820,10 +749,11 @@ class Engine:
         # blamed on a rule; a rule slow on every event is found every time.
         clock = self._clock
         budget = cast(float, self.rule_budget)
+        held = {o.code for o in case.obligations}
         step = Step(
             case,
             event,
-            target,
+            move.target,
             self.calendar,
             self.text,
             [],
@@ -832,7 +762,9 @@ class Engine:
             at,
         )
         slow: Counter[str] = Counter()
-        for _entry, on_event, code, severity, passed_key in entries:
+        for _entry, on_event, code, severity, passed_key in move.rules:
+            if code in move.conditional and code not in held:
+                continue  # not called in the step either
             step._code = code
             step._severity = severity
             step._passed = passed_key
@@ -937,72 +869,3 @@ class Engine:
                 o = attrs.evolve(o, expired=True)
             kept.append(o)
         return tuple(kept), tuple(findings)
-
-
-def _merged(findings: Iterable[Finding], refused: Sequence[Finding]) -> list[Finding]:
-    """``findings`` with each of ``refused`` put after the last one that is not later."""
-    merged = list(findings)
-    for f in refused:
-        at = len(merged)
-        while at and merged[at - 1].at > f.at:
-            at -= 1
-        merged.insert(at, f)
-    return merged
-
-
-def _older(case: Case, event: Event) -> str:
-    """Why ``event`` is out of order on ``case``: older than its last event, or its clock."""
-    where = f"case {case.case_id!r}: {event.activity} at {event.timestamp.isoformat()}"
-    events = case.events
-    if events and event.timestamp < events[-1].timestamp:
-        last = events[-1]
-        return (
-            f"{where} is older than the last event ({last.activity} at "
-            f"{last.timestamp.isoformat()})"
-        )
-    clock = case.clock.isoformat() if case.clock is not None else "?"
-    return (
-        f"{where} is older than the case's clock ({clock}: the latest event it was given, "
-        "or the time it was advanced to), as of which its obligations were already judged"
-    )
-
-
-def _check_types(case: object, event: object) -> None:
-    if not isinstance(case, Case):
-        raise TypeError(f"case: expected a Case, got {type(case).__name__}")
-    if not isinstance(event, Event):
-        raise TypeError(f"event: expected an Event, got {type(event).__name__}")
-
-
-def _seen(case: Case, event: Event) -> bool:
-    """Whether ``event`` is already on ``case``; raises when its id names another event."""
-    event_id = event.event_id
-    events = case.events
-    if events.__class__ is History:
-        # The engine's own histories index their event ids: a look-up, not a scan.
-        at = events.position(cast(str, event_id))
-        candidates: Sequence[Event] = () if at is None else (events[at],)
-    else:
-        candidates = events
-    for known in candidates:
-        if known.event_id == event_id:
-            if known == event:
-                return True
-            raise EventConflict(
-                f"case {case.case_id!r}: event_id {event_id!r} is already recorded for "
-                f"{known.describe()}, and the event now given under that id differs "
-                f"({event.describe()}; fields and attributes are compared too)"
-            )
-    return False
-
-
-def _a(value: object) -> str:
-    """``a str``, ``an int``: the type of what a rule returned, for its CX000 message."""
-    name = type(value).__name__
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
-
-
-def _require_aware(moment: datetime, name: str) -> None:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise NaiveTimestamp(f"{name}: {moment.isoformat()} has no time zone")
-    check_range(moment, name)  # an instant every zone can show, as events must be
