@@ -83,7 +83,7 @@ def audit_batch(
     *,
     engine: Engine | None = None,
     policy: Policy | None = None,
-    as_of: datetime | str,
+    as_of: datetime | str | None,
     group_by: str | None = None,
     name: str | None = None,
     offset: int = 0,
@@ -93,9 +93,11 @@ def audit_batch(
     """The partial report of the whole cases in ``batch``, read to the cut-off ``as_of``.
 
     ``batch`` is a ``pyarrow.RecordBatch`` or ``pyarrow.Table`` or a pandas DataFrame in
-    the :data:`CANONICAL_COLUMNS`.  ``as_of`` is required: every part of one audit must be
+    the :data:`CANONICAL_COLUMNS`.  ``as_of`` must be given: every part of one audit must be
     read to the same cut-off for the partials to merge (the cut-off of a whole log is its
-    latest event's timestamp, which a driver finds before it shares the work out).
+    latest event's timestamp, which a driver finds before it shares the work out).  ``None``
+    takes the latest timestamp of the batch's events, as :func:`cx_rules.audit` does: only
+    for a batch that is the whole log (or for a log without events).
     ``engine`` (built with ``guard=False``) or ``policy`` chooses the rules, as for
     :func:`cx_rules.audit`; ``group_by`` adds the score tables per group.  ``name`` and
     ``offset`` place the input errors (``NAME:ROW``, the rows numbered from ``offset + 1``);
@@ -107,7 +109,7 @@ def audit_batch(
     them with the same engine or policy.
     """
     engine = _engine(engine, policy, group_by)
-    cut = parse_timestamp(as_of, where="as_of")
+    cut = None if as_of is None else parse_timestamp(as_of, where="as_of")
     label = name if name is not None else _BATCH
     read = _read(batch, label, engine.policy, offset)
     return _audit(read, engine, cut, group_by, label, coverage, files)
@@ -118,7 +120,7 @@ def audit_batches(
     *,
     engine: Engine | None = None,
     policy: Policy | None = None,
-    as_of: datetime | str,
+    as_of: datetime | str | None,
     group_by: str | None = None,
     name: str | None = None,
     offset: int = 0,
@@ -135,6 +137,11 @@ def audit_batches(
     :func:`audit_batch` gives for all the rows as one batch.
     """
     engine = _engine(engine, policy, group_by)
+    if as_of is None:
+        raise ValueError(
+            "audit_batches needs as_of: the cut-off of the whole input, the same for every "
+            "part (the latest timestamp of its events, when no other is chosen)"
+        )
     cut = parse_timestamp(as_of, where="as_of")
     label = name if name is not None else _BATCH
     parts: list[Partial] = []
@@ -219,7 +226,7 @@ def _last_case(records: Sequence[Record]) -> str | None:
 def _audit(
     read: _Read,
     engine: Engine,
-    cut: datetime,
+    cut: datetime | None,
     group_by: str | None,
     name: str,
     coverage: Coverage | None,
@@ -235,7 +242,9 @@ def _audit(
         log.source = coverage.system
         log.bridge_through(engine.model, coverage)
     share = _Share(log, engine, cut, False, group_by, None, None)
-    share.plan()
+    latest = share.plan()
+    if cut is None:
+        cut = latest
     partial = _as_partial(log, share.check(cut), cut, group_by, first=True)
     errors = []
     for (_, index, order), error in partial.errors:
