@@ -346,7 +346,7 @@ class _Log:
                 stream.close()
             self.skipped.update(stream.skipped)
 
-    def hold(self, part: Part | None) -> None:
+    def hold(self, part: Part | None, progress: Progress | None = None) -> None:
         """Read every record once, those of other shares as :data:`FOREIGN`, and hold them,
         so that the passes after this one read memory, not the files."""
         records: list[Record] = []
@@ -354,6 +354,8 @@ class _Log:
         name = None
         try:
             for record in self.read(part):
+                if progress is not None and not len(records) % _PROGRESS_EVERY:
+                    progress("reading", len(records), 0)
                 if self.name != name:
                     name = self.name
                     begins.append((len(records), name))
@@ -363,6 +365,11 @@ class _Log:
             self.stopped_at = len(records)
             raise
         self._held = (records, begins, Counter(self.skipped))
+
+    @property
+    def held(self) -> Sequence[Record]:
+        """The records :meth:`hold` holds (none before it is called)."""
+        return self._held[0] if self._held is not None else ()
 
     def _read_held(self) -> Iterator[Record]:
         assert self._held is not None
@@ -615,12 +622,20 @@ class _Share:
         """Read the share's records once and hold them (:meth:`_Log.hold`), then
         :meth:`plan` over them."""
         self.position = -1
+        progress = self.progress
         try:
-            self.log.hold(self.part)
+            self.log.hold(self.part, progress)
         except BaseException:
             self.position = self.log.stopped_at
             raise
-        return self.plan()
+        self.progress = None  # the reading was told as it happened
+        try:
+            latest = self.plan()
+        finally:
+            self.progress = progress
+        if progress is not None:
+            progress("reading", len(self.log.held), 0)
+        return latest
 
     def check(self, cut: datetime | None) -> _Partial:
         """The second pass, to the cut-off ``cut`` (``as_of``, else the latest timestamp of
