@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cx_rules import Engine, Policy, audit
-from cx_rules.batch import CANONICAL_COLUMNS, audit_batch, audit_batches
+from cx_rules.batch import CANONICAL_COLUMNS, audit_batch, audit_batches, latest_event
 from cx_rules.partials import Partial, PartialMismatch
 from cx_rules.report import render
 
@@ -312,3 +312,16 @@ def test_the_engine_pickles_and_audits_alike() -> None:
     ours = audit_batch(frame, engine=engine, as_of=cut).finish(engine)
     theirs = audit_batch(frame, engine=copy, as_of=cut).finish(copy)
     assert render(ours, "json") == render(theirs, "json")
+
+
+def test_the_latest_event_of_the_batches_is_the_cut_off_of_the_whole(tmp_path: Path) -> None:
+    rows = _rows(25)
+    rows.append(
+        {"case_id": "c999", "activity": "moved_to_folder", "timestamp": "2027-01-01T00:00Z"}
+    )
+    rows.append({"case_id": "c998", "activity": "rejected", "timestamp": "2027-02-01T00:00"})
+    whole = audit(_write(tmp_path / "l.jsonl", rows), engine=ENGINE)
+    halves = [_frame(rows[:60]), _frame(rows[60:])]
+    latest = max(filter(None, (latest_event(h, engine=ENGINE) for h in halves)))
+    assert latest == whole.as_of
+    assert latest_event(_frame(rows[-2:]), engine=ENGINE) is None

@@ -59,7 +59,13 @@ from .partials import Partial
 from .policy import Policy
 from .report.collect import Collector
 
-__all__ = ["CANONICAL_COLUMNS", "REQUIRED_COLUMNS", "audit_batch", "audit_batches"]
+__all__ = [
+    "CANONICAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "audit_batch",
+    "audit_batches",
+    "latest_event",
+]
 
 #: The columns a batch may have, in this order when a writer wants one.
 CANONICAL_COLUMNS: Final = (
@@ -161,6 +167,22 @@ def audit_batches(
             parts.append(_audit(whole, engine, cut, group_by, label, coverage, files))
     parts.append(_audit(held, engine, cut, group_by, label, coverage, files))
     return Partial.merge_all(parts)
+
+
+def latest_event(
+    batch: Any, *, engine: Engine | None = None, policy: Policy | None = None
+) -> datetime | None:
+    """The cut-off :func:`cx_rules.audit` would take for ``batch`` alone: the latest
+    timestamp of its rows that are events of an activity the process model knows (``None``
+    when there are none).  The latest over every batch of an input is the cut-off of the
+    whole input, the ``as_of`` to give every part when no other is chosen."""
+    engine = _engine(engine, policy, None)
+    known = engine.model.activities
+    read = _read(batch, _BATCH, engine.policy, 0)
+    moments = [
+        r.timestamp for r in read.records if not isinstance(r, InputError) and r.activity in known
+    ]
+    return max(moments, default=None)
 
 
 # -- inside ----------------------------------------------------------------------------------
