@@ -19,19 +19,28 @@ time order and findings are sorted, the order of the input does not change the r
 events claiming one event id is kept, say).
 
 With ``jobs`` above 1 the cases are shared out among that many processes by a hash of the
-case id (see :class:`~cx_rules.io.stream.Part`).  Each process reads the whole log, both
-passes, but checks only the records of its own share (the JSONL and CSV readers do not even
-build the others); the processes agree on the cut-off between the passes, and their tallies,
-findings and input errors are merged in the order one process would have produced them, so
-the report is the same, byte for byte, whatever the number of processes.
+case id (see :class:`~cx_rules.io.stream.Part`).  Each process reads the log once, building
+only the records of its own share (the JSONL and CSV readers do not even build the others),
+and holds them; the processes agree on the cut-off, check their cases, and each sends back
+a :class:`~cx_rules.partials.Partial`.  The partials are merged and the report finished and
+rendered once, in the order one process would have produced it, so the report is the same,
+byte for byte, whatever the number of processes.
+
+Every audit finishes its report from partials (:meth:`Partial.finish
+<cx_rules.partials.Partial.finish>`), the same path as the batch functions of
+:mod:`cx_rules.batch` that the cluster adapters call.  The cyclic garbage collector is
+paused during an audit (frozen and off, the young generation collected every few thousand
+cases, restored at the end).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import pickle
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
@@ -41,7 +50,6 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import attrs
 
-from .calendar import WEEKDAYS
 from .case import Case
 from .coverage import Coverage, uncovered_rules
 from .engine import Engine
@@ -58,14 +66,15 @@ from .io.stream import FOREIGN, OUTLINES, PARTITION, LogStream, Part, Skip
 from .io.wide import SYSTEM as WIDE_SYSTEM
 from .io.wide import Wide
 from .model import ProcessModel
+from .partials import Partial
 from .policy import Policy
-from .report.collect import MAX_ERRORS, Collector
-from .report.model import CalendarSummary, InputSummary, Report, SourceSummary
+from .report.collect import MAX_ERRORS, Collector, _Collected
+from .report.model import Report
 
 if TYPE_CHECKING:
     from .importers import Importer, InputWarning
 
-__all__ = ["Progress", "Source", "SourceChanged", "audit"]
+__all__ = ["OneProcess", "Progress", "Source", "SourceChanged", "audit"]
 
 PathLike: TypeAlias = str | os.PathLike[str]
 #: What :func:`audit` reads: a path, a list of paths, or events / records / native dicts.
@@ -75,7 +84,17 @@ Source: TypeAlias = PathLike | Sequence[PathLike] | Iterable[Event | InputError 
 Progress: TypeAlias = Callable[[str, int, int], None]
 
 _PROGRESS_EVERY: Final = 8192
+# Cases between two collections of the young generation while the collector is paused.
+_COLLECT_EVERY: Final = 4096
+# Whether the collector was on when the audit paused it (then the audit collects now and
+# then itself); set by _collector_paused.
+_collecting = True
 _ITERABLE: Final = "<input>"
+
+
+class OneProcess(RuntimeWarning):
+    """``audit(jobs=N)`` audited in one process: the input cannot be shared out (it is not
+    files) or the platform cannot fork.  The report is the same; only the time differs."""
 
 
 class SourceChanged(CxRulesError, RuntimeError):
@@ -123,9 +142,11 @@ def audit(
     once into a temporary file (it needs ``format``); errors call it ``<stdin>``.
 
     ``jobs`` shares the cases of log files out among that many processes, forked from this
-    one.  The report is the same whatever ``jobs`` is.  A source that is not files, and a
-    platform that cannot fork, are audited in this process; with more than one process,
-    ``progress`` counts the cases of this process's share.
+    one, each reading the log once and holding its share's events (memory grows with the
+    log, unlike one process's streaming read).  The report is the same whatever ``jobs`` is.
+    A source that is not files, and a platform that cannot fork, are audited in this process,
+    with a :class:`OneProcess` warning; with more than one process, ``progress`` counts the
+    cases of this process's share.
 
     ``importer`` (a :class:`~cx_rules.importers.Importer`) reads the paths of ``source`` as
     one export of its system instead of as event logs (``mapping`` does not apply).  Every
@@ -157,6 +178,7 @@ def audit(
     as_of = parse_timestamp(as_of, where="as_of") if as_of is not None else None
     Collector(engine, group_by=group_by)  # refuses a bad group_by before any work
     with contextlib.ExitStack() as stack:
+        stack.enter_context(_collector_paused())
         log = _open(source, policy, mapping, format, encoding, stack)
         if importer is not None:
             if mapping is not None:
@@ -175,14 +197,49 @@ def audit(
             wide = log.wide.coverage()
             log.uncovered = uncovered_rules(engine.rules.values(), wide)
             log.bridge_through(engine.model, wide)
-        if jobs > 1 and log.files and "fork" in multiprocessing.get_all_start_methods():
+        forks = "fork" in multiprocessing.get_all_start_methods()
+        if jobs > 1 and log.files and forks:
             cut, partials = _in_processes(log, engine, as_of, strict, group_by, progress, jobs)
         else:
+            if jobs > 1:
+                why = (
+                    "it is not files (only files are shared out)"
+                    if not log.files
+                    else "this platform cannot fork processes"
+                )
+                what = ", ".join(log.files) or "the input"
+                warnings.warn(
+                    f"--jobs {jobs}: reading {what} in one process because {why}",
+                    OneProcess,
+                    stacklevel=2,
+                )
             share = _Share(log, engine, as_of, strict, group_by, None, progress)
             latest = share.plan()
             cut = as_of if as_of is not None else latest
-            partials = [share.check(cut)]
+            partials = [_as_partial(log, share.check(cut), cut, group_by, first=True)]
         return _report(log, engine, group_by, cut, partials)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector frozen and off during the audit: its full collections
+    would walk every finding and tally the audit holds, again and again, and land inside
+    rule calls (which the rule budget would then blame).  What start-up made is frozen out of
+    every collection, the young generation is collected every few thousand cases, and the
+    collector is restored however the audit ends."""
+    global _collecting
+    enabled = gc.isenabled()
+    was = _collecting
+    _collecting = enabled
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        _collecting = was
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -224,6 +281,10 @@ class _Log:
         #: The import's warnings and partial cases on the last full pass.
         self.warnings: tuple[InputWarning, ...] = ()
         self.partial: dict[str, str] = {}
+        # The records of one read, held (see hold): the records, where each file's begin,
+        # and what the readers skipped.
+        self._held: tuple[list[Record], list[tuple[int, str]], Counter[str]] | None = None
+        self.stopped_at = 0
 
     def bridge_through(self, model: ProcessModel, coverage: Coverage) -> None:
         """Let cases cross the steps ``coverage`` never records (see :func:`_bridged`)."""
@@ -255,6 +316,9 @@ class _Log:
         if self._records is not None:
             yield from self._records
             return
+        if self._held is not None:
+            yield from self._read_held()
+            return
         self.skipped = Counter()
         if self.importer is not None:
             yield from self._imported(part)
@@ -281,6 +345,39 @@ class _Log:
             finally:
                 stream.close()
             self.skipped.update(stream.skipped)
+
+    def hold(self, part: Part | None, progress: Progress | None = None) -> None:
+        """Read every record once, those of other shares as :data:`FOREIGN`, and hold them,
+        so that the passes after this one read memory, not the files."""
+        records: list[Record] = []
+        begins: list[tuple[int, str]] = []
+        name = None
+        try:
+            for record in self.read(part):
+                if progress is not None and not len(records) % _PROGRESS_EVERY:
+                    progress("reading", len(records), 0)
+                if self.name != name:
+                    name = self.name
+                    begins.append((len(records), name))
+                records.append(record)
+        except BaseException:
+            #: Where in the stream the read stopped when it raised.
+            self.stopped_at = len(records)
+            raise
+        self._held = (records, begins, Counter(self.skipped))
+
+    @property
+    def held(self) -> Sequence[Record]:
+        """The records :meth:`hold` holds (none before it is called)."""
+        return self._held[0] if self._held is not None else ()
+
+    def _read_held(self) -> Iterator[Record]:
+        assert self._held is not None
+        records, begins, skipped = self._held
+        self.skipped = Counter(skipped)
+        for (start, name), (end, _) in zip(begins, [*begins[1:], (len(records), "")], strict=True):
+            self.name = name
+            yield from records[start:end]
 
     def _imported(self, part: Part | None) -> Iterator[Record]:
         assert self.importer is not None
@@ -521,6 +618,25 @@ class _Share:
             progress("reading", index + 1, 0)
         return latest
 
+    def hold_and_plan(self) -> datetime | None:
+        """Read the share's records once and hold them (:meth:`_Log.hold`), then
+        :meth:`plan` over them."""
+        self.position = -1
+        progress = self.progress
+        try:
+            self.log.hold(self.part, progress)
+        except BaseException:
+            self.position = self.log.stopped_at
+            raise
+        self.progress = None  # the reading was told as it happened
+        try:
+            latest = self.plan()
+        finally:
+            self.progress = progress
+        if progress is not None:
+            progress("reading", len(self.log.held), 0)
+        return latest
+
     def check(self, cut: datetime | None) -> _Partial:
         """The second pass, to the cut-off ``cut`` (``as_of``, else the latest timestamp of
         every share)."""
@@ -583,6 +699,8 @@ class _Share:
                 origins = names.pop(case_id) if names is not None else None
                 conflicts = self._finish(case_id, pending, origins, cut)
                 cases += 1
+                if not cases % _COLLECT_EVERY and _collecting:
+                    gc.collect(0)  # a plugin's cycles, among what the last cases made
                 if conflicts:
                     events -= len(conflicts)
                     rejected += len(conflicts)
@@ -750,67 +868,47 @@ def _report(
     engine: Engine,
     group_by: str | None,
     cut: datetime | None,
-    partials: Sequence[_Partial],
+    partials: Sequence[Partial],
 ) -> Report:
-    """The report of every share's findings, as one process would have made it."""
-    collector = Collector(engine, group_by=group_by)
-    for partial in partials:
-        collector.absorb(partial.collected)
+    """The report of every share's partial, as one process would have made it."""
     for partial in partials[1:]:
         # The first share ran on this process's engine, which counted its own overruns.
         engine._overran(partial.overruns)
-    if cut is not None:
-        collector.add_policy_findings(engine.unused_waivers(collector.waived_by(), cut))
-    errors = sorted((e for p in partials for e in p.errors), key=itemgetter(0, 1))
-    unmapped: Counter[str] = Counter()
-    for partial in partials:
-        unmapped.update(partial.unmapped)
-    first = partials[0]
-    summary = InputSummary(
+    return Partial.merge_all(partials).finish(engine)
+
+
+def _as_partial(
+    log: _Log, found: _Partial, cut: datetime | None, group_by: str | None, *, first: bool
+) -> Partial:
+    """What one share found, as a :class:`~cx_rules.partials.Partial`.  Every share reads
+    every record: only the ``first`` counts the lines, the skipped source events and an
+    import's partial cases and warnings, which belong to no one case."""
+    collected = found.collected
+    assert isinstance(collected, _Collected)
+    return Partial(
+        as_of=cut,
+        group_by=group_by,
         files=log.files,
-        lines=first.lines,
-        events=sum(p.events for p in partials),
-        cases=sum(p.cases for p in partials),
-        rejected=sum(p.rejected for p in partials),
-        unmapped_activities=unmapped,
-        after_as_of=sum(p.after for p in partials),
-        duplicates=sum(p.duplicates for p in partials),
-        # Every share reads every record, and a skipped source event belongs to no case.
-        skipped=first.skipped,
+        lines=found.lines if first else 0,
+        events=found.events,
+        cases=found.cases,
+        rejected=found.rejected,
+        after_as_of=found.after,
+        duplicates=found.duplicates,
+        unmapped=found.unmapped,
+        skipped=found.skipped if first else None,
+        errors=tuple((("", index, order), error) for index, order, error in found.errors),
+        rules=collected.rules,
+        groups=collected.groups,
+        case_scores=tuple(collected.cases),
+        findings=tuple(collected.findings),
+        severity=collected.severity,
+        overruns=found.overruns,
+        system=log.system,
+        not_recorded=log.uncovered if log.system is not None else {},
+        partial_cases=dict(found.partial) if first else {},
+        warnings=found.warnings if first else (),
     )
-    report = collector.report(
-        as_of=cut, input=summary, errors=[error for _, _, error in errors[:MAX_ERRORS]]
-    )
-    if log.system is not None:
-        first_log = partials[0]
-        report = attrs.evolve(
-            report,
-            source=SourceSummary(
-                system=log.system,
-                not_recorded=log.uncovered,
-                partial_cases=dict(first_log.partial),
-                warnings=first_log.warnings,
-            ),
-        )
-    return attrs.evolve(report, calendar=_calendar_of(engine))
-
-
-def _calendar_of(engine: Engine) -> CalendarSummary:
-    """What the report's header says about the calendar the engine counts deadlines in."""
-    calendar = engine.calendar
-    zone = calendar.timezone
-    country = engine.policy.holiday_country
-    summary = CalendarSummary(
-        timezone=str(getattr(zone, "key", None) or zone),
-        workdays=tuple(WEEKDAYS[d] for d in sorted(calendar.workdays)),
-        holidays=len(calendar.holidays),
-        holiday_country=country,
-        default=False,
-    )
-    plain = CalendarSummary(default=False)
-    if summary == plain and calendar.extra_holidays is None:
-        return CalendarSummary()
-    return summary
 
 
 # -- several processes -----------------------------------------------------------------------
@@ -828,9 +926,12 @@ def _in_processes(
     group_by: str | None,
     progress: Progress | None,
     jobs: int,
-) -> tuple[datetime | None, list[_Partial]]:
-    """Both passes in ``jobs`` shares: this process checks the first, forked children the
-    others.  Returns the cut-off and every share's partial result, first share first."""
+) -> tuple[datetime | None, list[Partial]]:
+    """The audit in ``jobs`` shares: this process checks the first, forked children the
+    others.  Each share reads the log once, building only its own records and holding them
+    (:meth:`_Log.hold`); the shares agree on the cut-off, check their cases, and send back a
+    :class:`~cx_rules.partials.Partial` as bytes.  Returns the cut-off and every share's
+    partial, first share first."""
     context = multiprocessing.get_context("fork")
     links: list[Connection] = []
     children: list[Any] = []  # the context's Process type, which typeshed does not name
@@ -848,15 +949,18 @@ def _in_processes(
             links.append(mine)
             children.append(child)
         share = _Share(log, engine, as_of, strict, group_by, Part(0, jobs), progress)
-        planned = [_attempt(share, share.plan), *map(_receive, links, children)]
+        planned = [_attempt(share, share.hold_and_plan), *map(_receive, links, children)]
         _raise_first(planned)
         latests = [latest for _, latest in planned if latest is not None]
         cut = as_of if as_of is not None else (max(latests) if latests else None)
         for link in links:
             link.send(cut)
-        checked = [_attempt(share, lambda: share.check(cut)), *map(_receive, links, children)]
+        mine_checked = _attempt(share, lambda: share.check(cut))
+        checked = [mine_checked, *map(_receive, links, children)]
         _raise_first(checked)
-        return cut, [partial for _, partial in checked]
+        partials = [_as_partial(log, mine_checked[1], cut, group_by, first=True)]
+        partials.extend(Partial.from_bytes(data) for _, data in checked[1:])
+        return cut, partials
     finally:
         for link in links:
             with contextlib.suppress(OSError):  # a child that is done has closed its end
@@ -878,16 +982,21 @@ def _child(
     group_by: str | None,
     part: Part,
 ) -> None:
-    """A forked child: one share, both passes, each outcome sent to the parent."""
+    """A forked child: one share, read once, its partial sent to the parent as bytes."""
     share = _Share(log, engine, as_of, strict, group_by, part, None)
-    outcome = _attempt(share, share.plan)
+    outcome = _attempt(share, share.hold_and_plan)
     link.send(outcome)
     if outcome[0] != "ok":
         return
     cut = link.recv()
     if cut == _STOP:
         return
-    link.send(_attempt(share, lambda: share.check(cut)))
+
+    def check() -> bytes:
+        found = share.check(cut)
+        return _as_partial(log, found, cut, group_by, first=False).to_bytes()
+
+    link.send(_attempt(share, check))
 
 
 def _receive(link: Connection, child: multiprocessing.process.BaseProcess) -> _Outcome:

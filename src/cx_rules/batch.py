@@ -1,0 +1,423 @@
+"""The batch function: whole cases in columns in, a :class:`~cx_rules.partials.Partial` out.
+
+Every parallel audit calls it: ``audit --jobs`` on one machine, and the Spark and Dask
+adapters on a cluster (each task audits its batches, the driver merges the partials and
+finishes the report).  The input is an Arrow record batch or table, or a pandas DataFrame, in
+the :data:`CANONICAL_COLUMNS`:
+
+========== ===================================================================================
+column     what it holds
+========== ===================================================================================
+case_id    the case (text; a whole number is taken as its text); required
+activity   the activity, in the process model's vocabulary; required
+timestamp  a timestamp with a time zone (an Arrow ``timestamp`` with ``tz``, a tz-aware pandas
+           column) or ISO 8601 text with an offset; required
+event_id   text or null; optional
+actor      text or null; optional
+channel    text or null; optional
+attributes the event's other attributes as the text of one JSON object, or null; optional
+========== ===================================================================================
+
+Any other column is refused (:class:`ValueError` naming it): put an event's other attributes
+in ``attributes``, which keeps their JSON types and nesting exactly as a JSONL log would.  A
+row is read as the JSONL reader reads a line with those keys, so a batch gives the partial of
+the same events read from a file.
+
+Rows need not be sorted: each case is replayed in time order.  Each case must be whole in the
+batch (for :func:`audit_batches`, in consecutive batches).  A row that cannot be an event (a
+naive timestamp, a missing case id, attributes that are not a JSON object) is an input error
+placed by its row, ``NAME:ROW`` (the 1-based row number, counted from ``offset``); the other
+rows are still audited.  A row whose activity the process model does not know is counted, by
+activity, in the report's ``unmapped_activities``, as in every audit.
+
+The engine holds no locks or clients that cannot be pickled (this module makes
+:class:`~cx_rules.Engine` and :class:`~cx_rules.Policy` values picklable), so one engine can
+be shipped to every worker; or give each worker the policy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Final
+
+import attrs
+
+from .auditing import _as_partial, _Log, _Share
+from .coverage import Coverage, uncovered_rules
+from .engine import Engine
+from .events import parse_timestamp
+from .exceptions import InvalidEvent
+from .io._build import build_event, build_plain
+from .io.dataframe import is_dataframe
+from .io.mapping import STANDARD_COLUMNS
+from .io.records import InputError, Record
+from .io.stream import Skip
+from .partials import Partial
+from .policy import Policy
+from .report.collect import Collector
+
+__all__ = [
+    "CANONICAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "audit_batch",
+    "audit_batches",
+    "latest_event",
+]
+
+#: The columns a batch may have, in this order when a writer wants one.
+CANONICAL_COLUMNS: Final = (
+    "case_id",
+    "activity",
+    "timestamp",
+    "event_id",
+    "actor",
+    "channel",
+    "attributes",
+)
+#: The columns every batch must have.
+REQUIRED_COLUMNS: Final = ("case_id", "activity", "timestamp")
+_OPTIONAL: Final = ("event_id", "actor", "channel")
+_BATCH: Final = "<batch>"
+_STANDARD: Final = frozenset(STANDARD_COLUMNS)
+
+
+def audit_batch(
+    batch: Any,
+    *,
+    engine: Engine | None = None,
+    policy: Policy | None = None,
+    as_of: datetime | str | None,
+    group_by: str | None = None,
+    name: str | None = None,
+    offset: int = 0,
+    coverage: Coverage | None = None,
+    files: Sequence[str] = (),
+) -> Partial:
+    """The partial report of the whole cases in ``batch``, read to the cut-off ``as_of``.
+
+    ``batch`` is a ``pyarrow.RecordBatch`` or ``pyarrow.Table`` or a pandas DataFrame in
+    the :data:`CANONICAL_COLUMNS`.  ``as_of`` must be given: every part of one audit must be
+    read to the same cut-off for the partials to merge (the cut-off of a whole log is its
+    latest event's timestamp, which a driver finds before it shares the work out).  ``None``
+    takes the latest timestamp of the batch's events, as :func:`cx_rules.audit` does: only
+    for a batch that is the whole log (or for a log without events).
+    ``engine`` (built with ``guard=False``) or ``policy`` chooses the rules, as for
+    :func:`cx_rules.audit`; ``group_by`` adds the score tables per group.  ``name`` and
+    ``offset`` place the input errors (``NAME:ROW``, the rows numbered from ``offset + 1``);
+    ``files`` are the names the report lists as read.  ``coverage`` judges the events by
+    what their source records, as ``audit(coverage=...)`` does.
+
+    Merge the partials of every batch with :meth:`Partial.merge_all
+    <cx_rules.partials.Partial.merge_all>` and :meth:`~cx_rules.partials.Partial.finish`
+    them with the same engine or policy.
+    """
+    engine = _engine(engine, policy, group_by)
+    cut = None if as_of is None else parse_timestamp(as_of, where="as_of")
+    label = name if name is not None else _BATCH
+    read = _read(batch, label, engine.policy, offset)
+    return _audit(read, engine, cut, group_by, label, coverage, files)
+
+
+def audit_batches(
+    batches: Iterable[Any],
+    *,
+    engine: Engine | None = None,
+    policy: Policy | None = None,
+    as_of: datetime | str | None,
+    group_by: str | None = None,
+    name: str | None = None,
+    offset: int = 0,
+    coverage: Coverage | None = None,
+    files: Sequence[str] = (),
+) -> Partial:
+    """The partial report of every case in ``batches``, consecutive batches of one input
+    sorted by case (a Spark partition sorted by case and time, say).
+
+    A case may continue from one batch into the next: the rows of each batch's last case are
+    held until a batch starts with another case or the batches end, so memory holds one
+    batch and one open case.  The rows are numbered across the batches, from ``offset``.
+    Every other argument is as for :func:`audit_batch`; the result is the partial
+    :func:`audit_batch` gives for all the rows as one batch.
+    """
+    engine = _engine(engine, policy, group_by)
+    if as_of is None:
+        raise ValueError(
+            "audit_batches needs as_of: the cut-off of the whole input, the same for every "
+            "part (the latest timestamp of its events, when no other is chosen)"
+        )
+    cut = parse_timestamp(as_of, where="as_of")
+    label = name if name is not None else _BATCH
+    parts: list[Partial] = []
+    held = _Read([], [], Counter())
+    row = offset
+    for batch in batches:
+        read = _read(batch, label, engine.policy, row)
+        row = read.end if read.end is not None else row
+        _refuse_reruns(read.records, _last_case(held.records), label)
+        last = _last_case(read.records)
+        pending = held.then(read)
+        if last is None:  # no events: the open case goes on
+            held = pending
+            continue
+        whole, held = pending.split(last)
+        if whole.records or whole.skipped:
+            parts.append(_audit(whole, engine, cut, group_by, label, coverage, files))
+    parts.append(_audit(held, engine, cut, group_by, label, coverage, files))
+    return Partial.merge_all(parts)
+
+
+def latest_event(
+    batch: Any, *, engine: Engine | None = None, policy: Policy | None = None
+) -> datetime | None:
+    """The cut-off :func:`cx_rules.audit` would take for ``batch`` alone: the latest
+    timestamp of its rows that are events of an activity the process model knows (``None``
+    when there are none).  The latest over every batch of an input is the cut-off of the
+    whole input, the ``as_of`` to give every part when no other is chosen."""
+    engine = _engine(engine, policy, None)
+    known = engine.model.activities
+    read = _read(batch, _BATCH, engine.policy, 0)
+    moments = [
+        r.timestamp for r in read.records if not isinstance(r, InputError) and r.activity in known
+    ]
+    return max(moments, default=None)
+
+
+# -- inside ----------------------------------------------------------------------------------
+
+
+class _Read:
+    """Records read from batches, each with its row number (from 0) in the whole input."""
+
+    def __init__(
+        self,
+        records: list[Record],
+        positions: list[int],
+        skipped: Counter[str],
+        end: int | None = None,
+    ) -> None:
+        self.records = records
+        self.positions = positions
+        self.skipped = skipped
+        #: The row number after the last row read (rows skipped included).
+        self.end = end
+
+    def then(self, other: _Read) -> _Read:
+        return _Read(
+            self.records + other.records,
+            self.positions + other.positions,
+            self.skipped + other.skipped,
+        )
+
+    def split(self, case_id: str) -> tuple[_Read, _Read]:
+        """The records of every case but ``case_id`` (input errors too), and that case's."""
+        rest: list[Record] = []
+        rest_at: list[int] = []
+        mine: list[Record] = []
+        mine_at: list[int] = []
+        for record, at in zip(self.records, self.positions, strict=True):
+            if not isinstance(record, InputError) and record.case_id == case_id:
+                mine.append(record)
+                mine_at.append(at)
+            else:
+                rest.append(record)
+                rest_at.append(at)
+        return _Read(rest, rest_at, self.skipped), _Read(mine, mine_at, Counter())
+
+
+def _engine(engine: Engine | None, policy: Policy | None, group_by: str | None) -> Engine:
+    if engine is None:
+        engine = Engine(policy, guard=False)
+    elif policy is not None:
+        raise ValueError("give a policy or an engine, not both")
+    if engine.strict:
+        raise ValueError("an audit needs an engine built with strict=False (it reports CX001)")
+    Collector(engine, group_by=group_by)  # refuses a bad group_by
+    return engine
+
+
+def _last_case(records: Sequence[Record]) -> str | None:
+    for record in reversed(records):
+        if not isinstance(record, InputError):
+            return record.case_id
+    return None
+
+
+def _audit(
+    read: _Read,
+    engine: Engine,
+    cut: datetime | None,
+    group_by: str | None,
+    name: str,
+    coverage: Coverage | None,
+    files: Sequence[str],
+) -> Partial:
+    """The partial of the whole cases of ``read``."""
+    records, positions = read.records, read.positions
+    log = _Log((), records, None, engine.policy)
+    log.name = name
+    log.skipped = read.skipped
+    if coverage is not None:
+        log.uncovered = uncovered_rules(engine.rules.values(), coverage)
+        log.source = coverage.system
+        log.bridge_through(engine.model, coverage)
+    share = _Share(log, engine, cut, False, group_by, None, None)
+    latest = share.plan()
+    if cut is None:
+        cut = latest
+    partial = _as_partial(log, share.check(cut), cut, group_by, first=True)
+    errors = []
+    for (_, index, order), error in partial.errors:
+        if order and error.line is not None:
+            # An event left out (its event id taken), placed by its item number in records.
+            error = attrs.evolve(error, line=positions[error.line - 1] + 1)
+        errors.append(((name, positions[index], order), error))
+    return attrs.evolve(
+        partial,
+        errors=tuple(errors),
+        files=tuple(files),
+        skipped=read.skipped,
+    )
+
+
+def _read(batch: Any, name: str, policy: Policy, offset: int) -> _Read:
+    """The rows of ``batch`` as records: events, or input errors placed by row."""
+    columns, rows = _rows(batch, name)
+    unknown = [c for c in columns if c not in CANONICAL_COLUMNS]
+    if unknown:
+        raise ValueError(
+            f"{name}: unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}: a "
+            f"batch has the columns {', '.join(CANONICAL_COLUMNS)} (put other attributes in "
+            "attributes, as the text of a JSON object)"
+        )
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise ValueError(f"{name}: a batch needs the column(s) {', '.join(missing)}")
+    zone = policy.default_zone()
+    records: list[Record] = []
+    positions: list[int] = []
+    skipped: Counter[str] = Counter()
+    for row, values in enumerate(rows, start=offset):
+        try:
+            data = _native(values)
+            built = (
+                build_plain(data, zone, parsed=True)
+                if _STANDARD.isdisjoint(data)
+                else build_event(data, None, zone)
+            )
+        except InvalidEvent as exc:
+            records.append(InputError(name, row + 1, str(exc)))
+            positions.append(row)
+            continue
+        if isinstance(built, Skip):
+            skipped[built.reason] += 1
+            continue
+        records.append(built)  # type: ignore[arg-type]
+        positions.append(row)
+    return _Read(records, positions, skipped, end=offset + len(rows))
+
+
+def _native(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A row as the native record a JSONL line with those keys would be."""
+    data = {key: values.get(key) for key in REQUIRED_COLUMNS}
+    for key in _OPTIONAL:
+        value = values.get(key)
+        if value is not None:
+            data[key] = value
+    text = values.get("attributes")
+    if text is not None:
+        if not isinstance(text, str):
+            raise InvalidEvent(
+                f"attributes: expected the text of a JSON object, got {type(text).__name__}"
+            )
+        try:
+            extra = json.loads(text)
+        except ValueError:
+            raise InvalidEvent(
+                "attributes: not JSON (expected the text of a JSON object)"
+            ) from None
+        if not isinstance(extra, dict):
+            raise InvalidEvent(f"attributes: expected a JSON object, got {type(extra).__name__}")
+        clash = sorted(set(extra) & set(CANONICAL_COLUMNS))
+        if clash:
+            raise InvalidEvent(
+                f"attributes: {', '.join(clash)} is a column of its own, not an attribute"
+            )
+        data.update(extra)
+    return data
+
+
+def _rows(batch: Any, name: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """The column names of ``batch`` and its rows as dicts of Python values."""
+    if is_dataframe(batch):
+        return _frame_rows(batch)
+    module = type(batch).__module__.split(".")[0]
+    if module == "pyarrow" and hasattr(batch, "schema"):
+        return _arrow_rows(batch)
+    raise TypeError(
+        f"{name}: expected a pyarrow RecordBatch or Table or a pandas DataFrame, got "
+        f"{type(batch).__name__}"
+    )
+
+
+def _arrow_rows(batch: Any) -> tuple[list[str], list[dict[str, Any]]]:
+    import pyarrow as pa  # the caller has an Arrow value, so pyarrow is there
+
+    names = list(batch.schema.names)
+    columns: dict[str, list[Any]] = {}
+    for index, column in enumerate(names):
+        values = batch.column(index)
+        kind = values.type
+        if pa.types.is_timestamp(kind) and kind.unit == "ns":
+            # Python's datetimes hold microseconds; pyarrow would give pandas values.
+            values = values.cast(pa.timestamp("us", kind.tz), safe=False)
+        columns[column] = values.to_pylist()
+    return names, _zip_rows(names, columns, batch.num_rows)
+
+
+def _frame_rows(frame: Any) -> tuple[list[str], list[dict[str, Any]]]:
+    import pandas as pd  # the caller has a DataFrame, so pandas is there
+
+    names = [str(c) for c in frame.columns]
+    columns: dict[str, list[Any]] = {}
+    for column, name in zip(frame.columns, names, strict=True):
+        series = frame[column]
+        if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(
+            series.dtype
+        ):
+            columns[name] = [None if pd.isna(v) else v.to_pydatetime() for v in series]
+        else:
+            columns[name] = [None if _missing(v) else v for v in series.tolist()]
+    return names, _zip_rows(names, columns, len(frame))
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _zip_rows(names: list[str], columns: dict[str, list[Any]], count: int) -> list[dict[str, Any]]:
+    if not names:
+        return [{} for _ in range(count)]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def _refuse_reruns(records: Sequence[Record], held: str | None, name: str) -> None:
+    """Refuse a batch of :func:`audit_batches` in which a case comes back after another
+    began (the input is not sorted by case): its cases would be audited in pieces."""
+    seen: set[str] = set()
+    previous = held
+    for record in records:
+        if isinstance(record, InputError):
+            continue
+        case_id = record.case_id
+        if case_id != previous:
+            if case_id in seen:
+                raise ValueError(
+                    f"{name}: case {case_id!r} comes back after another case began: "
+                    "audit_batches needs its batches sorted by case, each case in one run of "
+                    "rows (give an unsorted batch to audit_batch whole)"
+                )
+            seen.add(case_id)
+            previous = case_id
