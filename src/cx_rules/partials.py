@@ -29,7 +29,6 @@ from typing import Any, Final
 
 import attrs
 
-from . import _pickling  # noqa: F401  (engines pickle once partials are used)
 from .calendar import WEEKDAYS
 from .engine import Engine
 from .io.records import InputError
