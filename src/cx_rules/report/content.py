@@ -58,10 +58,12 @@ def _absent_key(measures: Measures, alternatives: tuple[str, ...]) -> str | None
     names = " or ".join(alternatives)
     attributes = [k for k in alternatives if "." in k]
     if attributes and len(attributes) == len(alternatives):
-        holders = sum(seen[k.partition(".")[0]] for k in dict.fromkeys(attributes))
-        activities = " or ".join(dict.fromkeys(k.partition(".")[0] for k in attributes))
+        activities = list(dict.fromkeys(k.partition(".")[0] for k in attributes))
+        holders = [seen[a] for a in activities if seen[a]]
+        if len(activities) == 1 and holders:
+            return f"no {names} on the {activities[0]} events of {_plural(holders[0], 'case')}"
         if holders:
-            return f"no {names} on the {activities} events of {_plural(holders, 'case')}"
+            return f"no {names} on any {' or '.join(activities)} event"
     return f"no {names} in {_plural(measures.cases, 'case')}"
 
 
@@ -156,6 +158,11 @@ def candidates(findings: Iterable[ReportFinding]) -> tuple[Counter[str], Counter
     return per_rule, per_owner
 
 
+def _first_sentence(text: str) -> str:
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text
+
+
 def fix_first(
     findings: Iterable[ReportFinding],
     severity: Mapping[str, Severity],
@@ -177,7 +184,7 @@ def fix_first(
     for code, n in per_rule.items():
         info = available.get(code)
         rule = info.rule if info is not None else None
-        action = actions.get(code) or (rule.summary if rule is not None else "")
+        action = actions.get(code) or (_first_sentence(rule.summary) if rule is not None else "")
         owners = sorted(
             ((owner, k) for (c, owner), k in per_owner.items() if c == code),
             key=lambda ok: (-ok[1], ok[0] is None, ok[0] or ""),

@@ -113,7 +113,8 @@ class Measures:
         #: The counts of the cases that lack a rule's evidence but were judged by it: their
         #: scores change if the whole log turns out never to record it.
         self.unsure: dict[str, tuple[tuple[tuple[str, Outcome], int], ...]] = {}
-        #: The action of an expired obligation, per rule (the least, for determinism).
+        #: The action of an obligation still open on a case, per rule (the least, for
+        #: determinism).
         self.actions: dict[str, str] = {}
         #: Counts for the benchmarks (see :mod:`cx_rules.report.benchmarks`).
         self.facts: Counter[str] = Counter()
@@ -158,11 +159,11 @@ class Measures:
         self.seen.update(seen)
         self._benchmark(case, seen, applied, decided, rejected, interviewed, by_phone)
         self._unsure(case.case_id, seen, counts)
-        for o in case.obligations:
-            if o.expired:
-                known = self.actions.get(o.code)
-                if known is None or o.action < known:
-                    self.actions[o.code] = o.action
+        actions = self.actions
+        for o in case.obligations:  # overdue or pending: what the rule asks for
+            known = actions.get(o.code)
+            if known is None or o.action < known:
+                actions[o.code] = o.action
         self.owner_cases[owner] += 1
         self.owners.setdefault(owner, Counter()).update(counts)
         if applied is not None:
