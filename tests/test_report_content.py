@@ -376,3 +376,34 @@ def test_jobs_give_the_same_report_with_the_new_content(tmp_path: Path) -> None:
     one = audit(path, group_by=["department", "owner"])
     two = audit(path, group_by=["department", "owner"], jobs=2)
     assert to_json(one) == to_json(two)
+
+
+def test_the_command_takes_several_group_by_keys(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = _write(tmp_path / "log.jsonl", _unacknowledged(6))
+    done = subprocess.run(
+        [sys.executable, "-m", "cx_rules", "audit", str(path), "--format", "json"]
+        + ["--group-by", "department", "--group-by", "owner"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    data = json.loads(done.stdout)
+    assert (data["group_by"], data["group_keys"]) == ("department", ["department", "owner"])
+    assert [(g["by"], g["key"]) for g in data["groups"]] == [
+        ("department", "sales"),
+        ("department", "tech"),
+        ("owner", "ann"),
+        ("owner", "bo"),
+    ]
+    assert data["policy"] is None
+    text = subprocess.run(
+        [sys.executable, "-m", "cx_rules", "audit", str(path), "--group-by", "department"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    assert "By department" in text
+    assert "0 input records rejected" in text
