@@ -384,8 +384,19 @@ def test_the_command_takes_several_group_by_keys(tmp_path: Path) -> None:
 
     path = _write(tmp_path / "log.jsonl", _unacknowledged(6))
     done = subprocess.run(
-        [sys.executable, "-m", "cx_rules", "audit", str(path), "--format", "json"]
-        + ["--group-by", "department", "--group-by", "owner"],
+        [
+            sys.executable,
+            "-m",
+            "cx_rules",
+            "audit",
+            str(path),
+            "--format",
+            "json",
+            "--group-by",
+            "department",
+            "--group-by",
+            "owner",
+        ],
         capture_output=True,
         text=True,
         check=False,
