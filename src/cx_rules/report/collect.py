@@ -297,7 +297,7 @@ class Collector:
             cases=tuple(cases),
             findings=_in_order(findings),
             errors=tuple(errors[:MAX_ERRORS]),
-            group_by=self._group_by,
+            group_keys=self._group_by,
             groups=tuple(groups),
             coverage=content.coverage_table(measures, declared),
             not_recorded=absent,

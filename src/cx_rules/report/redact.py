@@ -167,10 +167,13 @@ def redact(report: Report, salt: str) -> Report:
     # Recruiters are actors: a group of actors or owners is keyed by the hidden name, each
     # key's groups in the order of the hidden names.
     people = {"actor", "owner"}
-    order = {key: i for i, key in enumerate(report.group_by)}
+    order = {key: i for i, key in enumerate(report.group_keys)}
     groups = tuple(
         sorted(
-            (attrs.evolve(g, key=actor(g.key)) if g.by in people else g for g in report.groups),
+            (
+                attrs.evolve(g, key=actor(g.key)) if (g.by or report.group_by) in people else g
+                for g in report.groups
+            ),
             key=lambda g: (order.get(g.by, -1), g.key is None, g.key or ""),
         )
     )
