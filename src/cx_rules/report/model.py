@@ -127,6 +127,21 @@ class RuleScore:
         return self.severity.weight * self.candidates
 
 
+def group_order(g: GroupScore) -> tuple[bool, int, bool, str]:
+    """Where a group comes in its table: worst first (most violations), suppressed groups
+    last, then by key; groups by month come in time order instead (see :func:`in_order`)."""
+    return (g.suppressed, -g.tally.violated, g.key is None, g.key or "")
+
+
+def in_order(groups: Iterable[GroupScore]) -> list[GroupScore]:
+    """``groups`` (of one key) in the order a report lists them: a month in time order,
+    anything else worst first (:func:`group_order`)."""
+    found = list(groups)
+    if all(g.by == "month" for g in found):
+        return sorted(found, key=lambda g: (g.key is None, g.key or ""))
+    return sorted(found, key=group_order)
+
+
 def worst_first(rules: Iterable[RuleScore]) -> list[RuleScore]:
     """``rules`` in the order a report lists them: by :attr:`RuleScore.weight`, then by
     violations, then by compliance (lowest first; nothing judged last), then by code."""
