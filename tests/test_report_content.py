@@ -419,3 +419,27 @@ def test_the_command_takes_several_group_by_keys(tmp_path: Path) -> None:
     ).stdout
     assert "By department" in text
     assert "0 input records rejected" in text
+
+
+def test_a_key_the_source_declares_it_records_is_judged_even_when_always_empty(
+    tmp_path: Path,
+) -> None:
+    from cx_rules.coverage import Coverage
+
+    declared = Coverage(
+        "acme",
+        produces={"application_received", "application_acknowledged", "rejected"},
+        never={"rejected.reason": "acme keeps no rejection reasons"},
+    )
+    report = audit(_write(tmp_path / "log.jsonl", _unacknowledged(6)), coverage=declared)
+
+    # acme records acknowledgements: none in the log means none was sent.
+    assert "CX401" not in report.not_recorded
+    assert {r.code: r for r in report.rules}["CX401"].tally.violated == 6
+    rows = {c.key: c for c in report.coverage}
+    assert rows["application_acknowledged"].declared == "recorded"
+    assert rows["rejected.reason"].declared == "acme keeps no rejection reasons"
+    # What acme never records is the source's to say, not named again for the log.
+    assert report.source is not None
+    assert "CX101" in report.source.not_recorded
+    assert "CX101" not in report.not_recorded

@@ -251,7 +251,7 @@ class Collector:
             from ..coverage import uncovered_rules
 
             uncovered = tuple(uncovered_rules(engine.rules.values(), declared))
-        absent = content.not_recorded(measures, engine.policy, uncovered)
+        absent = content.not_recorded(measures, engine.policy, uncovered, declared)
         findings = self._findings
         if absent:
             findings = [content.reclassified_finding(f, absent) for f in findings]
