@@ -109,7 +109,7 @@ def audit(
     mapping: LogMapping | None = None,
     strict: bool = False,
     engine: Engine | None = None,
-    group_by: str | None = None,
+    group_by: str | Sequence[str] | None = None,
     progress: Progress | None = None,
     jobs: int = 1,
     importer: Importer | None = None,
@@ -135,8 +135,9 @@ def audit(
     renames the log's vocabulary (default: the policy's ``[mapping]`` table).  Events whose
     activity the process model does not know are not recorded: they are counted per
     activity.  ``strict`` raises :class:`~cx_rules.InvalidEvent` at the first rejected record
-    instead of counting it.  ``group_by`` (``job_id``, ``actor`` or ``month``) adds a score
-    table per group.  ``progress`` is called now and then while reading.  ``format`` and
+    instead of counting it.  ``group_by`` (one key or a sequence of them: ``job_id``, ``actor``,
+    ``month``, or any event attribute such as ``department``, ``office``, ``source`` or
+    ``owner``) adds a score table per key.  ``progress`` is called now and then while reading.  ``format`` and
     ``encoding`` are given to :func:`~cx_rules.io.read_path` for every file (the format
     otherwise comes from each file's extension).  The path ``-`` is standard input, read
     once into a temporary file (it needs ``format``); errors call it ``<stdin>``.
@@ -276,6 +277,8 @@ class _Log:
         #: The activities the source never records, which a case may cross unseen.
         self.unrecorded: frozenset[str] = frozenset()
         self.bridge_note = ""
+        #: What the source declares it records (an importer's, a wide table's), if known.
+        self.coverage: Coverage | None = None
         #: The rules the importer's source cannot give evidence for, with the reason.
         self.uncovered: dict[str, str] = {}
         #: The import's warnings and partial cases on the last full pass.
@@ -289,6 +292,7 @@ class _Log:
     def bridge_through(self, model: ProcessModel, coverage: Coverage) -> None:
         """Let cases cross the steps ``coverage`` never records (see :func:`_bridged`)."""
         self.unrecorded = model.activities - coverage.activities
+        self.coverage = coverage
         self.bridge_note = f"not recorded by this source ({coverage.system})"
 
     @property
@@ -565,7 +569,7 @@ class _Share:
         engine: Engine,
         as_of: datetime | None,
         strict: bool,
-        group_by: str | None,
+        group_by: str | Sequence[str] | None,
         part: Part | None,
         progress: Progress | None,
     ) -> None:
@@ -866,7 +870,7 @@ def _changed(log: _Log) -> str:
 def _report(
     log: _Log,
     engine: Engine,
-    group_by: str | None,
+    group_by: str | Sequence[str] | None,
     cut: datetime | None,
     partials: Sequence[Partial],
 ) -> Report:
@@ -878,7 +882,12 @@ def _report(
 
 
 def _as_partial(
-    log: _Log, found: _Partial, cut: datetime | None, group_by: str | None, *, first: bool
+    log: _Log,
+    found: _Partial,
+    cut: datetime | None,
+    group_by: str | Sequence[str] | None,
+    *,
+    first: bool,
 ) -> Partial:
     """What one share found, as a :class:`~cx_rules.partials.Partial`.  Every share reads
     every record: only the ``first`` counts the lines, the skipped source events and an
@@ -908,6 +917,8 @@ def _as_partial(
         not_recorded=log.uncovered if log.system is not None else {},
         partial_cases=dict(found.partial) if first else {},
         warnings=found.warnings if first else (),
+        measures=collected.measures,
+        declared=log.coverage,
     )
 
 
@@ -923,7 +934,7 @@ def _in_processes(
     engine: Engine,
     as_of: datetime | None,
     strict: bool,
-    group_by: str | None,
+    group_by: str | Sequence[str] | None,
     progress: Progress | None,
     jobs: int,
 ) -> tuple[datetime | None, list[Partial]]:
@@ -979,7 +990,7 @@ def _child(
     engine: Engine,
     as_of: datetime | None,
     strict: bool,
-    group_by: str | None,
+    group_by: str | Sequence[str] | None,
     part: Part,
 ) -> None:
     """A forked child: one share, read once, its partial sent to the parent as bytes."""

@@ -90,7 +90,7 @@ def audit_batch(
     engine: Engine | None = None,
     policy: Policy | None = None,
     as_of: datetime | str | None,
-    group_by: str | None = None,
+    group_by: str | Sequence[str] | None = None,
     name: str | None = None,
     offset: int = 0,
     coverage: Coverage | None = None,
@@ -127,7 +127,7 @@ def audit_batches(
     engine: Engine | None = None,
     policy: Policy | None = None,
     as_of: datetime | str | None,
-    group_by: str | None = None,
+    group_by: str | Sequence[str] | None = None,
     name: str | None = None,
     offset: int = 0,
     coverage: Coverage | None = None,
@@ -227,7 +227,9 @@ class _Read:
         return _Read(rest, rest_at, self.skipped), _Read(mine, mine_at, Counter())
 
 
-def _engine(engine: Engine | None, policy: Policy | None, group_by: str | None) -> Engine:
+def _engine(
+    engine: Engine | None, policy: Policy | None, group_by: str | Sequence[str] | None
+) -> Engine:
     if engine is None:
         engine = Engine(policy, guard=False)
     elif policy is not None:
@@ -249,7 +251,7 @@ def _audit(
     read: _Read,
     engine: Engine,
     cut: datetime | None,
-    group_by: str | None,
+    group_by: str | Sequence[str] | None,
     name: str,
     coverage: Coverage | None,
     files: Sequence[str],

@@ -30,10 +30,12 @@ from typing import Any, Final
 import attrs
 
 from .calendar import WEEKDAYS
+from .coverage import Coverage
 from .engine import Engine
 from .io.records import InputError
 from .policy import Policy
-from .report.collect import MAX_ERRORS, Collector, _Collected
+from .report.collect import MAX_ERRORS, Collector, _Collected, _group_keys
+from .report.measure import merged
 from .report.model import (
     CalendarSummary,
     CaseScore,
@@ -78,7 +80,8 @@ class Partial:
 
     #: The cut-off: obligations due later are pending, events later are left out.
     as_of: datetime | None
-    group_by: str | None = None
+    #: The ``group_by`` keys, in order (one key or several may be given).
+    group_by: tuple[str, ...] = attrs.field(default=(), converter=_group_keys)
     files: tuple[str, ...] = ()
     lines: int = 0
     events: int = 0
@@ -91,7 +94,7 @@ class Partial:
     errors: tuple[tuple[ErrorKey, InputError], ...] = ()
     #: Checks per ``(code, outcome)``, and per group with ``group_by``.
     rules: Counter[Any] = attrs.field(factory=Counter, converter=_counter)
-    groups: Mapping[str | None, Counter[Any]] = attrs.field(factory=dict)
+    groups: Mapping[tuple[str, str | None], Counter[Any]] = attrs.field(factory=dict)
     #: The case scores and listed findings, in no particular order (the report sorts them).
     case_scores: tuple[Any, ...] = ()
     findings: tuple[Any, ...] = ()
@@ -104,6 +107,11 @@ class Partial:
     not_recorded: Mapping[str, str] = attrs.field(factory=dict)
     partial_cases: Mapping[str, str] = attrs.field(factory=dict)
     warnings: tuple[Any, ...] = ()
+    #: What the report's data coverage counted (activities and attributes seen, owners,
+    #: cohorts; see :mod:`cx_rules.report.measure`), as plain counts.
+    measures: Mapping[str, Any] = attrs.field(factory=dict)
+    #: What the source declares it records (an importer's or a wide table's coverage).
+    declared: Coverage | None = None
 
     # -- merging -----------------------------------------------------------------------------
 
@@ -127,8 +135,11 @@ class Partial:
                 + ", ".join(sorted(c.isoformat() for c in cuts))
                 + " (give every part the same as_of)"
             )
-        if len({p.group_by for p in parts}) > 1:
-            raise PartialMismatch("partials computed with different group_by cannot be merged")
+        if len({p.group_by for p in parts}) > 1 or len({p.declared for p in parts}) > 1:
+            raise PartialMismatch(
+                "partials computed with different group_by, or of sources declaring different "
+                "coverages, cannot be merged"
+            )
         systems = {p.system for p in parts if p.system is not None}
         if len(systems) > 1:
             raise PartialMismatch(
@@ -138,7 +149,7 @@ class Partial:
         unmapped: Counter[str] = Counter()
         skipped: Counter[str] = Counter()
         rules: Counter[Any] = Counter()
-        groups: dict[str | None, Counter[Any]] = {}
+        groups: dict[tuple[str, str | None], Counter[Any]] = {}
         overruns: Counter[str] = Counter()
         severity: dict[str, Any] = {}
         not_recorded: dict[str, str] = {}
@@ -179,6 +190,8 @@ class Partial:
             not_recorded=not_recorded,
             partial_cases=partial_cases,
             warnings=tuple(w for p in parts for w in p.warnings),
+            measures=merged(p.measures for p in parts),
+            declared=parts[0].declared,
         )
 
     # -- the report --------------------------------------------------------------------------
@@ -203,6 +216,7 @@ class Partial:
                 list(self.case_scores),
                 list(self.findings),
                 dict(self.severity),
+                dict(self.measures),
             )
         )
         cut = self.as_of
@@ -219,8 +233,13 @@ class Partial:
             duplicates=self.duplicates,
             skipped=self.skipped,
         )
+        source = engine.policy.source
         report = collector.report(
-            as_of=cut, input=summary, errors=[error for _, error in self.errors[:MAX_ERRORS]]
+            as_of=cut,
+            input=summary,
+            errors=[error for _, error in self.errors[:MAX_ERRORS]],
+            declared=self.declared,
+            policy=None if source == "<policy>" else source,
         )
         if self.system is not None:
             report = attrs.evolve(

@@ -22,7 +22,7 @@ import attrs
 from ..io.records import InputError
 from ..waivers import UNUSED_WAIVER
 from .collect import finding_sort_key
-from .model import Evidence, Report, ReportFinding, SourceSummary
+from .model import Evidence, Report, ReportFinding, SourceSummary, group_order, in_order
 
 __all__ = ["SALT_ENV", "pseudonym", "redact", "redact_text"]
 
@@ -162,19 +162,29 @@ def redact(report: Report, salt: str) -> Report:
             f,
             case_id=case(f.case_id),
             actor=actor(f.actor),
+            owner=actor(f.owner),
             evidence=tuple(evidence(e) for e in f.evidence),
             message=waiver(f.message) if f.code == UNUSED_WAIVER else f.message,
             waived_by=None if f.waived_by is None else waiver(f.waived_by),
         )
 
-    groups = report.groups
-    if report.group_by == "actor":
-        groups = tuple(
-            sorted(
-                (attrs.evolve(g, key=actor(g.key)) for g in groups),
-                key=lambda g: (g.key is None, g.key or ""),
-            )
+    # Recruiters are actors: a group of actors or owners is keyed by the hidden name, each
+    # key's groups in the order of the hidden names.
+    people = {"actor", "owner"}
+    # Worst first, ties by the hidden name: never the order of the real names.
+    groups = tuple(
+        g
+        for key, members in report.grouped().items()
+        for g in in_order(
+            attrs.evolve(m, key=actor(m.key)) if key in people else m for m in members
         )
+    )
+    owners = tuple(
+        sorted((attrs.evolve(g, key=actor(g.key)) for g in report.owners), key=group_order)
+    )
+    fix_first = tuple(
+        attrs.evolve(i, owners=tuple((actor(o), n) for o, n in i.owners)) for i in report.fix_first
+    )
     return attrs.evolve(
         report,
         cases=tuple(
@@ -185,6 +195,8 @@ def redact(report: Report, salt: str) -> Report:
         ),
         findings=tuple(sorted((finding(f) for f in report.findings), key=finding_sort_key)),
         groups=groups,
+        owners=owners,
+        fix_first=fix_first,
         errors=tuple(error(e) for e in report.errors),
         redacted=True,
         source=None if report.source is None else _source(report.source, case, error),
