@@ -16,8 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cx_rules import Event, audit
+from cx_rules import Event, Policy, audit
 from cx_rules.io import write_jsonl
+from cx_rules.plugins import collect_rules, plugin_manager
 from cx_rules.report import Report, compare, fingerprint, json_schema, load_listed, to_json
 from cx_rules.testing.strategies import logs
 
@@ -262,10 +263,20 @@ def test_a_report_compared_with_a_baseline_is_not_redacted_after() -> None:
         redact(marked, "pepper")
 
 
+# Absence judged as a violation: leaving a case out must not make a rule "not recorded in
+# this log" (unknown) for the other cases, which would move their findings.
+_JUDGED = Policy(
+    rules={
+        code: {"absence_is_violation": True}
+        for code in collect_rules(plugin_manager(autoload=False))
+    }
+)
+
+
 def _audited(events: list[Event], folder: str, name: str, as_of: datetime) -> tuple[Report, Path]:
     log = Path(folder, f"{name}.jsonl")
     write_jsonl(events, log)
-    report = audit(log, as_of=as_of)
+    report = audit(log, as_of=as_of, policy=_JUDGED)
     saved = Path(folder, f"{name}.json")
     saved.write_text(to_json(report), encoding="utf-8")
     return report, saved
