@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,11 @@ class _Pipe:
         self.events: list[dict[str, Any]] = []
 
     def call(
-        self, method: str, params: dict[str, Any] | None = None, *, session: str | None = None,
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        *,
+        session: str | None = None,
         timeout: float = 60.0,
     ) -> dict[str, Any]:
         ident = next(self._ids)
@@ -136,6 +140,10 @@ class Page:
                 found.append(f"{entry['source']} {entry['level']}: {entry['text']}")
         return found
 
+    def emulate_print(self) -> None:
+        """Lay the page out as it is printed (the ``print`` media type)."""
+        self._pipe.call("Emulation.setEmulatedMedia", {"media": "print"}, session=self._session)
+
     def screenshot(self, path: Path, *, full: bool = False) -> None:
         """A PNG of the first screen (or, with ``full``, of the whole page)."""
         params: dict[str, Any] = {"format": "png"}
@@ -189,7 +197,7 @@ def open_page(
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=None if os.environ.get("CX_RULES_BROWSER_LOG") else subprocess.DEVNULL,
-        preexec_fn=_fds,  # noqa: PLW1509 - the test process has no threads that matter here
+        preexec_fn=_fds,
         close_fds=False,
     )
     os.close(to_browser_r)
@@ -212,10 +220,8 @@ def open_page(
         pipe.wait_for("Page.loadEventFired", timeout=120.0)
         yield Page(pipe, session, time.monotonic() - started)
     finally:
-        try:
+        with suppress(ProtocolError, OSError):
             pipe.call("Browser.close", timeout=10.0)
-        except (ProtocolError, OSError):
-            pass
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
