@@ -21,7 +21,7 @@ __all__ = ["Policy"]
 
 _MISSING_EVIDENCE: Final = ("unknown", "violation")
 _OUT_OF_ORDER: Final = ("refuse", "insert")
-_RULE_KEYS: Final = ("severity",)
+_RULE_KEYS: Final = ("severity", "absence_is_violation")
 
 
 def _zone(name: str, where: str) -> tzinfo:
@@ -69,6 +69,12 @@ class Policy:
     it names are loaded, and naming one that is not installed is an error; the built-in rules
     always load.  ``waivers`` (``[[waivers]]`` tables) are documented exceptions to a rule for
     some cases until a date (see :mod:`cx_rules.waivers`).
+
+    In an audit, a rule whose evidence the log never holds (no ``application_acknowledged``
+    in any case) is "not recorded in this log" and its checks are unknown; ``absence_is_violation
+    = true`` in the rule's table (``[rules.CX401]``) says that such absence is a violation
+    instead.  ``min_group_size`` (default 5) is the fewest candidates a group, an owner or a
+    cohort of the report may have; smaller ones are suppressed.
     """
 
     select: tuple[str, ...] = ("ALL",)
@@ -91,6 +97,7 @@ class Policy:
     #: The ``[aliases]`` table (``channels``, ``activities``), read by :mod:`cx_rules.aliases`.
     aliases: Mapping[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
     source: str = attrs.field(default="<policy>", eq=False)
+    min_group_size: int = 5
 
     def __attrs_post_init__(self) -> None:
         where = self.source
@@ -120,7 +127,22 @@ class Policy:
             raise PolicyError(
                 f"{where}: out_of_order: expected 'refuse' or 'insert', got {self.out_of_order!r}"
             )
+        if (
+            isinstance(self.min_group_size, bool)
+            or not isinstance(self.min_group_size, int)
+            or self.min_group_size < 1
+        ):
+            raise PolicyError(
+                f"{where}: min_group_size: expected a whole number of candidates, at least 1, "
+                f"got {self.min_group_size!r}"
+            )
         for code, table in self.rules.items():
+            absence = table.get("absence_is_violation", False)
+            if not isinstance(absence, bool):
+                raise PolicyError(
+                    f"{where}: rules.{code}.absence_is_violation: expected true or false, "
+                    f"got {absence!r}"
+                )
             severity = table.get("severity")
             if severity is not None and severity not in tuple(Severity):
                 raise PolicyError(
@@ -164,6 +186,7 @@ class Policy:
             "plugins",
             "waivers",
             "aliases",
+            "min_group_size",
         }
         for key in data:
             if key not in known:
@@ -187,6 +210,8 @@ class Policy:
                 if not isinstance(data[key], str):
                     raise PolicyError(f"{source}: {key}: expected a string, got {data[key]!r}")
                 kwargs[key] = data[key]
+        if "min_group_size" in data:
+            kwargs["min_group_size"] = data["min_group_size"]
         if "holidays" in data:
             kwargs["holidays"] = _dates(data["holidays"], f"{source}: holidays")
         if "mapping" in data:
@@ -232,8 +257,15 @@ class Policy:
         value = self.rules.get(code, {}).get("severity")
         return Severity(value) if value is not None else default
 
+    def absence_is_violation(self, code: str) -> bool:
+        """Whether the policy counts rule ``code``'s checks as they are when the log never
+        records its evidence (``absence_is_violation = true`` in its table), instead of
+        unknown."""
+        return bool(self.rules.get(code, {}).get("absence_is_violation", False))
+
     def options_for(self, code: str) -> dict[str, Any]:
-        """The options the policy sets for rule ``code`` (without ``severity``)."""
+        """The options the policy sets for rule ``code`` (without ``severity`` and
+        ``absence_is_violation``)."""
         return {k: v for k, v in self.rules.get(code, {}).items() if k not in _RULE_KEYS}
 
     def calendar(self) -> BusinessCalendar:

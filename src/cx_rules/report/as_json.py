@@ -11,10 +11,14 @@ from typing import Any, Final, TextIO
 
 from ..io.records import InputError
 from .model import (
+    Benchmark,
     CalendarSummary,
     CaseScore,
+    CohortScore,
     Evidence,
+    FixItem,
     GroupScore,
+    KeyCoverage,
     InputSummary,
     PracticeScore,
     Report,
@@ -144,15 +148,24 @@ def report_dict(report: Report, *, long: bool = True) -> dict[str, Any]:
         "schema": SCHEMA,
         "as_of": _time(report.as_of),
         "redacted": report.redacted,
+        "policy": report.policy,
         "calendar": _calendar(report.calendar),
         "input": _input(report.input),
+        "coverage": [_coverage(c) for c in report.coverage],
+        "not_recorded": dict(report.not_recorded),
         "score": _percent(report.score),
         **_tally(report.tally),
         "practices": [_practice(p) for p in report.practices],
         "rules": [_rule(r) for r in report.rules],
         "cases": [_case(c) for c in report.cases] if long else [],
-        "group_by": report.group_by,
+        "fix_first": [_fix(i) for i in report.fix_first],
+        "group_by": report.group_by[0] if report.group_by else None,
+        "group_keys": list(report.group_by),
         "groups": [_group(g) for g in report.groups],
+        "min_group": report.min_group,
+        "owners": [_group(g) for g in report.owners],
+        "cohorts": [_cohort(c) for c in report.cohorts],
+        "benchmarks": [_benchmark(b) for b in report.benchmarks],
         "findings": [_finding(f) for f in report.findings] if long else [],
         "errors": [_error(e) for e in report.errors],
         **({} if report.source is None else {"source": _source(report.source)}),
@@ -214,6 +227,8 @@ def _rule(r: RuleScore) -> dict[str, Any]:
         "severity": r.severity.value,
         **_tally(r.tally),
         "compliance": _percent(r.compliance),
+        "candidates": r.candidates,
+        "not_recorded": r.not_recorded,
     }
 
 
@@ -233,6 +248,57 @@ def _group(g: GroupScore) -> dict[str, Any]:
         **_tally(g.tally),
         "score": _percent(g.score),
         "rules": [_rule(r) for r in g.rules],
+        "by": g.by,
+        "candidates": g.candidates,
+        "suppressed": g.suppressed,
+    }
+
+
+def _cohort(c: CohortScore) -> dict[str, Any]:
+    return {
+        "month": c.month,
+        "candidates": c.candidates,
+        "suppressed": c.suppressed,
+        **_tally(c.tally),
+        "score": _percent(c.score),
+        "rules": [_rule(r) for r in c.rules],
+    }
+
+
+def _coverage(c: KeyCoverage) -> dict[str, Any]:
+    return {
+        "key": c.key,
+        "seen": c.seen,
+        "missing": c.missing,
+        "rules": list(c.rules),
+        "declared": c.declared,
+    }
+
+
+def _fix(i: FixItem) -> dict[str, Any]:
+    return {
+        "code": i.code,
+        "name": i.name,
+        "severity": i.severity.value,
+        "candidates": i.candidates,
+        "violations": i.violations,
+        "weight": i.weight,
+        "action": i.action,
+        "owners": [{"owner": owner, "candidates": n} for owner, n in i.owners],
+        "page": i.page,
+    }
+
+
+def _benchmark(b: Benchmark) -> dict[str, Any]:
+    return {
+        "measure": b.measure,
+        "unit": b.unit,
+        "ours": _percent(b.ours) if b.unit == "%" else b.ours,
+        "basis": b.basis,
+        "published": b.published,
+        "year": b.year,
+        "source": b.source,
+        "note": b.note,
     }
 
 
@@ -261,6 +327,7 @@ def _finding(f: ReportFinding) -> dict[str, Any]:
         "job_id": f.job_id,
         "actor": f.actor,
         "waived_by": f.waived_by,
+        "owner": f.owner,
         "evidence": [_evidence(e) for e in f.evidence],
     }
 

@@ -12,7 +12,8 @@ from itertools import groupby
 from typing import Final, TextIO
 
 from ..findings import Outcome, Severity
-from .model import Report, ReportFinding, SourceSummary, Tally
+from . import text_sections
+from .model import Report, ReportFinding, SourceSummary, Tally, worst_first
 
 __all__ = ["printable", "to_text", "write_text"]
 
@@ -83,11 +84,17 @@ def _chunks(report: Report, color: bool) -> Iterator[str]:
     out: list[str] = []
     as_of = report.as_of.isoformat() if report.as_of is not None else "n/a (no events)"
     out.append(paint(f"cx-rules audit as of {as_of}", _BOLD))
+    policy = printable(report.policy) if report.policy is not None else "built-in defaults"
+    out.append(f"Policy: {policy}")
     out.append(f"Calendar: {printable(report.calendar.describe())}")
     out.append(_input_line(report))
     if report.source is not None:
         out.extend(_source_lines(report.source))
     out.append("")
+    coverage = text_sections.coverage(report)
+    if coverage is not None:
+        out.extend(_section(coverage, paint))
+        out.append("")
     t = report.tally
     out.append(
         f"Score: {paint(_score(report.score), _score_style(report.score))} / 100  "
@@ -107,23 +114,25 @@ def _chunks(report: Report, color: bool) -> Iterator[str]:
         )
     )
     out.append("")
-    out.append(paint("Rules by compliance", _BOLD))
+    out.append(paint("Rules, worst first", _BOLD))
     # Worst first; rules that checked nothing are named on one line after the table.
-    ranked = sorted(
-        (r for r in report.rules if r.tally != Tally()),
-        key=lambda r: (r.compliance is None, r.compliance or 0.0, r.code),
-    )
+    ranked = worst_first(r for r in report.rules if r.tally != Tally())
     idle = [r.code for r in report.rules if r.tally == Tally()]
     out.extend(
         _table(
-            ("code", "name", "practice", "severity", "compliance", *_TALLY_HEADS),
+            ("code", "name", "practice", "severity", "candidates", "compliance", *_TALLY_HEADS),
             [
                 (
                     (r.code, ""),
                     (r.name, ""),
                     (r.practice, ""),
                     (r.severity.value, _SEVERITY_STYLE[r.severity]),
-                    (_percent(r.compliance), _score_style(r.compliance)),
+                    (str(r.candidates), _RED if r.candidates else ""),
+                    (
+                        ("not recorded", _DIM)
+                        if r.not_recorded is not None
+                        else (_percent(r.compliance), _score_style(r.compliance))
+                    ),
                     *_tally(r.tally),
                 )
                 for r in ranked
@@ -133,23 +142,15 @@ def _chunks(report: Report, color: bool) -> Iterator[str]:
     )
     if idle:
         out.append(f"  Rules with nothing to check: {', '.join(idle)}")
-    if report.group_by is not None:
+    out.append(
+        "  Legend: compliance = passed / (passed + violated); n/a = nothing judged (not 0%); "
+        "not recorded = the log never holds the rule's evidence"
+    )
+    if paint.enabled:
+        out.append("  Colours: green 90 and above, yellow 70 to 90, red below 70, dim n/a")
+    for section in text_sections.sections(report):
         out.append("")
-        out.append(paint(f"By {report.group_by}", _BOLD))
-        out.extend(
-            _table(
-                (report.group_by, "score", *_TALLY_HEADS),
-                [
-                    (
-                        (g.key if g.key is not None else "(none)", ""),
-                        (_score(g.score), _score_style(g.score)),
-                        *_tally(g.tally),
-                    )
-                    for g in report.groups
-                ],
-                paint,
-            )
-        )
+        out.extend(_section(section, paint))
     worst = report.worst_cases(_WORST)
     if worst:
         out.append("")
@@ -257,7 +258,7 @@ def _input_line(report: Report) -> str:
     parts = [
         f"Read {files} file{'s' if files != 1 else ''}: {i.lines} lines, "
         f"{i.events} events in {i.cases} cases",
-        f"{i.rejected} rejected",
+        f"{i.rejected} input record{'' if i.rejected == 1 else 's'} rejected",
         f"{i.unmapped} unmapped"
         + (f" ({printable(', '.join(i.unmapped_activities))})" if i.unmapped_activities else ""),
     ]
@@ -268,6 +269,26 @@ def _input_line(report: Report) -> str:
     if i.skipped:
         parts.append(f"{sum(i.skipped.values())} skipped by the reader")
     return "; ".join(parts)
+
+
+# The styles text_sections names.
+_STYLES: Final = {
+    "": "",
+    "dim": _DIM,
+    "good": _GREEN,
+    "fair": _YELLOW,
+    "bad": _RED,
+    "error": _RED,
+    "warning": _YELLOW,
+    "info": _CYAN,
+}
+
+
+def _section(section: text_sections.Section, paint: _Painter) -> list[str]:
+    rows = [tuple((text, _STYLES[style]) for text, style in row) for row in section.rows]
+    lines = [paint(section.title, _BOLD), *_table(section.head, rows, paint)]
+    lines.extend(printable(note) for note in section.notes)
+    return lines
 
 
 def _table(head: Sequence[str], rows: Iterable[Sequence[_Cell]], paint: _Painter) -> list[str]:

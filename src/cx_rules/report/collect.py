@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from itertools import groupby
 from operator import attrgetter, itemgetter
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -16,9 +16,13 @@ from ..engine import Engine
 from ..events import Activity, Event
 from ..findings import Finding, Outcome, Severity
 from ..io.records import InputError
+from . import content
+from .benchmarks import benchmarks
+from .measure import FINDING_KEYS, Measures, month_of
 from .model import (
     GROUP_BY,
     CaseScore,
+    CohortScore,
     Evidence,
     GroupScore,
     InputSummary,
@@ -29,6 +33,9 @@ from .model import (
     Tally,
 )
 from .scoring import score
+
+if TYPE_CHECKING:
+    from ..coverage import Coverage
 
 __all__ = ["MAX_ERRORS", "Collector", "evidence_of", "finding_sort_key"]
 
@@ -68,28 +75,34 @@ class _Collected:
     """A collector's counts, findings and case scores, as :meth:`Collector.partial` gives them."""
 
     rules: _Counts
-    groups: dict[str | None, _Counts]
+    groups: dict[tuple[str, str | None], _Counts]
     cases: list[CaseScore]
     findings: list[ReportFinding]
     severity: dict[str, Severity]
+    #: What :class:`~cx_rules.report.measure.Measures` counted (its ``partial()``).
+    measures: dict[str, Any] = attrs.field(factory=dict)
 
 
 class Collector:
     """Builds a :class:`~cx_rules.report.Report` from finished cases, one at a time.
 
     Only the violated, unknown and waived findings are kept (they are listed); every other
-    finding just adds to the tallies of its rule, its case and (with ``group_by``) its group.
+    finding just adds to the tallies of its rule, its case and (with ``group_by``) its groups.
+    ``group_by`` is one key or several (see :data:`~cx_rules.report.model.GROUP_BY`).
     """
 
-    def __init__(self, engine: Engine, *, group_by: str | None = None) -> None:
-        if group_by is not None and group_by not in GROUP_BY:
-            raise ValueError(f"group_by: expected one of {', '.join(GROUP_BY)}, got {group_by!r}")
+    def __init__(
+        self, engine: Engine, *, group_by: str | Sequence[str] | None = None
+    ) -> None:
+        keys = _group_keys(group_by)
         self._engine = engine
-        self._group_by = group_by
+        self._group_by = keys
         self._zone = engine.calendar.timezone
         self._severity: dict[str, Severity] = {code: engine.severity(code) for code in engine.rules}
         self._rules: _Counts = Counter()
-        self._groups: dict[str | None, _Counts] = {}
+        self._groups: dict[tuple[str, str | None], _Counts] = {}
+        self._by_finding = tuple(k for k in keys if k in FINDING_KEYS)
+        self._measures = Measures(engine.rules, self._zone, keys)
         self._cases: list[CaseScore] = []
         self._findings: list[ReportFinding] = []
         # Equal tallies and scores recur from case to case: a report of many cases keeps one
@@ -100,7 +113,7 @@ class Collector:
     def counts_only(self) -> bool:
         """Whether passed and pending checks may be given to :meth:`add_case` as counts
         (``tallied``) rather than findings: true unless the groups need each finding."""
-        return self._group_by is None or self._group_by == "job_id"
+        return not self._by_finding
 
     def add_case(
         self,
@@ -127,28 +140,34 @@ class Collector:
             if code not in severity:  # a rule the engine does not list: keep its severity
                 severity[code] = next(f.severity for f in found if f.code == code)
         job_id = _job_of(events)
-        group_by = self._group_by
+        measured = self._measures.add(case, events, counts, job_id)
+        owner = measured.owner
+        by_finding = self._by_finding
         if found:
             case_actor = _last_actor(events)
             # One Evidence per event of the case, however many listed findings name it.
             shown: dict[int, Evidence] = {}
+            touched: set[tuple[str, str | None]] = set()
             for f in found:
                 listed = f.outcome in _LISTED
-                if group_by is None and not listed:
+                if not by_finding and not listed:
                     continue
                 # Only listed findings and actor groups need the recruiter: spare the passes.
                 actor = (
-                    (_last_actor(f.evidence) or case_actor)
-                    if listed or group_by == "actor"
+                    _actor_of(f, case_actor, owner)
+                    if listed or "actor" in by_finding
                     else None
                 )
-                if group_by is not None and group_by != "job_id":
-                    group = self._group_key(f, job_id, actor)
+                for by in by_finding:
+                    group = (by, self._group_key(by, f, actor))
                     self._groups.setdefault(group, Counter())[f.code, f.outcome] += 1
+                    touched.add(group)
                 if listed:
-                    self._findings.append(self._listed(f, job_id, actor, shown))
-        if group_by == "job_id" and keys:
-            self._groups.setdefault(job_id, Counter()).update(keys)
+                    self._findings.append(self._listed(f, job_id, actor, shown, owner))
+            self._measures.group_cases.update(touched)
+        if keys:
+            for by, value in measured.values.items():
+                self._groups.setdefault((by, value), Counter()).update(keys)
         self._rules.update(keys)
         values = self._values
         outcomes = Counter(map(_second, keys))
@@ -174,7 +193,14 @@ class Collector:
         """What this collector has counted, as a value that can be pickled and given to
         :meth:`absorb` (in another process, say).  It shares this collector's tallies and
         lists, which are not copied: add nothing to the collector afterwards."""
-        return _Collected(self._rules, self._groups, self._cases, self._findings, self._severity)
+        return _Collected(
+            self._rules,
+            self._groups,
+            self._cases,
+            self._findings,
+            self._severity,
+            self._measures.partial(),
+        )
 
     def absorb(self, collected: object) -> None:
         """Add what another collector counted (its :meth:`partial`) of other cases.
@@ -192,6 +218,7 @@ class Collector:
             self._groups = {key: Counter(counts) for key, counts in collected.groups.items()}
             for code, severity in collected.severity.items():
                 self._severity.setdefault(code, severity)
+            self._measures.absorb(collected.measures)
             return
         self._rules.update(collected.rules)
         for key, counts in collected.groups.items():
@@ -200,6 +227,7 @@ class Collector:
         self._findings.extend(collected.findings)
         for code, severity in collected.severity.items():
             self._severity.setdefault(code, severity)
+        self._measures.absorb(collected.measures)
 
     def waived_by(self) -> list[str | None]:
         """The waiver texts of the waived findings collected so far."""
@@ -211,10 +239,30 @@ class Collector:
         as_of: datetime | None,
         input: InputSummary,
         errors: Sequence[InputError] = (),
+        declared: Coverage | None = None,
+        policy: str | None = None,
     ) -> Report:
-        """The report of every case added so far."""
-        tallies = _tallies(self._rules)
-        rules = self._rule_scores(tallies, every_rule=True)
+        """The report of every case added so far.
+
+        ``declared`` is the importer's coverage, when the log came from one: the coverage
+        table says what it declares, and rules it already makes unknown are not named again
+        as not recorded in this log.  ``policy`` is where the policy came from (a path, or
+        ``None`` for the built-in defaults), for the report's header.
+        """
+        measures = self._measures
+        engine = self._engine
+        uncovered: tuple[str, ...] = ()
+        if declared is not None:
+            from ..coverage import uncovered_rules
+
+            uncovered = tuple(uncovered_rules(engine.rules.values(), declared))
+        absent = content.not_recorded(measures, engine.policy, uncovered)
+        findings = self._findings
+        if absent:
+            findings = [content.reclassified_finding(f, absent) for f in findings]
+        per_rule, _ = content.candidates(findings)
+        tallies = _tallies(content.reclassify(self._rules, absent))
+        rules = self._rule_scores(tallies, every_rule=True, absent=absent, candidates=per_rule)
         by_practice: dict[str, list[RuleScore]] = {}
         for rule in rules:
             by_practice.setdefault(rule.practice, []).append(rule)
@@ -227,32 +275,102 @@ class Collector:
             # rules come sorted by code, so practices come in the order of their first code
             for practice, members in by_practice.items()
         )
-        groups = []
-        for key, counts in sorted(
-            self._groups.items(), key=lambda kv: (kv[0] is None, kv[0] or "")
-        ):
-            group_tallies = _tallies(counts)
-            groups.append(
-                GroupScore(
-                    key,
-                    _overall(counts),
-                    self._score(group_tallies),
-                    self._rule_scores(group_tallies, every_rule=False),
-                )
+        order = {key: i for i, key in enumerate(self._group_by)}
+        groups = [
+            self._group(by, key, counts, measures.group_cases[by, key], absent)
+            for (by, key), counts in sorted(
+                self._groups.items(),
+                key=lambda kv: (order[kv[0][0]], kv[0][1] is None, kv[0][1] or ""),
             )
+        ]
+        owners = tuple(
+            self._group("owner", owner, counts, measures.owner_cases[owner], absent)
+            for owner, counts in sorted(
+                measures.owners.items(), key=lambda kv: (kv[0] is None, kv[0] or "")
+            )
+            if counts
+        )
+        cases = sorted(self._cases, key=_case_of)
+        if absent and measures.unsure:
+            cases = [self._rescored(c, absent) for c in cases]
         return Report(
             as_of=as_of,
             input=input,
             score=self._score(tallies),
-            tally=_overall(self._rules),
+            tally=_overall(content.reclassify(self._rules, absent)),
             rules=rules,
             practices=practices,
-            cases=tuple(sorted(self._cases, key=_case_of)),
-            findings=_in_order(self._findings),
+            cases=tuple(cases),
+            findings=_in_order(findings),
             errors=tuple(errors[:MAX_ERRORS]),
             group_by=self._group_by,
             groups=tuple(groups),
+            coverage=content.coverage_table(measures, declared),
+            not_recorded=absent,
+            fix_first=content.fix_first(
+                findings, self._severity, engine.available, measures.actions
+            ),
+            owners=owners if any(key is not None for key in measures.owners) else (),
+            cohorts=self._cohorts(absent),
+            benchmarks=benchmarks(measures.facts, measures.decided_in),
+            min_group=self._min_group,
+            policy=policy,
         )
+
+    # -- the report's content (see report/content.py) ----------------------------------------
+
+    @property
+    def _min_group(self) -> int:
+        return self._engine.policy.min_group_size
+
+    def _group(
+        self,
+        by: str,
+        key: str | None,
+        counts: _Counts,
+        candidates: int,
+        absent: Mapping[str, str],
+    ) -> GroupScore:
+        if candidates < self._min_group:
+            return GroupScore(key, Tally(), None, (), by, candidates, suppressed=True)
+        counts = content.reclassify(counts, absent)
+        group_tallies = _tallies(counts)
+        return GroupScore(
+            key,
+            _overall(counts),
+            self._score(group_tallies),
+            self._rule_scores(group_tallies, every_rule=False, absent=absent),
+            by,
+            candidates,
+        )
+
+    def _cohorts(self, absent: Mapping[str, str]) -> tuple[CohortScore, ...]:
+        measures = self._measures
+        rows = []
+        for month, counts in sorted(measures.cohorts.items()):
+            n = measures.cohort_cases[month]
+            if n < self._min_group:
+                rows.append(CohortScore(month, n, Tally(), None, (), suppressed=True))
+                continue
+            counts = content.reclassify(counts, absent)
+            tallies = _tallies(counts)
+            rows.append(
+                CohortScore(
+                    month,
+                    n,
+                    _overall(counts),
+                    self._score(tallies),
+                    self._rule_scores(tallies, every_rule=False, absent=absent),
+                )
+            )
+        return tuple(rows)
+
+    def _rescored(self, case: CaseScore, absent: Mapping[str, str]) -> CaseScore:
+        held = self._measures.unsure.get(case.case_id)
+        if held is None or not any(code in absent for (code, _), _ in held):
+            return case
+        counts = content.reclassify(Counter(dict(held)), absent)
+        return attrs.evolve(case, tally=_overall(counts), score=self._case_score(counts))
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -286,7 +404,12 @@ class Collector:
         return None if weights == 0 else 100.0 * total / weights
 
     def _rule_scores(
-        self, tallies: Mapping[str, Tally], *, every_rule: bool
+        self,
+        tallies: Mapping[str, Tally],
+        *,
+        every_rule: bool,
+        absent: Mapping[str, str] | None = None,
+        candidates: Mapping[str, int] | None = None,
     ) -> tuple[RuleScore, ...]:
         codes = set(tallies)
         if every_rule:
@@ -295,18 +418,22 @@ class Collector:
         for code in sorted(codes):
             name, practice = self._meta(code)
             rows.append(
-                RuleScore(code, name, practice, self._severity[code], tallies.get(code, Tally()))
+                RuleScore(
+                    code,
+                    name,
+                    practice,
+                    self._severity[code],
+                    tallies.get(code, Tally()),
+                    candidates.get(code, 0) if candidates is not None else 0,
+                    absent.get(code) if absent is not None else None,
+                )
             )
         return tuple(rows)
 
-    def _group_key(self, f: Finding, job_id: str | None, actor: str | None) -> str | None:
-        if self._group_by == "job_id":
-            return job_id
-        if self._group_by == "actor":
+    def _group_key(self, by: str, f: Finding, actor: str | None) -> str | None:
+        if by == "actor":
             return actor
-        # Not strftime: its %Y writes the year 1 as "1" on some platforms.
-        local = f.at.astimezone(self._zone)
-        return f"{local.year:04d}-{local.month:02d}"
+        return month_of(f.at, self._zone)
 
     def _listed(
         self,
@@ -314,6 +441,7 @@ class Collector:
         job_id: str | None,
         actor: str | None,
         shown: dict[int, Evidence] | None = None,
+        owner: str | None = None,
     ) -> ReportFinding:
         name, practice = self._meta(f.code)
         if shown is None:
@@ -339,6 +467,7 @@ class Collector:
             job_id=job_id,
             actor=actor,
             waived_by=f.waived_by,
+            owner=owner,
         )
 
 
@@ -382,6 +511,32 @@ def _job_of(events: Sequence[Event]) -> str | None:
             value = e.get("job_id")
             return None if value is None else str(value)
     return None
+
+
+def _group_keys(group_by: str | Sequence[str] | None) -> tuple[str, ...]:
+    """``group_by`` as a tuple of keys, each a non-empty name, none twice."""
+    if group_by is None:
+        return ()
+    keys = (group_by,) if isinstance(group_by, str) else tuple(group_by)
+    for key in keys:
+        if not isinstance(key, str) or not key.strip() or key != key.strip():
+            raise ValueError(
+                f"group_by: expected an event attribute (such as department, owner or source) "
+                f"or one of {', '.join(GROUP_BY)}, got {key!r}"
+            )
+    doubled = sorted({k for k in keys if keys.count(k) > 1})
+    if doubled:
+        raise ValueError(f"group_by: {', '.join(doubled)} given twice")
+    return tuple("job_id" if k == "job" else k for k in keys)
+
+
+def _actor_of(f: Finding, case_actor: str | None, owner: str | None) -> str | None:
+    """Whom a finding is attributed to: an omission (an obligation nobody fulfilled by its
+    due time) to the case's owner; anything else to the last actor among its evidence, else
+    the case's last actor."""
+    if f.outcome is _VIOLATED and f.due is not None and f.late is None and f.at == f.due:
+        return owner
+    return _last_actor(f.evidence) or case_actor
 
 
 def _last_actor(events: Sequence[Event]) -> str | None:

@@ -3,7 +3,7 @@ the findings to act on."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Final
@@ -15,21 +15,42 @@ from ..io.records import InputError
 
 __all__ = [
     "GROUP_BY",
+    "MIN_GROUP",
+    "Benchmark",
     "CalendarSummary",
     "CaseScore",
+    "CohortScore",
     "Evidence",
+    "FixItem",
     "GroupScore",
     "InputSummary",
+    "KeyCoverage",
     "PracticeScore",
     "Report",
     "ReportFinding",
     "RuleScore",
     "SourceSummary",
     "Tally",
+    "worst_first",
 ]
 
-#: What ``group_by`` accepts: the case's job, the recruiter, or the month of the finding.
+#: The ``group_by`` keys with a meaning of their own: the case's job (``job`` says the same),
+#: the recruiter of a finding (its last actor; an omission's owner), the month of a finding.
+#: Any other key is an event attribute (``department``, ``office``, ``source``, ``owner``):
+#: a case falls in the group of the last value its events give it.
 GROUP_BY: Final = ("job_id", "actor", "month")
+
+#: Groups, owners and cohorts with fewer candidates than this are suppressed by default
+#: (the policy's ``min_group_size``), as HR reporting does to protect anonymity.
+MIN_GROUP: Final = 5
+
+
+def _keys(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
 
 
 def _counts(value: Mapping[str, int]) -> Mapping[str, int]:
@@ -88,11 +109,37 @@ class RuleScore:
     practice: str
     severity: Severity
     tally: Tally
+    #: Candidates (cases) with at least one violation of the rule.
+    candidates: int = 0
+    #: Why the rule could not be judged on this log ("not recorded in this log: no
+    #: application_acknowledged in 916 cases"), or ``None``.
+    not_recorded: str | None = None
 
     @property
     def compliance(self) -> float | None:
         """The rule's compliance in percent (see :attr:`Tally.compliance`)."""
         return self.tally.compliance
+
+    @property
+    def weight(self) -> int:
+        """How much fixing the rule would help: its severity's weight times the candidates
+        with a violation (what "worst first" sorts by)."""
+        return self.severity.weight * self.candidates
+
+
+def worst_first(rules: Iterable[RuleScore]) -> list[RuleScore]:
+    """``rules`` in the order a report lists them: by :attr:`RuleScore.weight`, then by
+    violations, then by compliance (lowest first; nothing judged last), then by code."""
+    return sorted(
+        rules,
+        key=lambda r: (
+            -r.weight,
+            -r.tally.violated,
+            r.compliance is None,
+            r.compliance or 0.0,
+            r.code,
+        ),
+    )
 
 
 @attrs.frozen
@@ -117,12 +164,110 @@ class CaseScore:
 
 @attrs.frozen
 class GroupScore:
-    """One group of ``--group-by`` (a job, a recruiter or a month): its checks per rule."""
+    """One group of ``--group-by`` (a job, a recruiter, a month, a department...): its
+    checks per rule.
+
+    ``by`` is the key the group belongs to (``job_id``, ``owner``, ``department``);
+    ``candidates`` counts its cases.  A group of fewer candidates than the policy's
+    ``min_group_size`` is ``suppressed``: its tally is empty, its score ``None`` and it lists
+    no rules, so no renderer can show what it would reveal about so few people.
+    """
 
     key: str | None
     tally: Tally
     score: float | None
     rules: tuple[RuleScore, ...]
+    by: str = ""
+    candidates: int = 0
+    suppressed: bool = False
+
+
+@attrs.frozen
+class CohortScore:
+    """The candidates whose application arrived in one month (``YYYY-MM``, in the policy's
+    time zone): their checks, pending ones left out, and their score per rule.
+
+    Suppressed like a :class:`GroupScore` when it has fewer than ``min_group_size``
+    candidates.
+    """
+
+    month: str
+    candidates: int
+    tally: Tally
+    score: float | None
+    rules: tuple[RuleScore, ...]
+    suppressed: bool = False
+
+
+@attrs.frozen
+class KeyCoverage:
+    """How often the log holds one evidence key (see :mod:`cx_rules.coverage`).
+
+    For an activity, ``seen`` counts the cases with at least one such event and ``missing``
+    the other cases.  For an attribute (``rejected.reason``), ``seen`` counts the cases where
+    an event of the activity carries it and ``missing`` the cases that have the activity but
+    never the attribute.  ``declared`` is what the importer's coverage says (``None`` without
+    one; ``"recorded"``; else why the source never records it).  ``rules`` are the codes
+    whose evidence names the key.
+    """
+
+    key: str
+    seen: int
+    missing: int
+    rules: tuple[str, ...]
+    declared: str | None = None
+
+    @property
+    def activity(self) -> str:
+        """The activity of the key."""
+        return self.key.partition(".")[0]
+
+    @property
+    def attribute(self) -> str | None:
+        """The attribute of the key, ``None`` for an activity."""
+        return self.key.partition(".")[2] or None
+
+
+@attrs.frozen
+class FixItem:
+    """One change that would help candidates: a rule's violations, worst first.
+
+    ``weight`` is the severity's weight times ``candidates`` (cases with a violation);
+    ``action`` is what to do (the action of the rule's overdue obligations, else what the rule checks);
+    ``owners`` are the owners (recruiters of record) of those candidates, worst first, as
+    ``(owner, candidates)`` (``None``: no owner recorded); ``page`` is the rule's page in the
+    documentation (relative to its root), ``None`` for a plugin's rule.
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    candidates: int
+    violations: int
+    weight: int
+    action: str
+    owners: tuple[tuple[str | None, int], ...]
+    page: str | None = None
+
+
+@attrs.frozen
+class Benchmark:
+    """A published figure next to the organisation's own figure for the same measure.
+
+    ``ours`` is a percentage, or a number of days for ``unit == "days"``, ``None`` when the
+    log has nothing to measure it on; ``basis`` counts the candidates it was measured on.
+    ``published`` is the figure, ``year`` and ``source`` where it comes from.
+    """
+
+    measure: str
+    unit: str
+    ours: float | None
+    basis: int
+    published: float
+    #: ``None`` where the source gives no survey year.
+    year: int | None
+    source: str
+    note: str
 
 
 @attrs.frozen
@@ -159,6 +304,8 @@ class ReportFinding:
     job_id: str | None = None
     actor: str | None = None
     waived_by: str | None = None
+    #: The case's owner (recruiter of record), when the log names one.
+    owner: str | None = None
 
 
 @attrs.frozen
@@ -260,8 +407,18 @@ class Report:
     the violated, unknown and waived checks, sorted by case, time and code; passed and
     pending checks are counted in the tallies.  ``errors`` are the rejected records (the first
     :data:`~cx_rules.report.collect.MAX_ERRORS`; ``input.rejected`` counts them all).
-    ``groups`` is empty unless ``group_by`` is set.  ``source`` is set when the audit read a
-    system's export through an importer (:class:`SourceSummary`).
+    ``groups`` holds the groups of every key of ``group_by``, key by key (each names its
+    key in :attr:`GroupScore.by`; :meth:`grouped` gives them per key).  ``source`` is set when
+    the audit read a system's export through an importer (:class:`SourceSummary`).
+
+    ``coverage`` says how often the log holds each evidence key the rules read;
+    ``not_recorded`` names, by code, the rules whose evidence the log never holds, with the
+    reason: their checks are unknown, unless the policy says that such absence is a
+    violation.  ``fix_first`` ranks what would help most candidates; ``owners`` scores each
+    owner (recruiter of record) per rule; ``cohorts`` scores each month of applications;
+    ``benchmarks`` puts published figures beside the organisation's own.  Owners, groups and
+    cohorts of fewer than ``min_group`` candidates are suppressed.  ``policy`` says where the
+    policy came from: a path, or ``None`` for the built-in defaults.
     """
 
     as_of: datetime | None
@@ -273,12 +430,24 @@ class Report:
     cases: tuple[CaseScore, ...]
     findings: tuple[ReportFinding, ...]
     errors: tuple[InputError, ...] = ()
-    group_by: str | None = None
+    group_by: tuple[str, ...] = attrs.field(default=(), converter=_keys)
     groups: tuple[GroupScore, ...] = ()
     redacted: bool = False
     #: The calendar deadlines were counted in.
     calendar: CalendarSummary = attrs.field(factory=CalendarSummary)
     source: SourceSummary | None = None
+    coverage: tuple[KeyCoverage, ...] = ()
+    not_recorded: Mapping[str, str] = attrs.field(factory=dict, converter=_reasons)
+    fix_first: tuple[FixItem, ...] = ()
+    owners: tuple[GroupScore, ...] = ()
+    cohorts: tuple[CohortScore, ...] = ()
+    benchmarks: tuple[Benchmark, ...] = ()
+    min_group: int = MIN_GROUP
+    policy: str | None = None
+
+    def grouped(self) -> dict[str, tuple[GroupScore, ...]]:
+        """The groups per key of ``group_by``, in its order."""
+        return {key: tuple(g for g in self.groups if g.by == key) for key in self.group_by}
 
     def violations(self, at_least: Severity = Severity.INFO) -> int:
         """How many violated findings have ``at_least`` this severity (for ``--fail-on``)."""
@@ -289,7 +458,13 @@ class Report:
         )
 
     def worst_cases(self, limit: int = 10) -> tuple[CaseScore, ...]:
-        """The cases with violations, lowest score first (then most violations, then id)."""
+        """The cases with violations, most violations first (then lowest score, then id)."""
         hurt = [c for c in self.cases if c.tally.violated]
-        hurt.sort(key=lambda c: (c.score if c.score is not None else 101.0, -c.tally.violated))
+        hurt.sort(
+            key=lambda c: (
+                -c.tally.violated,
+                c.score if c.score is not None else 101.0,
+                c.case_id,
+            )
+        )
         return tuple(hurt[:limit])

@@ -1,0 +1,266 @@
+"""What an audit measures of each case besides its findings, in counts that merge exactly.
+
+:class:`Measures` is the part of a :class:`~cx_rules.report.Collector` that looks at a
+finished case's events once: which evidence keys the rules read occur in it (the data
+coverage), its owner (the recruiter of record), the month its application arrived (its
+cohort), its value for every ``group_by`` key that is an event attribute, and the facts the
+benchmarks compare (rejected after an interview, by phone, with feedback; days to a
+decision).  Everything is kept as counters, so two halves of a log measured apart and
+:meth:`Measures.absorb`-ed give exactly what the whole log gives.
+
+One loop over a case's events, one dictionary look-up per event, and a few more for the
+events of an activity a rule's evidence names: the audit's hot path (the engine) is not
+touched.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from ..coverage import ALTERNATIVE
+from ..events import Activity, Channel, Event
+from ..findings import Outcome
+
+if TYPE_CHECKING:
+    from ..case import Case
+    from ..rule import Rule
+
+__all__ = ["CASE_KEYS", "FINDING_KEYS", "Measured", "Measures", "month_of"]
+
+#: ``group_by`` keys that belong to a finding, not to its case.
+FINDING_KEYS: Final = frozenset({"actor", "month"})
+#: ``group_by`` keys that name the case's job.
+CASE_KEYS: Final = {"job": "job_id"}
+
+_Counts = Counter[tuple[str, Outcome]]
+_JUDGED: Final = (Outcome.PASSED, Outcome.VIOLATED)
+_DECIDED: Final = frozenset(
+    {Activity.REJECTED, Activity.OFFER_MADE, Activity.WITHDRAWN, Activity.OFFER_ACCEPTED}
+)
+#: Days after which a candidate with no decision "heard nothing" (the benchmark's 1-2 months).
+SILENT_DAYS: Final = 30
+
+
+def month_of(moment: datetime, zone: tzinfo) -> str:
+    """``YYYY-MM`` of ``moment`` in ``zone`` (not strftime: its ``%Y`` writes year 1 as 1)."""
+    local = moment.astimezone(zone)
+    return f"{local.year:04d}-{local.month:02d}"
+
+
+def evidence_keys(rules: Iterable[Rule]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Each rule's evidence as its keys, each key as its alternatives, by code."""
+    return {
+        rule.code: tuple(
+            tuple(k.strip() for k in key.split(ALTERNATIVE))
+            for key in sorted(getattr(rule, "evidence", frozenset()))
+        )
+        for rule in rules
+    }
+
+
+@attrs.frozen
+class Measured:
+    """What :meth:`Measures.add` learnt of one case that the collector needs at once."""
+
+    owner: str | None
+    #: The case's value for each ``group_by`` key that belongs to the case.
+    values: Mapping[str, str | None]
+
+
+class Measures:
+    """The mergeable measurements of an audit (see the module's description)."""
+
+    def __init__(
+        self,
+        rules: Mapping[str, Rule],
+        zone: tzinfo,
+        group_by: Sequence[str] = (),
+    ) -> None:
+        self.zone = zone
+        self.evidence = evidence_keys(rules.values())
+        watched: dict[str, set[str]] = {}
+        for keys in self.evidence.values():
+            for alternatives in keys:
+                for key in alternatives:
+                    activity, _, attribute = key.partition(".")
+                    found = watched.setdefault(activity, set())
+                    if attribute:
+                        found.add(attribute)
+        #: activity -> its attributes a rule reads, each with its evidence key.
+        self.watched: dict[str, tuple[tuple[str, str], ...]] = {
+            a: tuple((attr, f"{a}.{attr}") for attr in sorted(found))
+            for a, found in sorted(watched.items())
+        }
+        self.case_keys = tuple(
+            (key, CASE_KEYS.get(key, key)) for key in group_by if key not in FINDING_KEYS
+        )
+        # -- the counts that merge --
+        self.cases = 0
+        #: Cases in which each evidence key occurs.
+        self.seen: Counter[str] = Counter()
+        #: The checks of each owner, cohort, and case-level group.
+        self.owners: dict[str | None, _Counts] = {}
+        self.cohorts: dict[str, _Counts] = {}
+        #: Candidates per owner, per cohort, and per group (``(key, value)``).
+        self.owner_cases: Counter[str | None] = Counter()
+        self.cohort_cases: Counter[str] = Counter()
+        self.group_cases: Counter[tuple[str, str | None]] = Counter()
+        #: The counts of the cases that lack a rule's evidence but were judged by it: their
+        #: scores change if the whole log turns out never to record it.
+        self.unsure: dict[str, tuple[tuple[tuple[str, Outcome], int], ...]] = {}
+        #: The action of an obligation still open on a case, per rule (the least, for
+        #: determinism).
+        self.actions: dict[str, str] = {}
+        #: Counts for the benchmarks (see :mod:`cx_rules.report.benchmarks`).
+        self.facts: Counter[str] = Counter()
+        #: Days from application to the first decision, per case decided.
+        self.decided_in: Counter[int] = Counter()
+        self._interned: dict[object, Any] = {}
+
+    def add(
+        self, case: Case, events: Sequence[Event], counts: _Counts, job_id: str | None
+    ) -> Measured:
+        """Measure one finished case; ``counts`` are its checks by ``(code, outcome)``,
+        ``job_id`` its job."""
+        self.cases += 1
+        watched = self.watched
+        seen: set[str] = set()
+        owner: str | None = None
+        applied: datetime | None = None
+        decided: datetime | None = None
+        interviewed = rejected = by_phone = False
+        for e in events:
+            activity = e.activity
+            attributes = watched.get(activity)
+            if attributes is not None and not e.get("inferred"):
+                seen.add(activity)
+                for attribute, key in attributes:
+                    if e.get(attribute) is not None:
+                        seen.add(key)
+            if activity == Activity.APPLICATION_RECEIVED:
+                if applied is None:
+                    applied = e.timestamp
+            elif activity in _DECIDED:
+                if decided is None:
+                    decided = e.timestamp
+                if activity == Activity.REJECTED and not rejected:
+                    rejected = True
+                    by_phone = interviewed and e.channel == Channel.PHONE
+            elif activity == Activity.INTERVIEW_HELD:
+                interviewed = True
+            value = e.get("owner")
+            if value is not None:
+                owner = str(value)
+        self.seen.update(seen)
+        self._benchmark(case, seen, applied, decided, rejected, interviewed, by_phone)
+        self._unsure(case.case_id, seen, counts)
+        actions = self.actions
+        for o in case.obligations:  # overdue or pending: what the rule asks for
+            known = actions.get(o.code)
+            if known is None or o.action < known:
+                actions[o.code] = o.action
+        self.owner_cases[owner] += 1
+        self.owners.setdefault(owner, Counter()).update(counts)
+        if applied is not None:
+            month = month_of(applied, self.zone)
+            self.cohort_cases[month] += 1
+            cohort = self.cohorts.setdefault(month, Counter())
+            cohort.update({k: n for k, n in counts.items() if k[1] is not Outcome.PENDING})
+        values: dict[str, str | None] = {}
+        for key, attribute in self.case_keys:
+            if attribute == "owner":
+                value = owner
+            elif attribute == "job_id":
+                value = job_id
+            else:
+                value = _last(events, attribute)
+            values[key] = value
+            self.group_cases[key, value] += 1
+        return Measured(owner, values)
+
+    def _benchmark(
+        self,
+        case: Case,
+        seen: set[str],
+        applied: datetime | None,
+        decided: datetime | None,
+        rejected: bool,
+        interviewed: bool,
+        by_phone: bool,
+    ) -> None:
+        facts = self.facts
+        if applied is None:
+            return
+        facts["applied"] += 1
+        if Activity.APPLICATION_ACKNOWLEDGED in seen:
+            facts["acknowledged"] += 1
+        if rejected:
+            facts["rejected"] += 1
+            if Activity.FEEDBACK_GIVEN in seen:
+                facts["rejected_with_feedback"] += 1
+            if interviewed:
+                facts["rejected_after_interview"] += 1
+                if by_phone:
+                    facts["rejected_by_phone"] += 1
+        if decided is not None:
+            self.decided_in[max(0, (decided - applied).days)] += 1
+        cut = case.clock
+        if cut is not None and (cut - applied).days >= SILENT_DAYS:
+            facts["waited"] += 1
+            if decided is None or (decided - applied).days >= SILENT_DAYS:
+                facts["silent"] += 1
+
+    def _unsure(self, case_id: str, seen: set[str], counts: _Counts) -> None:
+        evidence = self.evidence
+        for code, outcome in counts:
+            if outcome in _JUDGED:
+                keys = evidence.get(code, ())
+                if not all(any(k in seen for k in alternatives) for alternatives in keys):
+                    key = tuple(sorted(counts.items()))
+                    self.unsure[case_id] = self._interned.setdefault(key, key)
+                    return
+
+    def partial(self) -> dict[str, Any]:
+        """The counts, as plain picklable data for :meth:`absorb`."""
+        return {
+            "cases": self.cases,
+            "seen": self.seen,
+            "owners": self.owners,
+            "cohorts": self.cohorts,
+            "owner_cases": self.owner_cases,
+            "cohort_cases": self.cohort_cases,
+            "group_cases": self.group_cases,
+            "unsure": self.unsure,
+            "actions": self.actions,
+            "facts": self.facts,
+            "decided_in": self.decided_in,
+        }
+
+    def absorb(self, other: Mapping[str, Any]) -> None:
+        """Add what :meth:`partial` gave of another share of the cases."""
+        self.cases += other["cases"]
+        for name in ("seen", "owner_cases", "cohort_cases", "group_cases", "facts"):
+            getattr(self, name).update(other[name])
+        self.decided_in.update(other["decided_in"])
+        for name in ("owners", "cohorts"):
+            mine = getattr(self, name)
+            for key, counts in other[name].items():
+                mine.setdefault(key, Counter()).update(counts)
+        self.unsure.update(other["unsure"])
+        for code, action in other["actions"].items():
+            known = self.actions.get(code)
+            if known is None or action < known:
+                self.actions[code] = action
+
+
+def _last(events: Sequence[Event], attribute: str) -> str | None:
+    for e in reversed(events):
+        value = e.get(attribute)
+        if value is not None:
+            return str(value)
+    return None
