@@ -236,7 +236,10 @@ def test_a_page_written_to_a_file_puts_every_finding_in_a_csv_beside_it(tmp_path
     beside = tmp_path / "audit report.csv"
     assert written == (beside,)
     assert beside.read_bytes() == to_csv(report).encode("utf-8")
-    assert len(list(csv.reader(io.StringIO(to_csv(report))))) == 31
+    rows = list(csv.DictReader(io.StringIO(to_csv(report))))
+    assert sorted(row["case_id"] for row in rows if row["section"] == "finding") == sorted(
+        f.case_id for f in report.findings
+    )
     page = target.read_text(encoding="utf-8")
     assert '<a href="audit%20report.csv">audit report.csv</a>' in page
     assert "All 30 are in" in page
@@ -260,13 +263,18 @@ def test_the_csv_beside_a_page_never_replaces_it() -> None:
     assert csv_beside("report.csv") == Path("report.findings.csv")
 
 
-def test_the_sample_shows_every_finding_with_its_rule_and_month() -> None:
+def test_the_sample_shows_every_finding_with_its_rule_and_cohort() -> None:
     report = audit(SAMPLE)
     page = to_html(report)
 
     assert "<code>CX102</code> personal-rejection" in page
-    assert ">2026-03</text>" in page
-    assert ">2026-04</text>" in page
+    # March's 12 candidates are scored; April's 3 are too few to show.
+    cohorts = page.split('<table class="cohorts">', 1)[1].split("</table>", 1)[0]
+    assert '<tr><td>2026-03</td><td class="num">12</td>' in cohorts
+    assert (
+        '<tr><td>2026-04</td><td class="num">3</td><td colspan="3" class="nm">suppressed: '
+        "fewer than 5 candidates</td></tr>"
+    ) in cohorts
     assert len(re.findall(r"<tr><td>", page.split('<table id="findings"', 1)[1])) == len(
         report.findings
     )

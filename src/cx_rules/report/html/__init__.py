@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import Final, TextIO
 
 from ..as_csv import write_csv
-from ..model import Report
+from ..model import Report, Tally, worst_first
 from ._assets import CSP, CSS, JS
 from ._findings import beside, findings
-from ._parts import Bar, bars, cases_table, e, legend, months, percent, weighted, worst_cases
+from ._parts import Bar, bars, cases_table, e, legend, percent, weighted, worst_cases
+from ._sections import benchmarks, cohorts, coverage, fix_first, matrix
 
 __all__ = ["FINDINGS_SHOWN", "csv_beside", "to_html", "write_html"]
 
@@ -95,18 +96,26 @@ def _chunks(report: Report, limit: int, csv: Path | None) -> Iterator[str]:
         *_header(report, as_of),
         _source(report),
         _score_panel(report),
+        coverage(report),
+        fix_first(report),
         "<h2>Rules, worst first</h2>",
-        '<p class="note">Ordered by violations weighted by severity (error 3, warning 2, '
-        "info 1); compliance is passed / (passed + violated).</p>",
+        '<p class="note">Ordered by the severity\'s weight (error 3, warning 2, info 1) times '
+        "the candidates with a violation; compliance is passed / (passed + violated).</p>",
         _rules(report),
         "<h2>Practices, worst first</h2>",
         _practices(report),
-        "<h2>Findings per month</h2>",
-        months(report.findings),
+        matrix(
+            "Owners (recruiter of record) by rule",
+            "owner",
+            report.owners,
+            report,
+            note="Each owner's score and compliance with the worst rules; omissions count "
+            "against the owner of the case.",
+        ),
     ]
-    if report.group_by is not None:
-        parts.append(f"<h2>By {e(report.group_by)}</h2>")
-        parts.append(_groups(report))
+    for key, members in report.grouped().items():
+        parts.append(matrix(f"By {key}", key, members, report))
+    parts += [cohorts(report), benchmarks(report)]
     worst = worst_cases(report.cases)
     if worst:
         parts.append("<h2>Worst cases</h2>")
@@ -129,13 +138,16 @@ def _chunks(report: Report, limit: int, csv: Path | None) -> Iterator[str]:
 
 def _header(report: Report, as_of: str) -> list[str]:
     i = report.input
+    policy = report.policy if report.policy is not None else "built-in defaults"
     return [
         f'<p class="meta">As of <time>{e(as_of)}</time>'
         + (" &middot; ids redacted" if report.redacted else "")
         + "</p>",
+        f'<p class="meta">Policy: {e(policy)}</p>',
         f'<p class="meta">Calendar: {e(report.calendar.describe())}</p>',
         f'<p class="meta">{e(_files(i.files))}: {i.lines:,} lines, {i.events:,} events in '
-        f"{i.cases:,} cases; {i.rejected:,} rejected, {i.unmapped:,} unmapped"
+        f"{i.cases:,} cases; {i.rejected:,} input record{'' if i.rejected == 1 else 's'} "
+        f"rejected, {i.unmapped:,} unmapped"
         + (f", {i.duplicates:,} duplicates recorded once" if i.duplicates else "")
         + (f", {i.after_as_of:,} after as_of" if i.after_as_of else "")
         + "</p>",
@@ -197,11 +209,20 @@ def _score_panel(report: Report) -> str:
 def _rules(report: Report) -> str:
     return bars(
         [
-            Bar(r.name, r.compliance, r.tally, weighted((r,)), r.severity, r.code)
-            for r in report.rules
-            if r.tally.judged or r.tally.unknown or r.tally.pending or r.tally.waived
+            Bar(
+                r.name,
+                r.compliance,
+                r.tally,
+                r.weight,
+                r.severity,
+                r.code,
+                report.not_recorded.get(r.code, r.not_recorded),
+            )
+            for r in worst_first(report.rules)
+            if r.tally != Tally()
         ],
         "rule",
+        ordered=False,
     )
 
 
@@ -217,15 +238,4 @@ def _practices(report: Report) -> str:
             for p in report.practices
         ],
         "practice",
-    )
-
-
-def _groups(report: Report) -> str:
-    return bars(
-        [
-            Bar(g.key if g.key is not None else "(none)", g.score, g.tally, weighted(g.rules))
-            for g in report.groups
-        ],
-        report.group_by or "group",
-        ordered=report.group_by != "month",
     )

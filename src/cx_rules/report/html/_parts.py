@@ -3,25 +3,24 @@ the months chart and the worst cases, every list worst first."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Final
 
 import attrs
 
-from ...findings import Outcome, Severity
+from ...findings import Severity
 from ..as_text import printable
-from ..model import CaseScore, ReportFinding, RuleScore, Tally
+from ..model import CaseScore, RuleScore, Tally
 
 __all__ = [
     "Bar",
     "band",
+    "bar",
     "bars",
     "cases_table",
     "e",
     "legend",
-    "months",
     "percent",
     "weighted",
     "worst_cases",
@@ -45,12 +44,15 @@ def band(value: float | None) -> str:
 
 
 def weighted(rules: Iterable[RuleScore]) -> int:
-    """Violations weighted by severity (error 3, warning 2, info 1): what "worst" means."""
-    return sum(r.tally.violated * r.severity.weight for r in rules)
+    """The severity's weight (error 3, warning 2, info 1) times the candidates with a
+    violation, summed over ``rules`` (:attr:`~cx_rules.report.RuleScore.weight`): what
+    "worst" means."""
+    return sum(r.weight for r in rules)
 
 
-def _bar(value: float | None) -> str:
-    # One bar scaled to its cell; an empty track says 0% (pale red) or "not measured" (dashed).
+def bar(value: float | None) -> str:
+    """One bar scaled to its cell; an empty track says 0% (pale red) or nothing measured
+    (dashed)."""
     if value is None:
         track = '<rect class="tracknm" x="0.5" y="0.5" width="99" height="13" rx="2"/>'
     elif value == 0:
@@ -98,15 +100,19 @@ class Bar:
     weight: int
     severity: Severity | None = None
     code: str | None = None
+    #: Why the log cannot show this (the rule's evidence never occurs), or ``None``.
+    not_recorded: str | None = None
 
 
 def worst_first(items: Iterable[Bar]) -> list[Bar]:
-    """Most weighted violations first, then lowest percentage; nothing measured last."""
+    """Most weight first, then most violations, then lowest percentage; nothing measured
+    last."""
     return sorted(
         items,
         key=lambda b: (
             b.value is None,
             -b.weight,
+            -b.tally.violated,
             b.value if b.value is not None else 0.0,
             b.label,
         ),
@@ -139,12 +145,20 @@ def bars(items: Sequence[Bar], what: str, *, ordered: bool = True) -> str:
         if has_severity:
             sev = b.severity.value if b.severity is not None else ""
             cells.append(f'<td class="sev-{e(sev)}">{e(sev)}</td>')
-        cells += [
-            f"<td>{_bar(b.value)}</td>",
-            f'<td class="num">{percent(b.value)}</td>',
-            f'<td class="num">{b.tally.violated:,}</td>',
-            f'<td class="detail">{e(_checks(b.tally))}</td>',
-        ]
+        if b.not_recorded is not None:
+            cells += [
+                f"<td>{bar(None)}</td>",
+                '<td class="num"><span class="nm">not recorded</span></td>',
+                f'<td class="num">{b.tally.violated:,}</td>',
+                f'<td class="detail">{e(b.not_recorded)}</td>',
+            ]
+        else:
+            cells += [
+                f"<td>{bar(b.value)}</td>",
+                f'<td class="num">{percent(b.value)}</td>',
+                f'<td class="num">{b.tally.violated:,}</td>',
+                f'<td class="detail">{e(_checks(b.tally))}</td>',
+            ]
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (
         f'<table class="bars"><colgroup>{"".join(cols)}</colgroup>'
@@ -162,7 +176,8 @@ _SWATCHES: Final = (
     ),
     (
         '<rect class="tracknm" x="0.5" y="0.5" width="25" height="11" rx="2"/>',
-        "not measured: no check could be judged (unknown or pending only)",
+        "not measured: no check could be judged (unknown or pending only), or not "
+        "recorded in this log",
     ),
 )
 
@@ -175,52 +190,6 @@ def legend() -> str:
         for shape, text in _SWATCHES
     )
     return f'<ul class="legend" aria-label="Colours">{items}</ul>'
-
-
-def months(findings: Sequence[ReportFinding]) -> str:
-    """Vertical bars: violated (and, on top, unknown) findings per month of ``at``."""
-    violated: Counter[str] = Counter()
-    unknown: Counter[str] = Counter()
-    for f in findings:
-        if f.outcome is Outcome.WAIVED:
-            continue
-        month = f.at.strftime("%Y-%m")
-        (violated if f.outcome is Outcome.VIOLATED else unknown)[month] += 1
-    names = sorted(set(violated) | set(unknown))
-    if not names:
-        return '<p class="empty">No violated or unknown findings.</p>'
-    peak = max(violated[m] + unknown[m] for m in names)
-    col_w, plot_h, top, base = 64, 160, 18, 36
-    width = max(col_w * len(names) + 20, 320)
-    height = plot_h + top + base
-    out = []
-    for n, month in enumerate(names):
-        x = 10 + n * col_w
-        v_h = plot_h * violated[month] / peak
-        u_h = plot_h * unknown[month] / peak
-        y_v = top + plot_h - v_h
-        y_u = y_v - u_h
-        total = violated[month] + unknown[month]
-        out.append(
-            f"<g><title>{e(month)}: {violated[month]:,} violated, {unknown[month]:,} unknown"
-            f'</title><rect class="poor" x="{x + 12}" y="{y_v:.1f}" width="{col_w - 24}" '
-            f'height="{v_h:.1f}"/>'
-            f'<rect class="unknownbar" x="{x + 12}" y="{y_u:.1f}" width="{col_w - 24}" '
-            f'height="{u_h:.1f}"/>'
-            f'<text x="{x + col_w / 2}" y="{y_u - 4:.1f}" text-anchor="middle">{total:,}</text>'
-            f'<text class="dim" x="{x + col_w / 2}" y="{top + plot_h + 18}" '
-            f'text-anchor="middle">{e(month)}</text></g>'
-        )
-    key = (
-        f'<rect class="poor" x="10" y="{height - 12}" width="10" height="10"/>'
-        f'<text x="24" y="{height - 3}">violated</text>'
-        f'<rect class="unknownbar" x="92" y="{height - 12}" width="10" height="10"/>'
-        f'<text x="106" y="{height - 3}">unknown</text>'
-    )
-    return (
-        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}">' + "".join(out) + key + "</svg>"
-    )
 
 
 def worst_cases(cases: Iterable[CaseScore], limit: int = 10) -> tuple[CaseScore, ...]:
