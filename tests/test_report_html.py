@@ -113,7 +113,7 @@ def test_the_page_is_self_contained() -> None:
     page = to_html(audit(SAMPLE))
 
     assert page.startswith("<!DOCTYPE html>\n")
-    assert re.findall(r"(?:src|href)=\"(?!data:)[^\"]*\"", page) == []
+    assert re.findall(r"(?:src|href)=\"(?!data:|#)[^\"]*\"", page) == []
     assert "http://" not in page
     assert "https://" not in page
     assert "@import" not in page

@@ -29,7 +29,7 @@ from ..model import Report, Tally, worst_first
 from ._assets import CSP, CSS, JS
 from ._findings import beside, findings
 from ._parts import Bar, bars, cases_table, e, legend, percent, weighted, worst_cases
-from ._sections import benchmarks, cohorts, coverage, fix_first, matrix
+from ._sections import benchmarks, cohorts, coverage, evidence, fix_first, matrix
 
 __all__ = ["FINDINGS_SHOWN", "csv_beside", "to_html", "write_html"]
 
@@ -98,6 +98,7 @@ def _chunks(report: Report, limit: int, csv: Path | None) -> Iterator[str]:
         _score_panel(report),
         coverage(report),
         fix_first(report),
+        evidence(report),
         "<h2>Rules, worst first</h2>",
         '<p class="note">Ordered by the severity\'s weight (error 3, warning 2, info 1) times '
         "the candidates with a violation; compliance is passed / (passed + violated).</p>",

@@ -60,7 +60,7 @@ def bar(value: float | None) -> str:
     else:
         track = (
             '<rect class="track" x="0" y="0" width="100" height="14" rx="2"/>'
-            f'<rect class="{band(value)}" x="0" y="0" width="{value:.1f}" height="14" rx="2"/>'
+            f'<rect class="{band(round(value, 1))}" x="0" y="0" width="{value:.1f}" height="14" rx="2"/>'
         )
     return (
         '<svg class="bar" viewBox="0 0 100 14" preserveAspectRatio="none" aria-hidden="true">'
@@ -75,7 +75,9 @@ def percent(value: float | None, unit: str = "%") -> str:
         return '<span class="nm">not measured</span>'
     if value == 0:
         return f'<span class="zero">0{unit}</span>'
-    return f'<span class="{band(value)}">{value:.1f}{unit}</span>'
+    # Banded as shown: 89.96 reads "90.0", so it is green like every other 90.
+    shown = round(value, 1)
+    return f'<span class="{band(shown)}">{shown:.1f}{unit}</span>'
 
 
 def _checks(t: Tally) -> str:

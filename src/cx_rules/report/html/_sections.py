@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from ..model import GroupScore, Report, RuleScore, worst_first
 from ._parts import bar, e, percent
 
-__all__ = ["benchmarks", "cohorts", "coverage", "fix_first", "matrix"]
+__all__ = ["benchmarks", "cohorts", "coverage", "evidence", "fix_first", "matrix"]
 
 #: How many rules (the worst) a matrix of owners or groups shows as columns.
 _COLUMNS = 8
@@ -18,9 +18,47 @@ def _suppressed(report: Report) -> str:
     return f"suppressed: fewer than {report.min_group} candidates"
 
 
+_NOT_RECORDED = "not recorded in this log: "
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _reason(reason: str) -> str:
+    # Under the heading "Not recorded in this log", each reason without those words again.
+    return reason[len(_NOT_RECORDED) :] if reason.startswith(_NOT_RECORDED) else reason
+
+
 def coverage(report: Report) -> str:
-    """What the log holds of each piece of evidence the rules read, and the rules it never
-    records (their checks unknown, not violated)."""
+    """The head of the data coverage: how much of the rules' evidence the log never holds,
+    and the rules it never records (their checks unknown, not violated)."""
+    if not report.coverage:
+        return ""
+    never = sum(1 for c in report.coverage if c.seen == 0)
+    parts = [
+        f'<h2>Data coverage ({report.input.cases:,} cases)</h2><p class="note">'
+        f"{never} of the {len(report.coverage)} pieces of evidence the rules read never "
+        'occur in this log (<a href="#evidence">evidence by evidence</a>). A rule whose '
+        "evidence never occurs is not recorded in this log: its checks are unknown, never "
+        "violated.</p>"
+    ]
+    if report.not_recorded:
+        parts.append(
+            '<div class="notrec"><h3>Not recorded in this log '
+            f"({_plural(len(report.not_recorded), 'rule')}, checks unknown)</h3><ul>"
+        )
+        parts.extend(
+            f"<li><code>{e(code)}</code> {e(_reason(reason))}</li>"
+            for code, reason in report.not_recorded.items()
+        )
+        parts.append("</ul></div>")
+    return "".join(parts)
+
+
+def evidence(report: Report) -> str:
+    """The data coverage table: each piece of evidence, in how many cases the log holds it,
+    least covered first."""
     if not report.coverage:
         return ""
     declared = any(c.declared is not None for c in report.coverage)
@@ -43,27 +81,13 @@ def coverage(report: Report) -> str:
         head.append("declared by the source")
     head.append("rules")
     heads = "".join(h if h.startswith("<th") else f"<th>{h}</th>" for h in head)
-    parts = [
-        f"<h2>Data coverage ({report.input.cases:,} cases)</h2>",
-        '<p class="note">Each piece of evidence the rules read: in how many cases the log '
-        "holds it, least covered first. A rule whose evidence never occurs is not recorded in "
-        "this log: its checks are unknown, never violated.</p>",
-    ]
-    if report.not_recorded:
-        parts.append(
-            f'<div class="notrec"><h3>Not recorded in this log ({len(report.not_recorded)} '
-            "rules, checks unknown)</h3><ul>"
-        )
-        parts.extend(
-            f"<li><code>{e(code)}</code> {e(reason)}</li>"
-            for code, reason in report.not_recorded.items()
-        )
-        parts.append("</ul></div>")
-    parts.append(
+    return (
+        '<h2 id="evidence">Data coverage, evidence by evidence</h2>'
+        '<p class="note">In how many cases the log holds each activity (of all cases) and '
+        "each attribute (of the cases with its activity), least covered first.</p>"
         f'<table class="coverage{" declared" if declared else ""}"><thead><tr>{heads}</tr>'
         f"</thead><tbody>{''.join(rows)}</tbody></table>"
     )
-    return "".join(parts)
 
 
 def fix_first(report: Report) -> str:
@@ -74,8 +98,8 @@ def fix_first(report: Report) -> str:
     for rank, item in enumerate(report.fix_first, start=1):
         who = ", ".join(f"{owner or '(no owner)'} ({n:,})" for owner, n in item.owners)
         page = (
-            f"<br><small>See <code>cx-rules rule {e(item.code)}</code> or the documentation "
-            f"page <code>{e(item.page)}</code></small>"
+            f"<br><small>Rule page: <code>cx-rules rule {e(item.code)}</code> &middot; "
+            f"<code>{e(item.page)}</code> in the documentation</small>"
             if item.page
             else ""
         )
@@ -155,7 +179,7 @@ def matrix(
     return (
         f"<h2>{e(title)}</h2>"
         + (f'<p class="note">{e(note)}</p>' if note else "")
-        + '<table class="matrix"><colgroup><col class="c-label"><col><col>'
+        + '<table class="matrix"><colgroup><col class="c-label"><col class="c-cand"><col>'
         + "<col>" * len(wanted)
         + f"</colgroup><thead><tr><th>{e(label)}</th>"
         '<th class="num">candidates</th><th class="num">score</th>'
@@ -190,8 +214,9 @@ def cohorts(report: Report) -> str:
         "candidates is not shown.</p>"
         '<table class="cohorts"><colgroup><col class="c-month"><col class="c-cand">'
         '<col class="c-bar"><col class="c-score"><col class="c-viol"></colgroup>'
-        '<thead><tr><th>cohort</th><th class="num">candidates</th><th>score</th>'
-        '<th class="num">score</th><th class="num">violated</th></tr></thead>'
+        '<thead><tr><th>cohort</th><th class="num">candidates</th>'
+        '<th aria-label="score as a bar"></th><th class="num">score</th>'
+        '<th class="num">violated</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
