@@ -257,10 +257,37 @@ def test_no_csv_is_written_when_every_finding_is_listed(tmp_path: Path) -> None:
     assert "worst of" not in to_html(report)
 
 
-def test_the_csv_beside_a_page_never_replaces_it() -> None:
+def test_the_csv_beside_a_page_never_replaces_it_nor_an_input() -> None:
     assert csv_beside("out/report.html") == Path("out/report.csv")
     assert csv_beside("report") == Path("report.csv")
     assert csv_beside("report.csv") == Path("report.findings.csv")
+    assert csv_beside("report.html", ["report.csv"]) == Path("report.findings.csv")
+    assert csv_beside("report.html", ["./report.csv", "report.findings.csv"]) is None
+
+
+def test_an_audited_csv_beside_the_page_is_left_as_it_was(tmp_path: Path) -> None:
+    # The log is report.csv, the page report.html: the findings go to report.findings.csv.
+    log = tmp_path / "report.csv"
+    log.write_text(
+        "case_id,activity,timestamp\n"
+        + "".join(
+            f"c{n},application_received,2026-03-02T09:00:00+01:00\n"
+            f"c{n},rejected,2026-03-20T09:00:00+01:00\n"
+            for n in range(3)
+        ),
+        encoding="utf-8",
+    )
+    before = log.read_bytes()
+    report = audit(log)
+    target = tmp_path / "report.html"
+
+    assert len(report.findings) > 1
+    with open(target, "w", encoding="utf-8", newline="") as out:
+        written = write_html(report, out, path=target, limit=1)
+
+    assert log.read_bytes() == before
+    assert written == (tmp_path / "report.findings.csv",)
+    assert "report.findings.csv" in target.read_text(encoding="utf-8")
 
 
 def test_the_sample_shows_every_finding_with_its_rule_and_cohort() -> None:

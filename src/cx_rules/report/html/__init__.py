@@ -56,12 +56,14 @@ def write_html(
     ``path`` is where ``out`` is written (``None`` for a stream such as standard output).
     When the report has more than ``limit`` findings and ``path`` is given, every finding is
     also written as CSV (:func:`~cx_rules.report.to_csv`) to :func:`csv_beside` of ``path``,
-    and the page links to it; without ``path`` the page says how many it leaves out.
+    and the page links to it; without ``path`` (or when both names beside it are the audit's
+    inputs) the page says how many it leaves out.
     Returns the files written besides ``out``.
     """
     csv: Path | None = None
     if path is not None and len(report.findings) > limit:
-        csv = csv_beside(Path(path))
+        csv = beside(Path(path), report.input.files)
+    if csv is not None:
         with open(csv, "w", encoding="utf-8", newline="") as handle:
             write_csv(report, handle)
     for chunk in _chunks(report, limit, csv):
@@ -69,10 +71,12 @@ def write_html(
     return () if csv is None else (csv,)
 
 
-def csv_beside(page: str | os.PathLike[str]) -> Path:
+def csv_beside(page: str | os.PathLike[str], inputs: Sequence[str] = ()) -> Path | None:
     """The CSV file :func:`write_html` writes beside ``page``: ``report.csv`` beside
-    ``report.html`` (``report.findings.csv`` if the page itself ends in ``.csv``)."""
-    return beside(Path(page))
+    ``report.html``, or ``report.findings.csv`` when that would be the page itself or one of
+    the audit's ``inputs`` (``report.input.files``: an input is never overwritten); ``None``
+    when both would be."""
+    return beside(Path(page), inputs)
 
 
 def _chunks(report: Report, limit: int, csv: Path | None) -> Iterator[str]:

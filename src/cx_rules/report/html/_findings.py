@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,10 +17,22 @@ _BATCH = 1024
 _OUTCOME_RANK = {Outcome.VIOLATED: 0, Outcome.UNKNOWN: 1, Outcome.WAIVED: 2}
 
 
-def beside(page: Path) -> Path:
-    """The CSV file written next to ``page``: ``report.csv`` beside ``report.html``."""
-    csv = page.with_suffix(".csv")
-    return csv if csv != page else page.with_suffix(".findings.csv")
+def beside(page: Path, avoid: Iterable[str] = ()) -> Path | None:
+    """The CSV file written next to ``page``: ``report.csv`` beside ``report.html``, else
+    ``report.findings.csv``; never the page itself nor a file in ``avoid`` (the audit's
+    input files, which it must not overwrite).  ``None`` when both names are taken."""
+    taken = {_resolved(Path(name)) for name in avoid} | {_resolved(page)}
+    for candidate in (page.with_suffix(".csv"), page.with_suffix(".findings.csv")):
+        if _resolved(candidate) not in taken:
+            return candidate
+    return None
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
 
 
 def worst_findings(report: Report) -> list[ReportFinding]:
@@ -28,16 +40,16 @@ def worst_findings(report: Report) -> list[ReportFinding]:
     warnings before info; within those, the cases with the most violations first, then the
     report's order (case, time, rule)."""
     violated = {c.case_id: c.tally.violated for c in report.cases}
-    order = {id(f): n for n, f in enumerate(report.findings)}
-    return sorted(
-        report.findings,
-        key=lambda f: (
-            _OUTCOME_RANK.get(f.outcome, 3),
-            -f.severity.weight,
-            -violated.get(f.case_id, 0),
-            order[id(f)],
+    ranked = sorted(
+        enumerate(report.findings),
+        key=lambda pair: (
+            _OUTCOME_RANK.get(pair[1].outcome, 3),
+            -pair[1].severity.weight,
+            -violated.get(pair[1].case_id, 0),
+            pair[0],
         ),
     )
+    return [f for _, f in ranked]
 
 
 def _note(total: int, shown: int, csv: Path | None) -> str:
