@@ -10,7 +10,7 @@ import pytest
 
 from cx_rules import Outcome, Severity
 from cx_rules.report import Evidence, InputSummary, Report, ReportFinding, Tally, render, to_csv
-from cx_rules.report.as_csv import COLUMNS
+from cx_rules.report.as_csv import COLUMNS, FINDING_COLUMNS, SECTIONS
 
 AT = datetime.fromisoformat("2026-03-09T09:00:00+01:00")
 
@@ -53,6 +53,10 @@ def _finding(
     )
 
 
+def _blank(n: int) -> list[str]:
+    return [""] * n
+
+
 def test_one_row_per_finding_under_a_header() -> None:
     report = _report(_finding(), _finding("c2", actor=None, job_id=None))
     text = to_csv(report)
@@ -68,17 +72,31 @@ def test_one_row_per_finding_under_a_header() -> None:
         "UTC, Monday to Friday, no holidays (the default calendar: set timezone and holidays "
         "in the policy)",
     ]
+    extra = len(COLUMNS) - len(FINDING_COLUMNS) - 1
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert list(COLUMNS) == rows[0]
+    assert ("section", *FINDING_COLUMNS) == tuple(rows[0][: len(FINDING_COLUMNS) + 1])
     assert [
-        list(COLUMNS),
-        ["c1", "J1", "ann", *rule, *rest],
-        ["c2", "", "", *rule, *rest],
-    ] == list(csv.reader(io.StringIO(text, newline="")))
+        ["finding", "c1", "J1", "ann", *rule, *rest, *_blank(extra)],
+        ["finding", "c2", "", "", *rule, *rest, *_blank(extra)],
+    ] == [r for r in rows if r[0] == "finding"]
+    # Every row is as wide as the header; the sections come in their documented order.
+    assert {len(COLUMNS)} == {len(r) for r in rows}
+    order = [SECTIONS.index(r[0]) for r in rows[1:]]
+    assert order == sorted(order)
     assert text == render(report, "csv")
     assert text.endswith(
-        "not done,application_received@2026-03-02T09:00:00+01:00#e1; rejected@2026-03-09T09:00:00+01:00,"
         '"UTC, Monday to Friday, no holidays (the default calendar: set timezone and holidays in '
-        'the policy)"\r\n'
+        'the policy)"' + "," * extra + "\r\n"
     )
+
+
+def test_the_header_names_the_policy_and_the_records_rejected() -> None:
+    rows = list(csv.reader(io.StringIO(to_csv(_report()), newline="")))
+    header = [(r[COLUMNS.index("key")], r) for r in rows if r[0] == "header"]
+    assert ["policy", "rejected"] == [key for key, _ in header]
+    assert "built-in defaults" == header[0][1][COLUMNS.index("detail")]
+    assert "0" == header[1][1][COLUMNS.index("count")]
 
 
 @pytest.mark.parametrize(
@@ -99,4 +117,5 @@ def test_cells_that_would_run_as_formulas_are_quoted(value: str, cell: str) -> N
         csv.reader(io.StringIO(to_csv(_report(_finding(case_id=value, actor=value))), newline=""))
     )
 
-    assert (cell, cell) == (rows[1][0], rows[1][2])
+    finding = next(r for r in rows if r[0] == "finding")
+    assert (cell, cell) == (finding[COLUMNS.index("case_id")], finding[COLUMNS.index("actor")])

@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from cx_rules import Engine, Outcome, Severity
+from cx_rules import Engine, Outcome, Policy, Severity
 from cx_rules.auditing import audit
 from cx_rules.io.records import InputError
 from cx_rules.report import (
@@ -115,8 +115,11 @@ def test_json_is_the_same_bytes_every_time_with_a_fixed_key_order() -> None:
         "schema",
         "as_of",
         "redacted",
+        "policy",
         "calendar",
         "input",
+        "coverage",
+        "not_recorded",
         "score",
         "passed",
         "violated",
@@ -126,8 +129,14 @@ def test_json_is_the_same_bytes_every_time_with_a_fixed_key_order() -> None:
         "practices",
         "rules",
         "cases",
+        "fix_first",
         "group_by",
+        "group_keys",
         "groups",
+        "min_group",
+        "owners",
+        "cohorts",
+        "benchmarks",
         "findings",
         "errors",
     ]
@@ -142,7 +151,9 @@ def test_json_content_of_a_small_audit(tmp_path: Path) -> None:
         '"event_id": "e2", "actor": "ann", "channel": "email", "reason": "private"}\n',
         encoding="utf-8",
     )
-    engine = Engine(rules=[RuleError, IllegalTransition, AcknowledgeApplication])
+    # No acknowledgement anywhere in the log: the policy counts that absence as violated.
+    policy = Policy(rules={"CX401": {"absence_is_violation": True}})
+    engine = Engine(policy, rules=[RuleError, IllegalTransition, AcknowledgeApplication])
 
     data = json.loads(to_json(audit(path, engine=engine)))
 
@@ -170,6 +181,8 @@ def test_json_content_of_a_small_audit(tmp_path: Path) -> None:
         "pending": 0,
         "waived": 0,
         "compliance": 0.0,
+        "candidates": 1,
+        "not_recorded": None,
     }
     assert data["findings"] == [
         {
@@ -187,6 +200,7 @@ def test_json_content_of_a_small_audit(tmp_path: Path) -> None:
             "job_id": "J1",
             "actor": "ann",
             "waived_by": None,
+            "owner": None,
             "evidence": [
                 {
                     "activity": "application_received",

@@ -93,8 +93,9 @@ def _report() -> Report:
 
 EXPECTED = """\
 cx-rules audit as of 2026-03-09T09:00:00+01:00
+Policy: built-in defaults
 Calendar: UTC, Monday to Friday, no holidays (the default calendar: set timezone and holidays in the policy)
-Read 1 file: 5 lines, 3 events in 2 cases; 1 rejected; 1 unmapped (note)
+Read 1 file: 5 lines, 3 events in 2 cases; 1 input record rejected; 1 unmapped (note)
 
 Score: 25.0 / 100  (passed 1, violated 2; not scored: unknown 1, pending 0, waived 0)
 
@@ -103,16 +104,18 @@ Practices
   gratitude     0.0       0         1        0        0       0
   experience   50.0       1         1        1        0       0
 
-Rules by compliance
-  code   name                     practice    severity  compliance  passed  violated  unknown  pending  waived
-  CX201  thanks-on-rejection      gratitude   warning         0.0%       0         1        0        0       0
-  CX401  acknowledge-application  experience  warning        50.0%       1         1        0        0       0
+Rules, worst first
+  code   name                     practice    severity  candidates  compliance  passed  violated  unknown  pending  waived
+  CX201  thanks-on-rejection      gratitude   warning            0        0.0%       0         1        0        0       0
+  CX401  acknowledge-application  experience  warning            0       50.0%       1         1        0        0       0
   Rules with nothing to check: CX000
+  Legend: compliance = passed / (passed + violated); n/a = nothing judged (not 0%); not recorded = the log never holds the rule's evidence
+  Colours (with --color): green 90 and above, yellow 70 to 90, red below 70
 
 By job_id
-  job_id  score  passed  violated  unknown  pending  waived
-  J1        0.0       0         2        1        0       0
-  (none)  100.0       1         0        0        0       0
+  job_id  candidates  score  violated  CX201  CX401
+  J1               0    0.0         2    n/a    n/a
+  (none)           0  100.0         0    n/a    n/a
 
 Worst cases
   case  job  state     score  passed  violated  unknown  pending  waived
@@ -163,17 +166,22 @@ def test_an_empty_report_says_so() -> None:
 
     assert to_text(empty) == (
         "cx-rules audit as of n/a (no events)\n"
+        "Policy: built-in defaults\n"
         "Calendar: UTC, Monday to Friday, no holidays (the default calendar: set timezone "
         "and holidays in the policy)\n"
-        "Read 0 files: 0 lines, 0 events in 0 cases; 0 rejected; 0 unmapped\n"
+        "Read 0 files: 0 lines, 0 events in 0 cases; 0 input records rejected; 0 unmapped\n"
         "\n"
         "Score: n/a / 100  (passed 0, violated 0; not scored: unknown 0, pending 0, waived 0)\n"
         "\n"
         "Practices\n"
         "  practice  score  passed  violated  unknown  pending  waived\n"
         "\n"
-        "Rules by compliance\n"
-        "  code  name  practice  severity  compliance  passed  violated  unknown  pending  waived\n"
+        "Rules, worst first\n"
+        "  code  name  practice  severity  candidates  compliance  passed  violated  unknown  "
+        "pending  waived\n"
+        "  Legend: compliance = passed / (passed + violated); n/a = nothing judged (not 0%); "
+        "not recorded = the log never holds the rule's evidence\n"
+        "  Colours (with --color): green 90 and above, yellow 70 to 90, red below 70\n"
     )
 
 

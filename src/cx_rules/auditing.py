@@ -90,7 +90,7 @@ def audit(
     mapping: LogMapping | None = None,
     strict: bool = False,
     engine: Engine | None = None,
-    group_by: str | None = None,
+    group_by: str | Sequence[str] | None = None,
     progress: Progress | None = None,
     jobs: int = 1,
     importer: Importer | None = None,
@@ -116,8 +116,9 @@ def audit(
     renames the log's vocabulary (default: the policy's ``[mapping]`` table).  Events whose
     activity the process model does not know are not recorded: they are counted per
     activity.  ``strict`` raises :class:`~cx_rules.InvalidEvent` at the first rejected record
-    instead of counting it.  ``group_by`` (``job_id``, ``actor`` or ``month``) adds a score
-    table per group.  ``progress`` is called now and then while reading.  ``format`` and
+    instead of counting it.  ``group_by`` (one key or a sequence of them: ``job_id``, ``actor``,
+    ``month``, or any event attribute such as ``department``, ``office``, ``source`` or
+    ``owner``) adds a score table per key.  ``progress`` is called now and then while reading.  ``format`` and
     ``encoding`` are given to :func:`~cx_rules.io.read_path` for every file (the format
     otherwise comes from each file's extension).  The path ``-`` is standard input, read
     once into a temporary file (it needs ``format``); errors call it ``<stdin>``.
@@ -219,6 +220,8 @@ class _Log:
         #: The activities the source never records, which a case may cross unseen.
         self.unrecorded: frozenset[str] = frozenset()
         self.bridge_note = ""
+        #: What the source declares it records (an importer's, a wide table's), if known.
+        self.coverage: Coverage | None = None
         #: The rules the importer's source cannot give evidence for, with the reason.
         self.uncovered: dict[str, str] = {}
         #: The import's warnings and partial cases on the last full pass.
@@ -228,6 +231,7 @@ class _Log:
     def bridge_through(self, model: ProcessModel, coverage: Coverage) -> None:
         """Let cases cross the steps ``coverage`` never records (see :func:`_bridged`)."""
         self.unrecorded = model.activities - coverage.activities
+        self.coverage = coverage
         self.bridge_note = f"not recorded by this source ({coverage.system})"
 
     @property
@@ -468,7 +472,7 @@ class _Share:
         engine: Engine,
         as_of: datetime | None,
         strict: bool,
-        group_by: str | None,
+        group_by: str | Sequence[str] | None,
         part: Part | None,
         progress: Progress | None,
     ) -> None:
@@ -748,7 +752,7 @@ def _changed(log: _Log) -> str:
 def _report(
     log: _Log,
     engine: Engine,
-    group_by: str | None,
+    group_by: str | Sequence[str] | None,
     cut: datetime | None,
     partials: Sequence[_Partial],
 ) -> Report:
@@ -779,7 +783,11 @@ def _report(
         skipped=first.skipped,
     )
     report = collector.report(
-        as_of=cut, input=summary, errors=[error for _, _, error in errors[:MAX_ERRORS]]
+        as_of=cut,
+        input=summary,
+        errors=[error for _, _, error in errors[:MAX_ERRORS]],
+        declared=log.coverage,
+        policy=None if engine.policy.source == "<policy>" else engine.policy.source,
     )
     if log.system is not None:
         first_log = partials[0]
@@ -825,7 +833,7 @@ def _in_processes(
     engine: Engine,
     as_of: datetime | None,
     strict: bool,
-    group_by: str | None,
+    group_by: str | Sequence[str] | None,
     progress: Progress | None,
     jobs: int,
 ) -> tuple[datetime | None, list[_Partial]]:
@@ -875,7 +883,7 @@ def _child(
     engine: Engine,
     as_of: datetime | None,
     strict: bool,
-    group_by: str | None,
+    group_by: str | Sequence[str] | None,
     part: Part,
 ) -> None:
     """A forked child: one share, both passes, each outcome sent to the parent."""

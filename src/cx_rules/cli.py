@@ -39,7 +39,6 @@ EXIT_INTERNAL: Final = 3
 EXIT_INTERRUPTED: Final = 130
 
 _FORMATS: Final = ("text", "json", "csv", "html")
-_GROUP_BY: Final = ("job_id", "actor", "month")
 _SEVERITIES: Final = ("error", "warning", "info")
 _SALT_ENV: Final = "CX_RULES_SALT"
 #: Seconds a rule may take on one event before the audit warns about it.
@@ -122,7 +121,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TIMESTAMP",
         help="the cut-off, with a zone (2026-06-01T00:00:00+02:00); default: the latest event",
     )
-    audit.add_argument("--group-by", choices=_GROUP_BY, help="also score per job, actor or month")
+    audit.add_argument(
+        "--group-by",
+        action="append",
+        metavar="KEY",
+        help="also score per KEY: job_id, actor, month or any event attribute (department, "
+        "owner, ...); repeat for several",
+    )
     audit.add_argument(
         "--fail-on",
         choices=_SEVERITIES,

@@ -97,7 +97,7 @@ def to_csv(report: Report) -> str:
     - ``rule``: worst first, a rule's ``count`` violated of ``total`` judged checks and
       ``value`` its compliance in percent, empty when nothing was judged (``detail`` says
       ``nothing judged``, or why the log does not record it); ``candidates`` with a violation;
-    - ``owner``: the recruiter × rule table, one row per owner and rule (``owner``, ``code``,
+    - ``owner``: the recruiter-by-rule table, one row per owner and rule (``owner``, ``code``,
       ``count`` violated of ``total`` judged, ``value`` compliance), ``candidates`` the
       owner's; an owner with too few candidates has one row, ``detail`` ``suppressed: fewer
       than N candidates``;
@@ -196,14 +196,14 @@ def _summary(report: Report) -> Iterator[list[str]]:
                 yield _rule("owner", r, owner=g.key, candidates=g.candidates)
     for g in report.groups:
         yield _group("group", g, suppressed, group=g.by)
-    for c in report.cohorts:
+    for cohort in report.cohorts:
         yield _cells(
             "cohort",
-            key=c.month,
-            candidates=c.candidates,
-            value=_num(c.score),
-            detail=suppressed if c.suppressed else None,
-            **({} if c.suppressed else _judged(c.tally)),
+            key=cohort.month,
+            candidates=cohort.candidates,
+            value=_num(cohort.score),
+            detail=suppressed if cohort.suppressed else None,
+            **({} if cohort.suppressed else _judged(cohort.tally)),
         )
     for b in report.benchmarks:
         yield _cells(

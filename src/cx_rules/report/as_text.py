@@ -146,8 +146,7 @@ def _chunks(report: Report, color: bool) -> Iterator[str]:
         "  Legend: compliance = passed / (passed + violated); n/a = nothing judged (not 0%); "
         "not recorded = the log never holds the rule's evidence"
     )
-    if paint.enabled:
-        out.append("  Colours: green 90 and above, yellow 70 to 90, red below 70, dim n/a")
+    out.append("  Colours (with --color): green 90 and above, yellow 70 to 90, red below 70")
     for section in text_sections.sections(report):
         out.append("")
         out.extend(_section(section, paint))

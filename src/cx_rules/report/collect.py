@@ -91,9 +91,7 @@ class Collector:
     ``group_by`` is one key or several (see :data:`~cx_rules.report.model.GROUP_BY`).
     """
 
-    def __init__(
-        self, engine: Engine, *, group_by: str | Sequence[str] | None = None
-    ) -> None:
+    def __init__(self, engine: Engine, *, group_by: str | Sequence[str] | None = None) -> None:
         keys = _group_keys(group_by)
         self._engine = engine
         self._group_by = keys
@@ -153,11 +151,7 @@ class Collector:
                 if not by_finding and not listed:
                     continue
                 # Only listed findings and actor groups need the recruiter: spare the passes.
-                actor = (
-                    _actor_of(f, case_actor, owner)
-                    if listed or "actor" in by_finding
-                    else None
-                )
+                actor = _actor_of(f, case_actor, owner) if listed or "actor" in by_finding else None
                 for by in by_finding:
                     group = (by, self._group_key(by, f, actor))
                     self._groups.setdefault(group, Counter())[f.code, f.outcome] += 1
@@ -524,10 +518,11 @@ def _group_keys(group_by: str | Sequence[str] | None) -> tuple[str, ...]:
                 f"group_by: expected an event attribute (such as department, owner or source) "
                 f"or one of {', '.join(GROUP_BY)}, got {key!r}"
             )
+    keys = tuple("job_id" if k == "job" else k for k in keys)
     doubled = sorted({k for k in keys if keys.count(k) > 1})
     if doubled:
         raise ValueError(f"group_by: {', '.join(doubled)} given twice")
-    return tuple("job_id" if k == "job" else k for k in keys)
+    return keys
 
 
 def _actor_of(f: Finding, case_actor: str | None, owner: str | None) -> str | None:

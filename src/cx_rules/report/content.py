@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from ..findings import Outcome, Severity
-from .model import FixItem, KeyCoverage, ReportFinding
 from .measure import Measures
+from .model import FixItem, KeyCoverage, ReportFinding
 
 if TYPE_CHECKING:
     from ..coverage import Coverage
@@ -112,9 +112,7 @@ def reclassified_finding(f: ReportFinding, absent: Mapping[str, str]) -> ReportF
     return attrs.evolve(f, outcome=Outcome.UNKNOWN, message=f"{reason} ({f.message})", due=None)
 
 
-def coverage_table(
-    measures: Measures, declared: Coverage | None = None
-) -> tuple[KeyCoverage, ...]:
+def coverage_table(measures: Measures, declared: Coverage | None = None) -> tuple[KeyCoverage, ...]:
     """One row per evidence key the rules read (activities, then each one's attributes)."""
     readers: dict[str, list[str]] = {}
     for code, keys in measures.evidence.items():
@@ -150,7 +148,9 @@ def _why_not(declared: Coverage, key: str) -> str:
     return text[len(key) + 2 : -1] if text.startswith(f"{key} (") else text
 
 
-def candidates(findings: Iterable[ReportFinding]) -> tuple[Counter[str], Counter[tuple[str, str | None]]]:
+def candidates(
+    findings: Iterable[ReportFinding],
+) -> tuple[Counter[str], Counter[tuple[str, str | None]]]:
     """The cases with a violation, per rule and per ``(rule, owner)``."""
     pairs = {(f.code, f.case_id, f.owner) for f in findings if f.outcome is Outcome.VIOLATED}
     per_rule: Counter[str] = Counter(code for code, _, _ in pairs)

@@ -446,8 +446,12 @@ class Report:
     policy: str | None = None
 
     def grouped(self) -> dict[str, tuple[GroupScore, ...]]:
-        """The groups per key of ``group_by``, in its order."""
-        return {key: tuple(g for g in self.groups if g.by == key) for key in self.group_by}
+        """The groups per key of ``group_by``, in its order (a group that names no key, as
+        reports made before several keys could, belongs to the first)."""
+        first = self.group_by[0] if self.group_by else ""
+        return {
+            key: tuple(g for g in self.groups if (g.by or first) == key) for key in self.group_by
+        }
 
     def violations(self, at_least: Severity = Severity.INFO) -> int:
         """How many violated findings have ``at_least`` this severity (for ``--fail-on``)."""

@@ -158,19 +158,31 @@ def redact(report: Report, salt: str) -> Report:
             f,
             case_id=case(f.case_id),
             actor=actor(f.actor),
+            owner=actor(f.owner),
             evidence=tuple(evidence(e) for e in f.evidence),
             message=waiver(f.message) if f.code == UNUSED_WAIVER else f.message,
             waived_by=None if f.waived_by is None else waiver(f.waived_by),
         )
 
-    groups = report.groups
-    if report.group_by == "actor":
-        groups = tuple(
-            sorted(
-                (attrs.evolve(g, key=actor(g.key)) for g in groups),
-                key=lambda g: (g.key is None, g.key or ""),
-            )
+    # Recruiters are actors: a group of actors or owners is keyed by the hidden name, each
+    # key's groups in the order of the hidden names.
+    people = {"actor", "owner"}
+    order = {key: i for i, key in enumerate(report.group_by)}
+    groups = tuple(
+        sorted(
+            (attrs.evolve(g, key=actor(g.key)) if g.by in people else g for g in report.groups),
+            key=lambda g: (order.get(g.by, -1), g.key is None, g.key or ""),
         )
+    )
+    owners = tuple(
+        sorted(
+            (attrs.evolve(g, key=actor(g.key)) for g in report.owners),
+            key=lambda g: (g.key is None, g.key or ""),
+        )
+    )
+    fix_first = tuple(
+        attrs.evolve(i, owners=tuple((actor(o), n) for o, n in i.owners)) for i in report.fix_first
+    )
     return attrs.evolve(
         report,
         cases=tuple(
@@ -181,6 +193,8 @@ def redact(report: Report, salt: str) -> Report:
         ),
         findings=tuple(sorted((finding(f) for f in report.findings), key=finding_sort_key)),
         groups=groups,
+        owners=owners,
+        fix_first=fix_first,
         errors=tuple(error(e) for e in report.errors),
         redacted=True,
         source=None if report.source is None else _source(report.source, case, error),

@@ -110,9 +110,7 @@ def fix_first(report: Report) -> Section | None:
     )
 
 
-def _matrix(
-    title: str, label: str, groups: Sequence[GroupScore], report: Report
-) -> Section | None:
+def _matrix(title: str, label: str, groups: Sequence[GroupScore], report: Report) -> Section | None:
     if not groups:
         return None
     wanted = [r.code for r in worst_first(report.rules) if r.tally.violated][:_COLUMNS]
@@ -120,17 +118,18 @@ def _matrix(
     for g in groups:
         name = (g.key if g.key is not None else "(none)", "")
         if g.suppressed:
+            blank = tuple(("", "") for _ in wanted)
             rows.append(
-                (name, (str(g.candidates), ""), (_suppressed(report), "dim"))
-                + tuple(("", "") for _ in wanted)
+                (name, (str(g.candidates), ""), (_suppressed(report), "dim"), ("", ""), *blank)
             )
             continue
         by_code: dict[str, RuleScore] = {r.code: r for r in g.rules}
         cells = [
             _percent(by_code[c].compliance) if c in by_code else (NOTHING, "dim") for c in wanted
         ]
-        rows.append((name, (str(g.candidates), ""), _score(g.score), *cells))
-    return Section(title, (label, "candidates", "score", *wanted), tuple(rows))
+        violated = (str(g.tally.violated), "bad" if g.tally.violated else "")
+        rows.append((name, (str(g.candidates), ""), _score(g.score), violated, *cells))
+    return Section(title, (label, "candidates", "score", "violated", *wanted), tuple(rows))
 
 
 def owners(report: Report) -> Section | None:
