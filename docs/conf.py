@@ -14,6 +14,7 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
+from _examplereports import write_recruiting_red  # noqa: E402
 from _rulepages import write_rule_pages  # noqa: E402
 
 import cx_rules  # noqa: E402
@@ -34,7 +35,13 @@ source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 # The catalogue is included into rules/index.md, not a page of its own.
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "rules/generated/catalogue.md"]
+exclude_patterns = [
+    "_build",
+    "Thumbs.db",
+    ".DS_Store",
+    "rules/generated/catalogue.md",
+    "guide/generated",
+]
 templates_path: list[str] = []
 
 autodoc_member_order = "bysource"
@@ -52,6 +59,8 @@ html_static_path: list[str] = []
 # The rule pages are generated from the rules' own metadata on every build, so the
 # documentation and `cx-rules rule CODE` never drift apart.
 write_rule_pages(HERE / "rules" / "generated")
+# The audit guide shows the report of pm4py's recruiting log as the audit gives it today.
+write_recruiting_red(HERE / "guide" / "generated")
 
 
 class _ImportFailures(logging.Handler):

@@ -94,9 +94,9 @@ def test_one_row_per_finding_under_a_header() -> None:
 def test_the_header_names_the_policy_and_the_records_rejected() -> None:
     rows = list(csv.reader(io.StringIO(to_csv(_report()), newline="")))
     header = [(r[COLUMNS.index("key")], r) for r in rows if r[0] == "header"]
-    assert ["policy", "rejected"] == [key for key, _ in header]
-    assert "built-in defaults" == header[0][1][COLUMNS.index("detail")]
-    assert "0" == header[1][1][COLUMNS.index("count")]
+    assert [key for key, _ in header] == ["policy", "rejected"]
+    assert header[0][1][COLUMNS.index("detail")] == "built-in defaults"
+    assert header[1][1][COLUMNS.index("count")] == "0"
 
 
 @pytest.mark.parametrize(

@@ -598,3 +598,16 @@ def test_the_default_translate_records_translates_each_on_its_own() -> None:
     assert [e.activity for e in both.events] == ["application_received"]
     (error,) = both.errors
     assert str(error).startswith("in[1]: not a Greenhouse record")
+
+
+def test_the_owner_is_the_applications_recruiter_else_its_coordinator() -> None:
+    record = json.loads((DUMP / "applications-page1.json").read_text("utf-8"))[0]
+    assert record["recruiter"]["id"] == 4080
+    received = GREENHOUSE.translate(record, name="webhook").events[0]
+    assert (received.activity, received.get("owner")) == ("application_received", "4080")
+
+    coordinated = {**record, "recruiter": None, "coordinator": {"id": 4099, "name": "Ole"}}
+    received = GREENHOUSE.translate(coordinated, name="webhook").events[0]
+    assert received.get("owner") == "4099"
+    nobody = {**record, "recruiter": None, "coordinator": None}
+    assert GREENHOUSE.translate(nobody, name="webhook").events[0].get("owner") is None

@@ -357,3 +357,13 @@ def test_redaction_hides_the_case_ids_of_warnings_and_partial_cases(
     assert hidden.source is not None
     assert C not in json.dumps(dict(hidden.source.partial_cases))
     assert not any(D in w.message for w in hidden.source.warnings)
+
+
+def test_the_owner_is_the_opportunitys_owner(result: ImportResult) -> None:
+    received = {e.case_id: e for e in result.events if e.activity == "application_received"}
+    assert received[A].get("owner") == "8d49b010-cc6a-4f40-ace5-e86061c677ed"
+    report = cx_rules.audit(FILES, importer=LEVER, policy=cx_rules.Policy(min_group_size=1))
+    # Every opportunity of the dump has the one owner: the owners table has one row.
+    assert [(g.key, g.candidates) for g in report.owners] == [
+        ("8d49b010-cc6a-4f40-ace5-e86061c677ed", 6)
+    ]

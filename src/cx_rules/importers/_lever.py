@@ -131,6 +131,10 @@ def _opportunity(value: Any, at: At, index: Index) -> list[ImportItem]:
     applications = opt_list(value.get("applications"), "applications")
     if applications and isinstance(applications[0], dict) and applications[0].get("posting"):
         attributes["job_id"] = identifier(applications[0]["posting"], "applications[0].posting")
+    # The opportunity's owner is its recruiter of record (a user id, or an expanded user).
+    owner = _user(value.get("owner"), "owner")
+    if owner is not None:
+        attributes["owner"] = owner
     out.append(
         Event(
             case,

@@ -280,7 +280,7 @@ class Collector:
         owners = tuple(
             self._group("owner", owner, counts, measures.owner_cases[owner], absent)
             for owner, counts in sorted(
-                measures.owners.items(), key=lambda kv: (kv[0] is None, kv[0] or "")
+                measures.owner_counts().items(), key=lambda kv: (kv[0] is None, kv[0] or "")
             )
             if counts
         )
@@ -304,7 +304,7 @@ class Collector:
             fix_first=content.fix_first(
                 findings, self._severity, engine.available, measures.actions
             ),
-            owners=owners if any(key is not None for key in measures.owners) else (),
+            owners=owners if any(key is not None for key in measures.owner_cases) else (),
             cohorts=self._cohorts(absent),
             benchmarks=benchmarks(measures.facts, measures.decided_in),
             min_group=self._min_group,
@@ -341,7 +341,7 @@ class Collector:
     def _cohorts(self, absent: Mapping[str, str]) -> tuple[CohortScore, ...]:
         measures = self._measures
         rows = []
-        for month, counts in sorted(measures.cohorts.items()):
+        for month, counts in sorted(measures.cohort_counts().items()):
             n = measures.cohort_cases[month]
             if n < self._min_group:
                 rows.append(CohortScore(month, n, Tally(), None, (), suppressed=True))

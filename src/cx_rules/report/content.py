@@ -84,7 +84,19 @@ def not_recorded(
     for code, keys in sorted(measures.evidence.items()):
         if code in skip or policy.absence_is_violation(code):
             continue
-        reasons = [r for r in (_absent_key(measures, alts) for alts in keys) if r is not None]
+        named = {alts[0] for alts in keys if len(alts) == 1 and "." not in alts[0]}
+        reasons = [
+            r
+            for r in (
+                _absent_key(measures, alts)
+                for alts in keys
+                # An attribute of an activity the rule names and the log never holds says
+                # nothing more than the activity's absence does.
+                if not all(k.partition(".")[0] in named and "." in k for k in alts)
+                or any(measures.seen[k.partition(".")[0]] for k in alts)
+            )
+            if r is not None
+        ]
         if reasons:
             found[code] = f"not recorded in this log: {'; '.join(reasons)}"
     return found

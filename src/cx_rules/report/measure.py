@@ -103,9 +103,8 @@ class Measures:
         self.cases = 0
         #: Cases in which each evidence key occurs.
         self.seen: Counter[str] = Counter()
-        #: The checks of each owner, cohort, and case-level group.
-        self.owners: dict[str | None, _Counts] = {}
-        self.cohorts: dict[str, _Counts] = {}
+        #: How many cases had each (owner, cohort, counts): see owner_counts(), cohort_counts().
+        self.patterns: Counter[tuple[str | None, str | None, tuple[Any, ...]]] = Counter()
         #: Candidates per owner, per cohort, and per group (``(key, value)``).
         self.owner_cases: Counter[str | None] = Counter()
         self.cohort_cases: Counter[str] = Counter()
@@ -121,6 +120,7 @@ class Measures:
         #: Days from application to the first decision, per case decided.
         self.decided_in: Counter[int] = Counter()
         self._interned: dict[object, Any] = {}
+        self._lacking: dict[object, bool] = {}
 
     def add(
         self, case: Case, events: Sequence[Event], counts: _Counts, job_id: str | None
@@ -130,17 +130,24 @@ class Measures:
         self.cases += 1
         watched = self.watched
         seen: set[str] = set()
-        owner: str | None = None
+        owner: Any = None
         applied: datetime | None = None
         decided: datetime | None = None
         interviewed = rejected = by_phone = False
         for e in events:
             activity = e.activity
+            # The attributes dict itself, not Event.get: this loop runs for every event.
+            values = e._values
+            if values:
+                found = values.get("owner")
+                if found is not None and found != "":
+                    owner = found
             attributes = watched.get(activity)
-            if attributes is not None and not e.get("inferred"):
+            if attributes is not None and not (values and values.get("inferred")):
                 seen.add(activity)
                 for attribute, key in attributes:
-                    if e.get(attribute) is not None:
+                    value = e.channel if attribute == "channel" else values.get(attribute)
+                    if value is not None and value != "":
                         seen.add(key)
             if activity == Activity.APPLICATION_RECEIVED:
                 if applied is None:
@@ -153,25 +160,25 @@ class Measures:
                     by_phone = interviewed and e.channel == Channel.PHONE
             elif activity == Activity.INTERVIEW_HELD:
                 interviewed = True
-            value = e.get("owner")
-            if value is not None:
-                owner = str(value)
+        if owner is not None:
+            owner = str(owner)
         self.seen.update(seen)
         self._benchmark(case, seen, applied, decided, rejected, interviewed, by_phone)
-        self._unsure(case.case_id, seen, counts)
+        month = month_of(applied, self.zone) if applied is not None else None
+        # Cases repeat the same counts: count each (owner, cohort, counts) once, and spread
+        # the counts over owners and cohorts when the report asks (see owner_counts()).
+        pattern = (owner, month, tuple(counts.items()))
+        self.patterns[pattern] += 1
+        self._unsure(case.case_id, seen, pattern[2])
         actions = self.actions
         for o in case.obligations:  # overdue or pending: what the rule asks for
             known = actions.get(o.code)
             if known is None or o.action < known:
                 actions[o.code] = o.action
         self.owner_cases[owner] += 1
-        self.owners.setdefault(owner, Counter()).update(counts)
-        if applied is not None:
-            month = month_of(applied, self.zone)
+        if month is not None:
             self.cohort_cases[month] += 1
-            cohort = self.cohorts.setdefault(month, Counter())
-            cohort.update({k: n for k, n in counts.items() if k[1] is not Outcome.PENDING})
-        values: dict[str, str | None] = {}
+        values_of: dict[str, str | None] = {}
         for key, attribute in self.case_keys:
             if attribute == "owner":
                 value = owner
@@ -179,9 +186,30 @@ class Measures:
                 value = job_id
             else:
                 value = _last(events, attribute)
-            values[key] = value
+            values_of[key] = value
             self.group_cases[key, value] += 1
-        return Measured(owner, values)
+        return Measured(owner, values_of)
+
+    def owner_counts(self) -> dict[str | None, _Counts]:
+        """The checks of each owner (``None``: the cases that name none)."""
+        found: dict[str | None, _Counts] = {}
+        for (owner, _, items), n in self.patterns.items():
+            counts = found.setdefault(owner, Counter())
+            for k, c in items:
+                counts[k] += c * n
+        return found
+
+    def cohort_counts(self) -> dict[str, _Counts]:
+        """The checks of each cohort (month of application), pending ones left out."""
+        found: dict[str, _Counts] = {}
+        for (_, month, items), n in self.patterns.items():
+            if month is None:
+                continue
+            counts = found.setdefault(month, Counter())
+            for k, c in items:
+                if k[1] is not Outcome.PENDING:
+                    counts[k] += c * n
+        return found
 
     def _benchmark(
         self,
@@ -215,23 +243,27 @@ class Measures:
             if decided is None or (decided - applied).days >= SILENT_DAYS:
                 facts["silent"] += 1
 
-    def _unsure(self, case_id: str, seen: set[str], counts: _Counts) -> None:
-        evidence = self.evidence
-        for code, outcome in counts:
-            if outcome in _JUDGED:
-                keys = evidence.get(code, ())
-                if not all(any(k in seen for k in alternatives) for alternatives in keys):
-                    key = tuple(sorted(counts.items()))
-                    self.unsure[case_id] = self._interned.setdefault(key, key)
-                    return
+    def _unsure(self, case_id: str, seen: set[str], items: tuple[Any, ...]) -> None:
+        # Whether the case was judged by a rule whose evidence it lacks, asked once per
+        # (counts, seen) the log holds.
+        probe = (items, frozenset(seen))
+        lacking = self._lacking.get(probe)
+        if lacking is None:
+            evidence = self.evidence
+            lacking = self._lacking[probe] = any(
+                outcome in _JUDGED
+                and not all(any(k in seen for k in alts) for alts in evidence.get(code, ()))
+                for (code, outcome), _ in items
+            )
+        if lacking:
+            self.unsure[case_id] = self._interned.setdefault(items, items)
 
     def partial(self) -> dict[str, Any]:
         """The counts, as plain picklable data for :meth:`absorb`."""
         return {
             "cases": self.cases,
             "seen": self.seen,
-            "owners": self.owners,
-            "cohorts": self.cohorts,
+            "patterns": self.patterns,
             "owner_cases": self.owner_cases,
             "cohort_cases": self.cohort_cases,
             "group_cases": self.group_cases,
@@ -244,13 +276,9 @@ class Measures:
     def absorb(self, other: Mapping[str, Any]) -> None:
         """Add what :meth:`partial` gave of another share of the cases."""
         self.cases += other["cases"]
-        for name in ("seen", "owner_cases", "cohort_cases", "group_cases", "facts"):
+        for name in ("seen", "owner_cases", "cohort_cases", "group_cases", "facts", "patterns"):
             getattr(self, name).update(other[name])
         self.decided_in.update(other["decided_in"])
-        for name in ("owners", "cohorts"):
-            mine = getattr(self, name)
-            for key, counts in other[name].items():
-                mine.setdefault(key, Counter()).update(counts)
         self.unsure.update(other["unsure"])
         for code, action in other["actions"].items():
             known = self.actions.get(code)

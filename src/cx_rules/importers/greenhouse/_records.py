@@ -109,6 +109,8 @@ def _application(value: Any, at: At, index: Index, candidate: str | None, key: K
         # Every application has a stage in Greenhouse: none means its stage data was removed.
         out.append(Partial(case, "the application has no stage data (anonymised?)"))
     attributes = {"job_id": app.job_id} if app.job_id else {}
+    if app.owner is not None:
+        attributes["owner"] = app.owner
     out.append(
         Event(
             case,

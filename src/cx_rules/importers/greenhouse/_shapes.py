@@ -51,6 +51,8 @@ class App:
     actor: str | None = None
     #: Whether the application has its stage data (``current_stage``).
     staged: bool = True
+    #: The recruiter of record: the application's recruiter, else its coordinator, by id.
+    owner: str | None = None
 
 
 def kind_of(value: Any) -> str | None:
@@ -118,6 +120,9 @@ def parse_app(value: Any, where: str, candidate: str | None) -> App:
     staged = value.get("current_stage") is not None
     if staged:
         obj(value["current_stage"], "current_stage")
+    owner = user_id(value.get("recruiter"), "recruiter") or user_id(
+        value.get("coordinator"), "coordinator"
+    )
     return App(
         case_id,
         candidate,
@@ -132,6 +137,7 @@ def parse_app(value: Any, where: str, candidate: str | None) -> App:
         prospect,
         actor,
         staged,
+        owner,
     )
 
 
