@@ -33,6 +33,7 @@ from cx_rules.report import (
     write_html,
 )
 from cx_rules.report.html import FINDINGS_SHOWN, csv_beside
+from cx_rules.report.model import KeyCoverage
 from headless import chromium, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,6 +162,28 @@ def test_rules_are_listed_by_violations_weighted_by_severity() -> None:
     assert '<span class="nm">not measured</span>' in rows[3]
     assert '<rect class="tracknm"' in rows[3]
     assert "4 unknown, 2 pending" in rows[3]
+
+
+def test_a_rule_the_log_never_records_is_not_recorded_never_violated() -> None:
+    reason = "not recorded in this log: no application_acknowledged in 916 cases"
+    rule = attrs.evolve(_rule("CX401", Severity.WARNING, Tally(0, 0, 916)), not_recorded=reason)
+    report = attrs.evolve(
+        _report(rules=(rule, _rule("CX405", Severity.WARNING, Tally(600, 300)))),
+        not_recorded={"CX401": reason},
+        coverage=(KeyCoverage("application_acknowledged", 0, 916, ("CX401",)),),
+    )
+
+    page = to_html(report)
+
+    rows = _rows(page, "bars")
+    assert "CX405" in rows[0]
+    assert '<span class="nm">not recorded</span>' in rows[1]
+    assert "no application_acknowledged in 916 cases; 916 unknown" in rows[1]
+    assert '<rect class="tracknm"' in rows[1]
+    box = page.split('<div class="notrec">', 1)[1].split("</div>", 1)[0]
+    assert "Not recorded in this log (1 rule, checks unknown)" in box
+    assert "<li><code>CX401</code> no application_acknowledged in 916 cases</li>" in box
+    assert "1 of the 1 pieces of evidence the rules read never occur" in page
 
 
 def test_the_legend_names_every_colour_of_the_bars() -> None:

@@ -91,6 +91,16 @@ def _checks(t: Tally) -> str:
     return ", ".join(parts)
 
 
+_NOT_RECORDED = "not recorded in this log: "
+
+
+def _unrecorded(reason: str, t: Tally) -> str:
+    # Beside "not recorded", the reason without those words again, and the checks left unknown.
+    if reason.startswith(_NOT_RECORDED):
+        reason = reason[len(_NOT_RECORDED) :]
+    return reason + (f"; {t.unknown:,} unknown" if t.unknown else "")
+
+
 @attrs.frozen
 class Bar:
     """One row of a table of bars: what is measured, its percentage and its checks."""
@@ -152,7 +162,7 @@ def bars(items: Sequence[Bar], what: str, *, ordered: bool = True) -> str:
                 f"<td>{bar(None)}</td>",
                 '<td class="num"><span class="nm">not recorded</span></td>',
                 f'<td class="num">{b.tally.violated:,}</td>',
-                f'<td class="detail">{e(b.not_recorded)}</td>',
+                f'<td class="detail">{e(_unrecorded(b.not_recorded, b.tally))}</td>',
             ]
         else:
             cells += [
