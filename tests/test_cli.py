@@ -163,7 +163,7 @@ def test_group_by_adds_a_table(capsys: pytest.CaptureFixture[str]) -> None:
 
     out = capsys.readouterr().out
     assert status == 0
-    assert "\nBy job_id\n  job_id  score" in out
+    assert "\nBy job_id\n  job_id  candidates  score" in out
     for job in ("J-101", "J-102", "J-103"):
         assert f"\n  {job} " in out
 

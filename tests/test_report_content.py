@@ -248,7 +248,8 @@ def test_several_group_by_keys_at_once(tmp_path: Path) -> None:
 
     report = audit(path, policy=EVERY, group_by=["department", "owner", "month", "job"])
 
-    assert report.group_by == ("department", "owner", "month", "job_id")
+    assert report.group_keys == ("department", "owner", "month", "job_id")
+    assert report.group_by == "department"
     grouped = report.grouped()
     assert [g.key for g in grouped["department"]] == ["sales", "tech"]
     assert [g.candidates for g in grouped["department"]] == [3, 3]
@@ -376,3 +377,69 @@ def test_jobs_give_the_same_report_with_the_new_content(tmp_path: Path) -> None:
     one = audit(path, group_by=["department", "owner"])
     two = audit(path, group_by=["department", "owner"], jobs=2)
     assert to_json(one) == to_json(two)
+
+
+def test_the_command_takes_several_group_by_keys(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = _write(tmp_path / "log.jsonl", _unacknowledged(6))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cx_rules",
+            "audit",
+            str(path),
+            "--format",
+            "json",
+            "--group-by",
+            "department",
+            "--group-by",
+            "owner",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    data = json.loads(done.stdout)
+    assert (data["group_by"], data["group_keys"]) == ("department", ["department", "owner"])
+    assert [(g["by"], g["key"]) for g in data["groups"]] == [
+        ("department", "sales"),
+        ("department", "tech"),
+        ("owner", "ann"),
+        ("owner", "bo"),
+    ]
+    assert data["policy"] is None
+    text = subprocess.run(
+        [sys.executable, "-m", "cx_rules", "audit", str(path), "--group-by", "department"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    assert "By department" in text
+    assert "0 input records rejected" in text
+
+
+def test_a_key_the_source_declares_it_records_is_judged_even_when_always_empty(
+    tmp_path: Path,
+) -> None:
+    from cx_rules.coverage import Coverage
+
+    declared = Coverage(
+        "acme",
+        produces={"application_received", "application_acknowledged", "rejected"},
+        never={"rejected.reason": "acme keeps no rejection reasons"},
+    )
+    report = audit(_write(tmp_path / "log.jsonl", _unacknowledged(6)), coverage=declared)
+
+    # acme records acknowledgements: none in the log means none was sent.
+    assert "CX401" not in report.not_recorded
+    assert {r.code: r for r in report.rules}["CX401"].tally.violated == 6
+    rows = {c.key: c for c in report.coverage}
+    assert rows["application_acknowledged"].declared == "recorded"
+    assert rows["rejected.reason"].declared == "acme keeps no rejection reasons"
+    # What acme never records is the source's to say, not named again for the log.
+    assert report.source is not None
+    assert "CX101" in report.source.not_recorded
+    assert "CX101" not in report.not_recorded

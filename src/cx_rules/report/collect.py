@@ -31,6 +31,7 @@ from .model import (
     ReportFinding,
     RuleScore,
     Tally,
+    in_order,
 )
 from .scoring import score
 
@@ -250,7 +251,7 @@ class Collector:
             from ..coverage import uncovered_rules
 
             uncovered = tuple(uncovered_rules(engine.rules.values(), declared))
-        absent = content.not_recorded(measures, engine.policy, uncovered)
+        absent = content.not_recorded(measures, engine.policy, uncovered, declared)
         findings = self._findings
         if absent:
             findings = [content.reclassified_finding(f, absent) for f in findings]
@@ -269,20 +270,21 @@ class Collector:
             # rules come sorted by code, so practices come in the order of their first code
             for practice, members in by_practice.items()
         )
-        order = {key: i for i, key in enumerate(self._group_by)}
-        groups = [
-            self._group(by, key, counts, measures.group_cases[by, key], absent)
-            for (by, key), counts in sorted(
-                self._groups.items(),
-                key=lambda kv: (order[kv[0][0]], kv[0][1] is None, kv[0][1] or ""),
+        groups: list[GroupScore] = []
+        for by in self._group_by:
+            groups.extend(
+                in_order(
+                    self._group(b, key, counts, measures.group_cases[b, key], absent)
+                    for (b, key), counts in self._groups.items()
+                    if b == by
+                )
             )
-        ]
         owners = tuple(
-            self._group("owner", owner, counts, measures.owner_cases[owner], absent)
-            for owner, counts in sorted(
-                measures.owner_counts().items(), key=lambda kv: (kv[0] is None, kv[0] or "")
+            in_order(
+                self._group("owner", owner, counts, measures.owner_cases[owner], absent)
+                for owner, counts in measures.owner_counts().items()
+                if counts
             )
-            if counts
         )
         cases = sorted(self._cases, key=_case_of)
         if absent and measures.unsure:
@@ -297,7 +299,7 @@ class Collector:
             cases=tuple(cases),
             findings=_in_order(findings),
             errors=tuple(errors[:MAX_ERRORS]),
-            group_by=self._group_by,
+            group_keys=self._group_by,
             groups=tuple(groups),
             coverage=content.coverage_table(measures, declared),
             not_recorded=absent,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from ..coverage import ALTERNATIVE
 from ..findings import Outcome, Severity
 from .measure import Measures
 from .model import FixItem, KeyCoverage, ReportFinding
@@ -68,14 +69,19 @@ def _absent_key(measures: Measures, alternatives: tuple[str, ...]) -> str | None
 
 
 def not_recorded(
-    measures: Measures, policy: Policy, uncovered: Iterable[str] = ()
+    measures: Measures,
+    policy: Policy,
+    uncovered: Iterable[str] = (),
+    declared: Coverage | None = None,
 ) -> dict[str, str]:
     """The rules whose evidence the log never holds, by code, with the reason (``not
     recorded in this log: no application_acknowledged in 916 cases``).
 
     Left out: rules the policy says such absence violates (``absence_is_violation = true``
     in the rule's table), rules already unknown because the importer's source cannot record
-    their evidence (``uncovered``), and every rule of an empty log.
+    their evidence (``uncovered``), and every rule of an empty log.  A key the source
+    ``declared`` it records (a column of the export, a field of the system) is never "not
+    recorded": its absence from every case is what the system holds, an empty field.
     """
     if measures.cases == 0:
         return {}
@@ -92,8 +98,11 @@ def not_recorded(
                 for alts in keys
                 # An attribute of an activity the rule names and the log never holds says
                 # nothing more than the activity's absence does.
-                if not all(k.partition(".")[0] in named and "." in k for k in alts)
-                or any(measures.seen[k.partition(".")[0]] for k in alts)
+                if (
+                    not all(k.partition(".")[0] in named and "." in k for k in alts)
+                    or any(measures.seen[k.partition(".")[0]] for k in alts)
+                )
+                and not (declared is not None and declared.records(ALTERNATIVE.join(alts)))
             )
             if r is not None
         ]

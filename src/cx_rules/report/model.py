@@ -127,6 +127,21 @@ class RuleScore:
         return self.severity.weight * self.candidates
 
 
+def group_order(g: GroupScore) -> tuple[bool, int, bool, str]:
+    """Where a group comes in its table: worst first (most violations), suppressed groups
+    last, then by key; groups by month come in time order instead (see :func:`in_order`)."""
+    return (g.suppressed, -g.tally.violated, g.key is None, g.key or "")
+
+
+def in_order(groups: Iterable[GroupScore]) -> list[GroupScore]:
+    """``groups`` (of one key) in the order a report lists them: a month in time order,
+    anything else worst first (:func:`group_order`)."""
+    found = list(groups)
+    if all(g.by == "month" for g in found):
+        return sorted(found, key=lambda g: (g.key is None, g.key or ""))
+    return sorted(found, key=group_order)
+
+
 def worst_first(rules: Iterable[RuleScore]) -> list[RuleScore]:
     """``rules`` in the order a report lists them: by :attr:`RuleScore.weight`, then by
     violations, then by compliance (lowest first; nothing judged last), then by code."""
@@ -407,8 +422,9 @@ class Report:
     the violated, unknown and waived checks, sorted by case, time and code; passed and
     pending checks are counted in the tallies.  ``errors`` are the rejected records (the first
     :data:`~cx_rules.report.collect.MAX_ERRORS`; ``input.rejected`` counts them all).
-    ``groups`` holds the groups of every key of ``group_by``, key by key (each names its
-    key in :attr:`GroupScore.by`; :meth:`grouped` gives them per key).  ``source`` is set when
+    ``groups`` holds the groups of every key of ``group_keys``, key by key (each names its
+    key in :attr:`GroupScore.by`; :meth:`grouped` gives them per key); ``group_by`` is the
+    first key.  ``source`` is set when
     the audit read a system's export through an importer (:class:`SourceSummary`).
 
     ``coverage`` says how often the log holds each evidence key the rules read;
@@ -430,7 +446,8 @@ class Report:
     cases: tuple[CaseScore, ...]
     findings: tuple[ReportFinding, ...]
     errors: tuple[InputError, ...] = ()
-    group_by: tuple[str, ...] = attrs.field(default=(), converter=_keys)
+    #: The first key of ``group_keys`` (``None`` without one), for readers of one key.
+    group_by: str | None = None
     groups: tuple[GroupScore, ...] = ()
     redacted: bool = False
     #: The calendar deadlines were counted in.
@@ -444,13 +461,21 @@ class Report:
     benchmarks: tuple[Benchmark, ...] = ()
     min_group: int = MIN_GROUP
     policy: str | None = None
+    #: Every ``group_by`` key, in order.
+    group_keys: tuple[str, ...] = attrs.field(default=(), converter=_keys)
+
+    def __attrs_post_init__(self) -> None:
+        if self.group_by is not None and not self.group_keys:
+            object.__setattr__(self, "group_keys", (self.group_by,))
+        elif self.group_by is None and self.group_keys:
+            object.__setattr__(self, "group_by", self.group_keys[0])
 
     def grouped(self) -> dict[str, tuple[GroupScore, ...]]:
-        """The groups per key of ``group_by``, in its order (a group that names no key, as
+        """The groups per key of ``group_keys``, in its order (a group that names no key, as
         reports made before several keys could, belongs to the first)."""
-        first = self.group_by[0] if self.group_by else ""
+        first = self.group_by or ""
         return {
-            key: tuple(g for g in self.groups if (g.by or first) == key) for key in self.group_by
+            key: tuple(g for g in self.groups if (g.by or first) == key) for key in self.group_keys
         }
 
     def violations(self, at_least: Severity = Severity.INFO) -> int:

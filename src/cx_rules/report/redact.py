@@ -22,7 +22,7 @@ import attrs
 from ..io.records import InputError
 from ..waivers import UNUSED_WAIVER
 from .collect import finding_sort_key
-from .model import Evidence, Report, ReportFinding, SourceSummary
+from .model import Evidence, Report, ReportFinding, SourceSummary, group_order, in_order
 
 __all__ = ["SALT_ENV", "pseudonym", "redact", "redact_text"]
 
@@ -167,18 +167,16 @@ def redact(report: Report, salt: str) -> Report:
     # Recruiters are actors: a group of actors or owners is keyed by the hidden name, each
     # key's groups in the order of the hidden names.
     people = {"actor", "owner"}
-    order = {key: i for i, key in enumerate(report.group_by)}
+    # Worst first, ties by the hidden name: never the order of the real names.
     groups = tuple(
-        sorted(
-            (attrs.evolve(g, key=actor(g.key)) if g.by in people else g for g in report.groups),
-            key=lambda g: (order.get(g.by, -1), g.key is None, g.key or ""),
+        g
+        for key, members in report.grouped().items()
+        for g in in_order(
+            attrs.evolve(m, key=actor(m.key)) if key in people else m for m in members
         )
     )
     owners = tuple(
-        sorted(
-            (attrs.evolve(g, key=actor(g.key)) for g in report.owners),
-            key=lambda g: (g.key is None, g.key or ""),
-        )
+        sorted((attrs.evolve(g, key=actor(g.key)) for g in report.owners), key=group_order)
     )
     fix_first = tuple(
         attrs.evolve(i, owners=tuple((actor(o), n) for o, n in i.owners)) for i in report.fix_first
