@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..model import GroupScore, Report, RuleScore, worst_first
+from ..model import GroupScore, Report, RuleScore, in_order, worst_first
 from ._parts import bar, e, percent
 
 __all__ = ["benchmarks", "cohorts", "coverage", "evidence", "fix_first", "matrix"]
@@ -124,25 +124,6 @@ def fix_first(report: Report) -> str:
     )
 
 
-def _order(groups: Sequence[GroupScore], chronological: bool) -> list[GroupScore]:
-    if chronological:
-        return list(groups)
-
-    def weight(g: GroupScore) -> int:
-        return sum(r.weight for r in g.rules)
-
-    return sorted(
-        groups,
-        key=lambda g: (
-            g.suppressed,
-            g.score is None,
-            -weight(g),
-            g.score if g.score is not None else 0.0,
-            g.key or "",
-        ),
-    )
-
-
 def _cell(rule: RuleScore | None) -> str:
     # "n/a" in a narrow cell; the legend's "not measured", in full, in its title.
     if rule is None or rule.compliance is None:
@@ -162,7 +143,7 @@ def matrix(
         f'<th class="num" title="{e(r.code)} {e(r.name)}">{e(r.code)}</th>' for r in wanted
     )
     rows = []
-    for g in _order(groups, label in ("month", "cohort")):
+    for g in in_order(groups):
         name = f"<td>{e(g.key if g.key is not None else '(none)')}</td>"
         if g.suppressed:
             rows.append(
