@@ -491,7 +491,7 @@ def test_listing_only_what_counts_leaves_every_value_but_the_groups_alike(tmp_pa
     plain = audit(path)
     for group_by in ("month", "actor", "job_id"):
         grouped = audit(path, group_by=group_by)
-        assert plain == attrs.evolve(grouped, group_by=None, groups=())
+        assert plain == attrs.evolve(grouped, group_by=None, group_keys=(), groups=())
 
 
 @given(
