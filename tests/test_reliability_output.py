@@ -38,6 +38,7 @@ from cx_rules.report import (
     to_json,
     to_text,
 )
+from cx_rules.report.as_csv import COLUMNS
 from cx_rules.report.as_text import printable
 from cx_rules.testing.strategies import PAYLOADS, hostile_text
 
@@ -104,9 +105,10 @@ def test_no_csv_cell_can_start_a_formula_and_every_value_survives(value: str) ->
     text = to_csv(_report(value))
 
     text.encode("utf-8")
-    header, row = list(csv.reader(io.StringIO(text, newline="")))
+    header, *rows = list(csv.reader(io.StringIO(text, newline="")))
+    (row,) = [r for r in rows if r[0] == "finding"]
     cells = dict(zip(header, row, strict=True))
-    assert [c for c in row if c.startswith(_FORMULA)] == []
+    assert [c for r in rows for c in r if c.startswith(_FORMULA)] == []
     expected = _cell(value)
     assert {
         k: cells[k] for k in ("case_id", "job_id", "actor", "missing", "waived_by")
@@ -126,6 +128,7 @@ def test_every_column_of_a_hostile_audit_is_neutralised(start: str, tmp_path: Pa
                 "event_id": f"{start}1+1",
                 "actor": f"{start}SUM(A1)",
                 "job_id": f"{start}HYPERLINK(1)",
+                "owner": f"{start}SUM(A1)",
             }
         )
         + "\n"
@@ -141,10 +144,13 @@ def test_every_column_of_a_hostile_audit_is_neutralised(start: str, tmp_path: Pa
     )
 
     rows = list(csv.reader(io.StringIO(to_csv(audit(log)), newline="")))
+    findings = [r for r in rows if r[0] == "finding"]
 
-    assert {r[0] for r in rows[1:]} == {f"'{start}cmd|' /C calc'!A0"}
+    assert {r[1] for r in findings} == {f"'{start}cmd|' /C calc'!A0"}
     assert [cell for row in rows for cell in row if cell.startswith(_FORMULA)] == []
-    assert rows[1][1:3] == [f"'{start}HYPERLINK(1)", f"'{start}SUM(A1)"]
+    # The missed acknowledgement is the owner's: actor and owner columns name them.
+    assert findings[0][2:4] == [f"'{start}HYPERLINK(1)", f"'{start}SUM(A1)"]
+    assert findings[0][COLUMNS.index("owner")] == f"'{start}SUM(A1)"
 
 
 # -- text ------------------------------------------------------------------------------------

@@ -48,7 +48,13 @@ from cx_rules.testing.strategies import (
 )
 
 ALL_RULES = [info.rule for info in collect_rules(plugin_manager(autoload=False)).values()]
-POLICY = Policy(timezone="Europe/Copenhagen")
+# The engine's properties, not the data coverage: a rule whose evidence a generated log never
+# holds is still judged (what "not recorded in this log" changes is tested in
+# test_report_content.py).
+POLICY = Policy(
+    timezone="Europe/Copenhagen",
+    rules={rule.code: {"absence_is_violation": True} for rule in ALL_RULES},
+)
 ENGINE = Engine(POLICY, rules=ALL_RULES, guard=False)
 
 
@@ -182,7 +188,14 @@ def _merge(parts: Sequence[Report]) -> dict[str, Any]:
         for rule in part.rules:
             known = rules.get(rule.code)
             rules[rule.code] = (
-                rule if known is None else attrs.evolve(known, tally=known.tally + rule.tally)
+                rule
+                if known is None
+                # Parts are split by case: the candidates with a violation add up too.
+                else attrs.evolve(
+                    known,
+                    tally=known.tally + rule.tally,
+                    candidates=known.candidates + rule.candidates,
+                )
             )
     merged = tuple(rules[code] for code in sorted(rules))
     return {

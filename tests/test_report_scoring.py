@@ -124,7 +124,7 @@ def test_violations_count_violated_findings_at_or_above_a_severity() -> None:
     ) == (0, 1, 2)
 
 
-def test_worst_cases_lowest_score_first_then_most_violations() -> None:
+def test_worst_cases_most_violations_first_then_lowest_score() -> None:
     cases = (
         CaseScore("a", None, "rejected", Tally(passed=1, violated=1), 50.0),
         CaseScore("b", None, "rejected", Tally(passed=9), 100.0),
@@ -133,5 +133,5 @@ def test_worst_cases_lowest_score_first_then_most_violations() -> None:
         CaseScore("e", None, "applied", Tally(violated=1, unknown=1), 20.0),
     )
 
-    assert [c.case_id for c in _report(cases).worst_cases()] == ["d", "e", "c", "a"]
-    assert [c.case_id for c in _report(cases).worst_cases(1)] == ["d"]
+    assert [c.case_id for c in _report(cases).worst_cases()] == ["c", "d", "e", "a"]
+    assert [c.case_id for c in _report(cases).worst_cases(1)] == ["c"]
