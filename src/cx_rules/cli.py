@@ -816,7 +816,9 @@ def _emit(
         to_terminal = args.output is None and _isatty(out)
         color = args.format == "text" and to_terminal and not os.environ.get("NO_COLOR")
         # Streamed: the report's text is never held whole.
-        write = functools.partial(write_report, report, format=args.format, color=color)
+        write = functools.partial(
+            write_report, report, format=args.format, color=color, path=args.output
+        )
     if args.output is not None:
         try:
             with open(args.output, "w", encoding="utf-8", newline="") as handle:

@@ -7,6 +7,7 @@ renderings.
 
 from __future__ import annotations
 
+import os
 from typing import Final, TextIO
 
 from .as_csv import to_csv, write_csv
@@ -109,10 +110,19 @@ def render(report: Report, format: str = "text", *, color: bool = False) -> str:
     raise ValueError(f"format: expected one of {', '.join(FORMATS)}, got {format!r}")
 
 
-def write(report: Report, out: TextIO, format: str = "text", *, color: bool = False) -> None:
+def write(
+    report: Report,
+    out: TextIO,
+    format: str = "text",
+    *,
+    color: bool = False,
+    path: str | os.PathLike[str] | None = None,
+) -> None:
     """Write :func:`render`'s text of ``report`` to ``out`` as it is produced, never holding
     the whole text: what the command line does.  Open a file with ``newline=""``, so that
-    the CSV's ``\\r\\n`` line ends are written as they are."""
+    the CSV's ``\\r\\n`` line ends are written as they are.  ``path`` says where ``out``
+    is written: the HTML page then puts every finding in a CSV file beside it when it lists
+    only the worst (see :func:`write_html`); other formats ignore it."""
     if format == "text":
         write_text(report, out, color=color)
     elif format == "json":
@@ -120,7 +130,7 @@ def write(report: Report, out: TextIO, format: str = "text", *, color: bool = Fa
     elif format == "csv":
         write_csv(report, out)
     elif format == "html":
-        write_html(report, out)
+        write_html(report, out, path=path)
     elif format == "junit":
         write_junit(report, out)
     elif format == "sarif":
