@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -69,6 +69,11 @@ class Coverage:
                 raise ValueError(
                     f"coverage of {self.system}: {key} is produced but activity {activity} is not"
                 )
+
+    def __reduce__(self) -> tuple[Any, tuple[object, ...]]:
+        # Pickled as its fields, ``never`` as a plain dict (a mapping proxy does not pickle),
+        # for the partials of a --jobs share, which carry their source's coverage.
+        return (Coverage, (self.system, self.produces, dict(self.never), self.unproduced))
 
     @property
     def activities(self) -> frozenset[str]:

@@ -135,7 +135,9 @@ class Partial:
                 + ", ".join(sorted(c.isoformat() for c in cuts))
                 + " (give every part the same as_of)"
             )
-        if len({p.group_by for p in parts}) > 1 or len({p.declared for p in parts}) > 1:
+        if len({p.group_by for p in parts}) > 1 or any(
+            p.declared != parts[0].declared for p in parts
+        ):
             raise PartialMismatch(
                 "partials computed with different group_by, or of sources declaring different "
                 "coverages, cannot be merged"
