@@ -46,6 +46,8 @@ class Places:
 
     names: tuple[str, ...]
     rows: bool = True
+    #: Whether the sources are files the report lists as read (a frame is not).
+    files: bool = True
 
     def error(self, error: InputError, place: int) -> InputError:
         """``error`` of the batch function, placed at ``place`` in the input."""
@@ -205,7 +207,7 @@ class Check:
             engine=engine,
             as_of=self.as_of if self.as_of is not None else _NO_CUT,
             group_by=self.group_by,
-            files=self.places.names if self.places.rows else (),
+            files=self.places.names if self.places.files else (),
         )
         if self.as_of is None:
             partial = attrs.evolve(partial, as_of=None)

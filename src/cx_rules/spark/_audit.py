@@ -126,7 +126,7 @@ def audit_partial(
     functions = require("pyspark.sql.functions", "spark")
     frame = df.withColumn(ORDER, functions.monotonically_increasing_id())
     return _partial(
-        frame, engine, as_of, mapping, group_by, events_per_partition, Places((FRAME,)), None,
+        frame, engine, as_of, mapping, group_by, events_per_partition, Places((FRAME,), files=False), None,
         prefix=True,
     )
 
@@ -167,7 +167,7 @@ def _partial(
     if not partials:
         import attrs
 
-        files = places.names if places.names != (FRAME,) else ()
+        files = places.names if places.files else ()
         empty = audit_batches((), engine=engine, as_of=_EPOCH, group_by=group_by, files=files)
         return attrs.evolve(empty, as_of=cut)
     return Partial.merge_all(partials)
