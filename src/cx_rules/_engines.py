@@ -107,7 +107,9 @@ def canonical_names(
     names = dict(mapping or {})
     for source, target in names.items():
         if not isinstance(source, str) or not isinstance(target, str):
-            raise ValueError(f"mapping: expected column names as text, got {source!r} -> {target!r}")
+            raise ValueError(
+                f"mapping: expected column names as text, got {source!r} -> {target!r}"
+            )
     for source, target in STANDARD_COLUMNS.items():
         if target not in names.values():
             names.setdefault(source, target)
@@ -198,6 +200,29 @@ def options(pairs: Sequence[str]) -> dict[str, str]:
     return found
 
 
+def refuse_unsupported(name: str, options: Mapping[str, Any]) -> None:
+    """Refuse what :func:`cx_rules.audit` takes but an engine's audit does not: it reads
+    Parquet event logs, checked in its own processes, leniently."""
+    given = [
+        flag
+        for flag, key, default in (
+            ("--from", "importer", None),
+            ("--jobs", "jobs", 1),
+            ("--encoding", "encoding", None),
+            ("--strict", "strict", False),
+        )
+        if options.get(key, default) != default
+    ]
+    if given:
+        raise CxRulesError(
+            f"--engine {name} reads Parquet event logs in its own workers: "
+            f"{', '.join(given)} does not apply"
+        )
+    form = options.get("format")
+    if form is not None and form != "parquet":
+        raise CxRulesError(f"--engine {name} reads Parquet event logs, not {form}")
+
+
 def cli_audit(args: argparse.Namespace) -> Callable[..., Report]:
     """The audit function of ``cx-rules audit --engine``: it takes the arguments
     :func:`cx_rules.audit` takes from the command line and gives the same report.  Raises
@@ -208,21 +233,6 @@ def cli_audit(args: argparse.Namespace) -> Callable[..., Report]:
         raise CxRulesError("--spark-master needs --engine spark")
     if args.dask_scheduler is not None and name != "dask":
         raise CxRulesError("--dask-scheduler needs --engine dask")
-    conflicts = [
-        flag
-        for flag, given in (
-            ("--from", args.system is not None),
-            ("--jobs", args.jobs != 1),
-            ("--encoding", args.encoding is not None),
-        )
-        if given
-    ]
-    if conflicts:
-        raise CxRulesError(
-            f"--engine {name} reads Parquet event logs: {', '.join(conflicts)} does not apply"
-        )
-    if args.format_in is not None and args.format_in != "parquet":
-        raise CxRulesError(f"--engine {name} reads Parquet event logs, not {args.format_in}")
     if "-" in args.paths:
         raise CxRulesError(f"--engine {name} reads Parquet files, not standard input")
     settings = options(args.engine_option)

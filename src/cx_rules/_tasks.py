@@ -26,6 +26,7 @@ from .batch import CANONICAL_COLUMNS
 from .io.records import InputError
 
 if TYPE_CHECKING:
+    from .coverage import Coverage
     from .engine import Engine
 
 __all__ = ["ORDER", "SPAN", "Check", "Places", "Survey", "canonical_batch", "latest_of"]
@@ -152,7 +153,10 @@ class Survey:
         for batch in batches:
             latest = latest_of(canonical_batch(batch, self.zones), engine, self.as_of)
             yield pa.RecordBatch.from_pydict(
-                {"rows": [batch.num_rows], "latest": [None if latest is None else latest.isoformat()]},
+                {
+                    "rows": [batch.num_rows],
+                    "latest": [None if latest is None else latest.isoformat()],
+                },
                 schema=schema,
             )
 
@@ -169,7 +173,9 @@ class Check:
         group_by: str | None,
         places: Places,
         zones: dict[str, str] | None = None,
+        coverage: Coverage | None = None,
     ) -> None:
+        self.coverage = coverage
         self.recipe = recipe
         self.as_of = as_of
         self.group_by = group_by
@@ -181,7 +187,9 @@ class Check:
 
         partial = self.partial(batches)
         if partial is not None:
-            yield pa.RecordBatch.from_pydict({"partial": pa.array([partial.to_bytes()], pa.binary())})
+            yield pa.RecordBatch.from_pydict(
+                {"partial": pa.array([partial.to_bytes()], pa.binary())}
+            )
 
     def partial(self, batches: Iterable[Any]) -> Any:
         """The partition's partial (``None`` when it has no rows), its errors placed."""
@@ -207,6 +215,7 @@ class Check:
             engine=engine,
             as_of=self.as_of if self.as_of is not None else _NO_CUT,
             group_by=self.group_by,
+            coverage=self.coverage,
             files=self.places.names if self.places.files else (),
         )
         if self.as_of is None:

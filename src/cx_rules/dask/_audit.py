@@ -19,6 +19,7 @@ from ..events import parse_timestamp
 from ..io.records import LogError
 
 if TYPE_CHECKING:
+    from ..coverage import Coverage
     from ..io.mapping import LogMapping
     from ..partials import Partial
     from ..policy import Policy
@@ -40,6 +41,7 @@ def audit(
     mapping: Mapping[str, str] | LogMapping | None = None,
     group_by: str | None = None,
     events_per_partition: int | None = None,
+    coverage: Coverage | None = None,
 ) -> Report:
     """Audit the events of the Dask DataFrame ``df``, one per row, as
     :func:`cx_rules.spark.audit` audits a Spark DataFrame (the same columns, ``mapping``,
@@ -59,6 +61,7 @@ def audit(
         mapping=mapping,
         group_by=group_by,
         events_per_partition=events_per_partition,
+        coverage=coverage,
     )
     return found.finish(engine)
 
@@ -72,6 +75,7 @@ def audit_parquet(
     mapping: Mapping[str, str] | LogMapping | None = None,
     group_by: str | None = None,
     events_per_partition: int | None = None,
+    coverage: Coverage | None = None,
 ) -> Report:
     """Audit the Parquet event logs ``paths`` (read in order, as one log) with Dask: the
     report :func:`cx_rules.audit` gives for the same files, byte for byte, input errors
@@ -85,7 +89,15 @@ def audit_parquet(
         raise ValueError("give audit_parquet() a policy or an engine, not both")
     frame, files = _read_parquet(names)
     found = _partial(
-        frame, engine, as_of, mapping, group_by, events_per_partition, Places(names), files
+        frame,
+        engine,
+        as_of,
+        mapping,
+        group_by,
+        events_per_partition,
+        coverage,
+        Places(names),
+        files,
     )
     return found.finish(engine)
 
@@ -98,6 +110,7 @@ def audit_partial(
     mapping: Mapping[str, str] | LogMapping | None = None,
     group_by: str | None = None,
     events_per_partition: int | None = None,
+    coverage: Coverage | None = None,
 ) -> Partial:
     """The merged :class:`~cx_rules.partials.Partial` of :func:`audit`, before it is
     finished into a report."""
@@ -109,6 +122,7 @@ def audit_partial(
         mapping,
         group_by,
         events_per_partition,
+        coverage,
         Places((FRAME,), files=False),
         (0,) * df.npartitions,
     )
@@ -121,6 +135,7 @@ def _partial(
     mapping: Mapping[str, str] | LogMapping | None,
     group_by: str | None,
     events_per_partition: int | None,
+    coverage: Coverage | None,
     places: Places,
     sources: Sequence[int],
 ) -> Partial:
@@ -159,13 +174,13 @@ def _partial(
     placed = frame.map_partitions(_place, starts, meta=_with_order(frame._meta))
     parts = partitions_for(sum(counts), _parallelism(), events_per_partition)
     shuffled = placed.shuffle("case_id", npartitions=parts)
-    check = Check(recipe, cut, group_by, places)
+    check = Check(recipe, cut, group_by, places, None, coverage)
     found = shuffled.map_partitions(_check_part, check, meta=pd.Series(dtype=object)).compute()
     partials = [Partial.from_bytes(data) for data in found if data is not None]
     if not partials:
         files = places.names if places.files else ()
         empty = audit_batches(
-            (), engine=engine, as_of=_EPOCH, group_by=group_by, files=files
+            (), engine=engine, as_of=_EPOCH, group_by=group_by, files=files, coverage=coverage
         )
         return attrs.evolve(empty, as_of=cut)
     return Partial.merge_all(partials)

@@ -15,6 +15,7 @@ from ..events import parse_timestamp
 from ..io.records import LogError
 
 if TYPE_CHECKING:
+    from ..coverage import Coverage
     from ..io.mapping import LogMapping
     from ..partials import Partial
     from ..policy import Policy
@@ -38,6 +39,7 @@ def audit(
     mapping: Mapping[str, str] | LogMapping | None = None,
     group_by: str | None = None,
     events_per_partition: int | None = None,
+    coverage: Coverage | None = None,
 ) -> Report:
     """Audit the events of the Spark DataFrame ``df``, one per row, in the canonical columns
     (``case_id``, ``activity``, ``timestamp``, and optionally ``event_id``, ``actor``,
@@ -66,6 +68,7 @@ def audit(
         mapping=mapping,
         group_by=group_by,
         events_per_partition=events_per_partition,
+        coverage=coverage,
     )
     return found.finish(engine)
 
@@ -80,6 +83,7 @@ def audit_parquet(
     mapping: Mapping[str, str] | LogMapping | None = None,
     group_by: str | None = None,
     events_per_partition: int | None = None,
+    coverage: Coverage | None = None,
 ) -> Report:
     """Audit the Parquet event logs ``paths`` (read in order, as one log) on Spark
     ``session`` (default: the active session, or a local one): the report
@@ -105,6 +109,7 @@ def audit_parquet(
         mapping,
         group_by,
         events_per_partition,
+        coverage,
         Places(names),
         _zones(names),
         prefix=False,
@@ -120,13 +125,22 @@ def audit_partial(
     mapping: Mapping[str, str] | LogMapping | None = None,
     group_by: str | None = None,
     events_per_partition: int | None = None,
+    coverage: Coverage | None = None,
 ) -> Partial:
     """The merged :class:`~cx_rules.partials.Partial` of :func:`audit`, before it is
     finished into a report (to merge with the partials of other frames, or to keep)."""
     functions = require("pyspark.sql.functions", "spark")
     frame = df.withColumn(ORDER, functions.monotonically_increasing_id())
     return _partial(
-        frame, engine, as_of, mapping, group_by, events_per_partition, Places((FRAME,), files=False), None,
+        frame,
+        engine,
+        as_of,
+        mapping,
+        group_by,
+        events_per_partition,
+        coverage,
+        Places((FRAME,), files=False),
+        None,
         prefix=True,
     )
 
@@ -138,6 +152,7 @@ def _partial(
     mapping: Mapping[str, str] | LogMapping | None,
     group_by: str | None,
     events_per_partition: int | None,
+    coverage: Coverage | None,
     places: Places,
     zones: dict[str, str] | None,
     *,
@@ -161,14 +176,18 @@ def _partial(
         rows, frame.sparkSession.sparkContext.defaultParallelism, events_per_partition
     )
     ordered = frame.repartition(parts, "case_id").sortWithinPartitions("case_id", ORDER)
-    checked = ordered.mapInArrow(Check(recipe, cut, group_by, places, zones), "partial binary")
+    checked = ordered.mapInArrow(
+        Check(recipe, cut, group_by, places, zones, coverage), "partial binary"
+    )
     # Streamed to the driver a partition at a time.
     partials = [Partial.from_bytes(bytes(row.partial)) for row in checked.toLocalIterator()]
     if not partials:
         import attrs
 
         files = places.names if places.files else ()
-        empty = audit_batches((), engine=engine, as_of=_EPOCH, group_by=group_by, files=files)
+        empty = audit_batches(
+            (), engine=engine, as_of=_EPOCH, group_by=group_by, files=files, coverage=coverage
+        )
         return attrs.evolve(empty, as_of=cut)
     return Partial.merge_all(partials)
 
