@@ -80,7 +80,7 @@ def latest_of(batch: Any, engine: Engine, as_of: datetime | None) -> datetime | 
 
 
 def canonical_batch(batch: Any, zones: dict[str, str] | None = None) -> Any:
-    """``batch`` in the batch function's columns: the canonical columns as they are (a
+    """``batch`` (an Arrow record batch or table) in the batch function's columns: the canonical columns as they are (a
     timestamp column back in its file's zone, from ``zones``), every other column but
     :data:`ORDER` packed into ``attributes`` as a JSON object of its non-null values."""
     import pyarrow as pa
@@ -106,6 +106,8 @@ def canonical_batch(batch: Any, zones: dict[str, str] | None = None) -> Any:
                 found = {**_object(text), **found}
             packed.append(json.dumps(found, default=_json) if found else None)
         arrays["attributes"] = pa.array(packed, pa.string())
+    if isinstance(batch, pa.Table):
+        return pa.Table.from_pydict(arrays)
     return pa.RecordBatch.from_pydict(arrays)
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from .._engines import EngineRecipe, canonical_names, partitions_for, require
-from .._tasks import ORDER, SPAN, Check, Places, Survey
+from .._tasks import ORDER, SPAN, Check, Places, Survey, canonical_batch
 from ..engine import Engine
 from ..events import parse_timestamp
 from ..io.records import LogError
@@ -171,7 +171,7 @@ def _partial(
     for source, count in zip(sources, counts, strict=True):
         starts.append(source * SPAN + within.get(source, 0))
         within[source] = within.get(source, 0) + count
-    placed = frame.map_partitions(_place, starts, meta=_with_order(frame._meta))
+    placed = frame.map_partitions(_place, starts, meta=_place(frame._meta, [0]))
     parts = partitions_for(sum(counts), _parallelism(), events_per_partition)
     shuffled = placed.shuffle("case_id", npartitions=parts)
     check = Check(recipe, cut, group_by, places, None, coverage)
@@ -260,17 +260,18 @@ def _survey_part(part: Any, survey: Survey) -> Any:
     return pd.DataFrame({"rows": [rows], "latest": pd.Series([shown], dtype=object)})
 
 
-def _with_order(meta: Any) -> Any:
-    import pandas as pd
-
-    return meta.assign(**{ORDER: pd.Series(dtype="int64")})
-
-
 def _place(part: Any, starts: Sequence[int], partition_info: Any = None) -> Any:
+    """The partition in the batch function's columns (the attributes packed as JSON text,
+    so that the shuffle moves plain columns) with each row's place."""
     import numpy as np
+    import pandas as pd
+    import pyarrow as pa
 
     number = partition_info["number"] if partition_info is not None else 0
-    return part.assign(**{ORDER: np.arange(len(part), dtype="int64") + starts[number]})
+    table = canonical_batch(pa.Table.from_pandas(part, preserve_index=False)).append_column(
+        ORDER, pa.array(np.arange(len(part), dtype="int64") + starts[number])
+    )
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def _check_part(part: Any, check: Check) -> Any:
