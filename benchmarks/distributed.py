@@ -131,9 +131,7 @@ def batch(events: int, parts: int) -> None:
     start = time.perf_counter()
     merged.finish(engine)
     finish = time.perf_counter() - start
-    print(
-        f"  read and merge   {read_merge:8.2f} s  {read_merge / events * 1e6:6.2f} us an event"
-    )
+    print(f"  read and merge   {read_merge:8.2f} s  {read_merge / events * 1e6:6.2f} us an event")
     print(f"  finish           {finish:8.2f} s  {finish / events * 1e6:6.2f} us an event")
     print(f"  ({_load()})")
 

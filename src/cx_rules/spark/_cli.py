@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import sys
 import warnings
-from pathlib import Path
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._engines import refuse_unsupported, require
