@@ -57,3 +57,15 @@ def test_a_frame_without_the_canonical_columns_is_refused(dask_client):
 def test_a_missing_file_is_a_log_error(dask_client, tmp_path):
     with pytest.raises(LogError, match="cannot be read as Parquet"):
         cx_rules.dask.audit_parquet(str(tmp_path / "none.parquet"))
+
+
+def test_a_frames_input_errors_are_placed_by_their_row(dask_client, logs):
+    import dask.dataframe as dd
+
+    expected = cx_rules.audit(str(logs["mixed"]))
+    frame = dd.read_parquet(str(logs["mixed"]), dtype_backend="pyarrow").repartition(npartitions=4)
+    actual = cx_rules.dask.audit(frame, events_per_partition=400)
+    assert [(e.file, e.element, e.message) for e in actual.errors] == [
+        ("<Dask DataFrame>", e.element, e.message) for e in expected.errors
+    ]
+    assert actual.input.files == ()

@@ -62,3 +62,15 @@ def test_a_frame_without_the_canonical_columns_is_refused(spark):
 def test_a_missing_file_is_a_log_error(spark, tmp_path):
     with pytest.raises(LogError, match="cannot be read as Parquet"):
         cx_rules.spark.audit_parquet(str(tmp_path / "none.parquet"), session=spark)
+
+
+def test_a_frames_input_errors_are_placed_by_their_row(spark, logs):
+    expected = cx_rules.audit(str(logs["mixed"]))
+    frame = spark.read.parquet(str(logs["mixed"])).repartition(3)  # rows in another order
+    ordered = spark.read.parquet(str(logs["mixed"]))
+    actual = cx_rules.spark.audit(ordered, events_per_partition=400)
+    assert [(e.file, e.element, e.message) for e in actual.errors] == [
+        ("<Spark DataFrame>", e.element, e.message) for e in expected.errors
+    ]
+    assert actual.input.files == ()
+    assert cx_rules.spark.audit(frame).input == actual.input

@@ -179,8 +179,9 @@ def _partial(
     checked = ordered.mapInArrow(
         Check(recipe, cut, group_by, places, zones, coverage), "partial binary"
     )
-    # Streamed to the driver a partition at a time.
-    partials = [Partial.from_bytes(bytes(row.partial)) for row in checked.toLocalIterator()]
+    # Collected in one job (toLocalIterator would run the partitions one after another): a
+    # partial is a few bytes an event.
+    partials = [Partial.from_bytes(bytes(row.partial)) for row in checked.collect()]
     if not partials:
         import attrs
 
@@ -267,15 +268,17 @@ def _survey(
 
 def _positions(frame: Any, counts: Mapping[int, int]) -> Any:
     functions = require("pyspark.sql.functions", "spark")
+    if not counts:
+        return frame
     before = 0
     starts: dict[int, int] = {}
     for part in sorted(counts):
         starts[part] = before
         before += counts[part]
     part = functions.shiftrightunsigned(functions.col(ORDER), _LOW)
-    start = functions.lit(0)
-    for number, first in starts.items():
-        start = functions.when(part == number, functions.lit(first)).otherwise(start)
+    # One array literal of every partition's first row, looked up by partition.
+    table = functions.array(*[functions.lit(starts.get(n, 0)) for n in range(max(starts) + 1)])
+    start = functions.element_at(table, (part + 1).cast("int"))
     low = functions.col(ORDER).bitwiseAND(functions.lit((1 << _LOW) - 1))
     return frame.withColumn(ORDER, start + low)
 
