@@ -6,9 +6,11 @@ the rendered reports, or the errors raised.
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
+import weakref
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from cx_rules import Event, InvalidEvent, LogError, Policy, audit
+from cx_rules.auditing import OneProcess
 from cx_rules.io import read_path, write_csv, write_xes
 from cx_rules.io.records import InputError
 from cx_rules.io.stream import FOREIGN, PARTITION, Part
@@ -201,7 +204,66 @@ def test_a_file_that_cannot_be_read_fails_alike(tmp_path: Path) -> None:
 
 def test_an_iterable_source_is_audited_in_this_process() -> None:
     rows = _log(10)
-    assert to_json(audit(rows)) == to_json(audit(rows, jobs=4))
+    with pytest.warns(OneProcess, match=r"^--jobs 4: reading the input in one process because"):
+        many = to_json(audit(rows, jobs=4))
+    assert to_json(audit(rows)) == many
+
+
+def test_standard_input_is_shared_out_too(logs: dict[str, Path]) -> None:
+    def run(*extra: str) -> subprocess.CompletedProcess[bytes]:
+        command = [sys.executable, "-m", "cx_rules", "audit", "-", "--format-in", "jsonl"]
+        return subprocess.run(
+            [*command, "--format", "json", *extra],
+            input=logs["jsonl"].read_bytes(),
+            capture_output=True,
+            check=False,
+        )
+
+    one, many = run(), run("--jobs", "2")
+    assert (one.returncode, one.stdout, one.stderr) == (many.returncode, many.stdout, many.stderr)
+
+
+def test_the_collector_is_paused_during_an_audit_and_restored(logs: dict[str, Path]) -> None:
+    seen: list[bool] = []
+
+    def progress(phase: str, records: int, cases: int) -> None:
+        seen.append(gc.isenabled())
+
+    assert gc.isenabled()
+    audit(logs["jsonl"], progress=progress)
+    assert seen
+    assert not any(seen)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(LogError):
+        audit(logs["jsonl"].parent / "missing.jsonl")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        audit(logs["jsonl"])
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
+
+
+def test_a_cycle_made_during_an_audit_is_still_collected() -> None:
+    import cx_rules.auditing as auditing
+
+    class Node:
+        pass
+
+    alive: list[weakref.ref[Node]] = []
+
+    def progress(phase: str, records: int, cases: int) -> None:
+        node = Node()
+        node.self = node  # type: ignore[attr-defined]
+        alive.append(weakref.ref(node))
+
+    rows = _log(auditing._COLLECT_EVERY + 10)
+    audit(rows, progress=progress)
+    # Cycles made before the last young collection are gone while the audit runs.
+    assert alive
+    assert alive[0]() is None
 
 
 @pytest.mark.parametrize("jobs", [0, -1, 1.5, True, "2"])

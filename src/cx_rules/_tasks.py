@@ -60,23 +60,15 @@ class Places:
 
 
 def latest_of(batch: Any, engine: Engine, as_of: datetime | None) -> datetime | None:
-    """The latest timestamp of the events of ``batch`` (canonical columns, as
-    :func:`canonical_batch` gives them) whose activity the model knows and that are not
-    after ``as_of``: what :func:`cx_rules.audit` takes for the cut-off when none is given.
-    The rows are read as the batch function reads them."""
-    from .batch import _read
+    """The cut-off :func:`cx_rules.audit` takes for the rows of ``batch`` (canonical
+    columns, as :func:`canonical_batch` gives them) when none is given
+    (:func:`cx_rules.batch.latest_event`); ``None`` when ``as_of`` is given, which is then
+    the cut-off."""
+    if as_of is not None:
+        return None
+    from .batch import latest_event
 
-    known = engine.model.activities
-    latest: datetime | None = None
-    for record in _read(batch, "<batch>", engine.policy, 0).records:
-        if isinstance(record, InputError) or record.activity not in known:
-            continue
-        moment = record.timestamp
-        if as_of is not None and moment > as_of:
-            continue
-        if latest is None or moment > latest:
-            latest = moment
-    return latest
+    return latest_event(batch, engine=engine)
 
 
 def canonical_batch(batch: Any, zones: dict[str, str] | None = None) -> Any:

@@ -19,19 +19,28 @@ time order and findings are sorted, the order of the input does not change the r
 events claiming one event id is kept, say).
 
 With ``jobs`` above 1 the cases are shared out among that many processes by a hash of the
-case id (see :class:`~cx_rules.io.stream.Part`).  Each process reads the whole log, both
-passes, but checks only the records of its own share (the JSONL and CSV readers do not even
-build the others); the processes agree on the cut-off between the passes, and their tallies,
-findings and input errors are merged in the order one process would have produced them, so
-the report is the same, byte for byte, whatever the number of processes.
+case id (see :class:`~cx_rules.io.stream.Part`).  Each process reads the log once, building
+only the records of its own share (the JSONL and CSV readers do not even build the others),
+and holds them; the processes agree on the cut-off, check their cases, and each sends back
+a :class:`~cx_rules.partials.Partial`.  The partials are merged and the report finished and
+rendered once, in the order one process would have produced it, so the report is the same,
+byte for byte, whatever the number of processes.
+
+Every audit finishes its report from partials (:meth:`Partial.finish
+<cx_rules.partials.Partial.finish>`), the same path as the batch functions of
+:mod:`cx_rules.batch` that the cluster adapters call.  The cyclic garbage collector is
+paused during an audit (frozen and off, the young generation collected every few thousand
+cases, restored at the end).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import pickle
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
@@ -65,7 +74,7 @@ from .report.model import Report
 if TYPE_CHECKING:
     from .importers import Importer, InputWarning
 
-__all__ = ["Progress", "Source", "SourceChanged", "audit"]
+__all__ = ["OneProcess", "Progress", "Source", "SourceChanged", "audit"]
 
 PathLike: TypeAlias = str | os.PathLike[str]
 #: What :func:`audit` reads: a path, a list of paths, or events / records / native dicts.
@@ -75,7 +84,17 @@ Source: TypeAlias = PathLike | Sequence[PathLike] | Iterable[Event | InputError 
 Progress: TypeAlias = Callable[[str, int, int], None]
 
 _PROGRESS_EVERY: Final = 8192
+# Cases between two collections of the young generation while the collector is paused.
+_COLLECT_EVERY: Final = 4096
+# Whether the collector was on when the audit paused it (then the audit collects now and
+# then itself); set by _collector_paused.
+_collecting = True
 _ITERABLE: Final = "<input>"
+
+
+class OneProcess(RuntimeWarning):
+    """``audit(jobs=N)`` audited in one process: the input cannot be shared out (it is not
+    files) or the platform cannot fork.  The report is the same; only the time differs."""
 
 
 class SourceChanged(CxRulesError, RuntimeError):
@@ -123,9 +142,11 @@ def audit(
     once into a temporary file (it needs ``format``); errors call it ``<stdin>``.
 
     ``jobs`` shares the cases of log files out among that many processes, forked from this
-    one.  The report is the same whatever ``jobs`` is.  A source that is not files, and a
-    platform that cannot fork, are audited in this process; with more than one process,
-    ``progress`` counts the cases of this process's share.
+    one, each reading the log once and holding its share's events (memory grows with the
+    log, unlike one process's streaming read).  The report is the same whatever ``jobs`` is.
+    A source that is not files, and a platform that cannot fork, are audited in this process,
+    with a :class:`OneProcess` warning; with more than one process, ``progress`` counts the
+    cases of this process's share.
 
     ``importer`` (a :class:`~cx_rules.importers.Importer`) reads the paths of ``source`` as
     one export of its system instead of as event logs (``mapping`` does not apply).  Every
@@ -157,6 +178,7 @@ def audit(
     as_of = parse_timestamp(as_of, where="as_of") if as_of is not None else None
     Collector(engine, group_by=group_by)  # refuses a bad group_by before any work
     with contextlib.ExitStack() as stack:
+        stack.enter_context(_collector_paused())
         log = _open(source, policy, mapping, format, encoding, stack)
         if importer is not None:
             if mapping is not None:
@@ -175,14 +197,49 @@ def audit(
             wide = log.wide.coverage()
             log.uncovered = uncovered_rules(engine.rules.values(), wide)
             log.bridge_through(engine.model, wide)
-        if jobs > 1 and log.files and "fork" in multiprocessing.get_all_start_methods():
+        forks = "fork" in multiprocessing.get_all_start_methods()
+        if jobs > 1 and log.files and forks:
             cut, partials = _in_processes(log, engine, as_of, strict, group_by, progress, jobs)
         else:
+            if jobs > 1:
+                why = (
+                    "it is not files (only files are shared out)"
+                    if not log.files
+                    else "this platform cannot fork processes"
+                )
+                what = ", ".join(log.files) or "the input"
+                warnings.warn(
+                    f"--jobs {jobs}: reading {what} in one process because {why}",
+                    OneProcess,
+                    stacklevel=2,
+                )
             share = _Share(log, engine, as_of, strict, group_by, None, progress)
             latest = share.plan()
             cut = as_of if as_of is not None else latest
             partials = [_as_partial(log, share.check(cut), cut, group_by, first=True)]
         return _report(log, engine, group_by, cut, partials)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector frozen and off during the audit: its full collections
+    would walk every finding and tally the audit holds, again and again, and land inside
+    rule calls (which the rule budget would then blame).  What start-up made is frozen out of
+    every collection, the young generation is collected every few thousand cases, and the
+    collector is restored however the audit ends."""
+    global _collecting
+    enabled = gc.isenabled()
+    was = _collecting
+    _collecting = enabled
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        _collecting = was
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -289,7 +346,7 @@ class _Log:
                 stream.close()
             self.skipped.update(stream.skipped)
 
-    def hold(self, part: Part | None) -> None:
+    def hold(self, part: Part | None, progress: Progress | None = None) -> None:
         """Read every record once, those of other shares as :data:`FOREIGN`, and hold them,
         so that the passes after this one read memory, not the files."""
         records: list[Record] = []
@@ -297,6 +354,8 @@ class _Log:
         name = None
         try:
             for record in self.read(part):
+                if progress is not None and not len(records) % _PROGRESS_EVERY:
+                    progress("reading", len(records), 0)
                 if self.name != name:
                     name = self.name
                     begins.append((len(records), name))
@@ -306,6 +365,11 @@ class _Log:
             self.stopped_at = len(records)
             raise
         self._held = (records, begins, Counter(self.skipped))
+
+    @property
+    def held(self) -> Sequence[Record]:
+        """The records :meth:`hold` holds (none before it is called)."""
+        return self._held[0] if self._held is not None else ()
 
     def _read_held(self) -> Iterator[Record]:
         assert self._held is not None
@@ -558,12 +622,20 @@ class _Share:
         """Read the share's records once and hold them (:meth:`_Log.hold`), then
         :meth:`plan` over them."""
         self.position = -1
+        progress = self.progress
         try:
-            self.log.hold(self.part)
+            self.log.hold(self.part, progress)
         except BaseException:
             self.position = self.log.stopped_at
             raise
-        return self.plan()
+        self.progress = None  # the reading was told as it happened
+        try:
+            latest = self.plan()
+        finally:
+            self.progress = progress
+        if progress is not None:
+            progress("reading", len(self.log.held), 0)
+        return latest
 
     def check(self, cut: datetime | None) -> _Partial:
         """The second pass, to the cut-off ``cut`` (``as_of``, else the latest timestamp of
@@ -627,6 +699,8 @@ class _Share:
                 origins = names.pop(case_id) if names is not None else None
                 conflicts = self._finish(case_id, pending, origins, cut)
                 cases += 1
+                if not cases % _COLLECT_EVERY and _collecting:
+                    gc.collect(0)  # a plugin's cycles, among what the last cases made
                 if conflicts:
                     events -= len(conflicts)
                     rejected += len(conflicts)

@@ -59,7 +59,13 @@ from .partials import Partial
 from .policy import Policy
 from .report.collect import Collector
 
-__all__ = ["CANONICAL_COLUMNS", "REQUIRED_COLUMNS", "audit_batch", "audit_batches"]
+__all__ = [
+    "CANONICAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "audit_batch",
+    "audit_batches",
+    "latest_event",
+]
 
 #: The columns a batch may have, in this order when a writer wants one.
 CANONICAL_COLUMNS: Final = (
@@ -83,7 +89,7 @@ def audit_batch(
     *,
     engine: Engine | None = None,
     policy: Policy | None = None,
-    as_of: datetime | str,
+    as_of: datetime | str | None,
     group_by: str | None = None,
     name: str | None = None,
     offset: int = 0,
@@ -93,9 +99,11 @@ def audit_batch(
     """The partial report of the whole cases in ``batch``, read to the cut-off ``as_of``.
 
     ``batch`` is a ``pyarrow.RecordBatch`` or ``pyarrow.Table`` or a pandas DataFrame in
-    the :data:`CANONICAL_COLUMNS`.  ``as_of`` is required: every part of one audit must be
+    the :data:`CANONICAL_COLUMNS`.  ``as_of`` must be given: every part of one audit must be
     read to the same cut-off for the partials to merge (the cut-off of a whole log is its
-    latest event's timestamp, which a driver finds before it shares the work out).
+    latest event's timestamp, which a driver finds before it shares the work out).  ``None``
+    takes the latest timestamp of the batch's events, as :func:`cx_rules.audit` does: only
+    for a batch that is the whole log (or for a log without events).
     ``engine`` (built with ``guard=False``) or ``policy`` chooses the rules, as for
     :func:`cx_rules.audit`; ``group_by`` adds the score tables per group.  ``name`` and
     ``offset`` place the input errors (``NAME:ROW``, the rows numbered from ``offset + 1``);
@@ -107,7 +115,7 @@ def audit_batch(
     them with the same engine or policy.
     """
     engine = _engine(engine, policy, group_by)
-    cut = parse_timestamp(as_of, where="as_of")
+    cut = None if as_of is None else parse_timestamp(as_of, where="as_of")
     label = name if name is not None else _BATCH
     read = _read(batch, label, engine.policy, offset)
     return _audit(read, engine, cut, group_by, label, coverage, files)
@@ -118,7 +126,7 @@ def audit_batches(
     *,
     engine: Engine | None = None,
     policy: Policy | None = None,
-    as_of: datetime | str,
+    as_of: datetime | str | None,
     group_by: str | None = None,
     name: str | None = None,
     offset: int = 0,
@@ -135,6 +143,11 @@ def audit_batches(
     :func:`audit_batch` gives for all the rows as one batch.
     """
     engine = _engine(engine, policy, group_by)
+    if as_of is None:
+        raise ValueError(
+            "audit_batches needs as_of: the cut-off of the whole input, the same for every "
+            "part (the latest timestamp of its events, when no other is chosen)"
+        )
     cut = parse_timestamp(as_of, where="as_of")
     label = name if name is not None else _BATCH
     parts: list[Partial] = []
@@ -154,6 +167,22 @@ def audit_batches(
             parts.append(_audit(whole, engine, cut, group_by, label, coverage, files))
     parts.append(_audit(held, engine, cut, group_by, label, coverage, files))
     return Partial.merge_all(parts)
+
+
+def latest_event(
+    batch: Any, *, engine: Engine | None = None, policy: Policy | None = None
+) -> datetime | None:
+    """The cut-off :func:`cx_rules.audit` would take for ``batch`` alone: the latest
+    timestamp of its rows that are events of an activity the process model knows (``None``
+    when there are none).  The latest over every batch of an input is the cut-off of the
+    whole input, the ``as_of`` to give every part when no other is chosen."""
+    engine = _engine(engine, policy, None)
+    known = engine.model.activities
+    read = _read(batch, _BATCH, engine.policy, 0)
+    moments = [
+        r.timestamp for r in read.records if not isinstance(r, InputError) and r.activity in known
+    ]
+    return max(moments, default=None)
 
 
 # -- inside ----------------------------------------------------------------------------------
@@ -219,7 +248,7 @@ def _last_case(records: Sequence[Record]) -> str | None:
 def _audit(
     read: _Read,
     engine: Engine,
-    cut: datetime,
+    cut: datetime | None,
     group_by: str | None,
     name: str,
     coverage: Coverage | None,
@@ -235,7 +264,9 @@ def _audit(
         log.source = coverage.system
         log.bridge_through(engine.model, coverage)
     share = _Share(log, engine, cut, False, group_by, None, None)
-    share.plan()
+    latest = share.plan()
+    if cut is None:
+        cut = latest
     partial = _as_partial(log, share.check(cut), cut, group_by, first=True)
     errors = []
     for (_, index, order), error in partial.errors:
