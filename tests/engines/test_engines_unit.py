@@ -11,7 +11,7 @@ import pytest
 
 from cx_rules import Engine, Policy, PolicyError
 from cx_rules._engines import EngineRecipe, canonical_names, options, partitions_for
-from cx_rules._tasks import ORDER, SPAN, Places, canonical_batch
+from cx_rules._tasks import ORDER, SPAN, Places, canonical_batch, latest_of
 from cx_rules.exceptions import CxRulesError
 from cx_rules.io import LogMapping
 from cx_rules.io.records import InputError
@@ -88,3 +88,51 @@ def test_input_errors_are_placed_by_file_and_row():
     assert places.error(error, SPAN + 6) == InputError("b.parquet", None, "timestamp: bad", "row 7")
     lines = Places(("a.jsonl",), rows=False)
     assert lines.error(error, 4) == InputError("a.jsonl", 5, "timestamp: bad")
+
+
+def _stamped(*rows):
+    return canonical_batch(
+        pa.Table.from_pylist(
+            [{"case_id": c, "activity": a, "timestamp": t, "event_id": None} for c, a, t in rows]
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # the latest row is no event (no case), nor one of a known activity
+        [
+            ("a", "application_received", "2026-03-02T09:00:00+01:00"),
+            (None, "application_received", "2026-03-09T09:00:00+01:00"),
+            ("b", "recruiter_note", "2026-03-10T09:00:00+01:00"),
+        ],
+        # two at one instant: the first is kept, with its offset
+        [
+            ("a", "application_received", "2026-03-02T09:00:00+01:00"),
+            ("b", "application_received", "2026-03-02T08:00:00+00:00"),
+        ],
+        # nothing to take
+        [("a", "recruiter_note", "2026-03-02T09:00:00+01:00"), ("b", "rejected", "not a time")],
+    ],
+)
+def test_the_survey_takes_the_cut_off_the_batch_function_takes(rows):
+    from cx_rules.batch import latest_event
+
+    batch = _stamped(*rows)
+    engine = Engine(guard=False)
+    expected = latest_event(batch, engine=engine)
+    assert latest_of(batch, engine, None) == expected
+    assert str(latest_of(batch, engine, None)) == str(expected)
+
+
+def test_the_survey_reads_naive_timestamps_in_the_policys_zone():
+    from cx_rules.batch import latest_event
+
+    batch = _stamped(
+        ("a", "application_received", "2026-03-02T09:00:00"),
+        ("b", "application_received", "2026-03-02T08:30:00+01:00"),
+    )
+    engine = Engine(Policy.from_mapping({"assume_timezone": "Europe/Copenhagen"}), guard=False)
+    assert latest_of(batch, engine, None) == latest_event(batch, engine=engine)
+    assert latest_of(batch, engine, None).hour == 9
