@@ -61,20 +61,22 @@ class Places:
         return attrs.evolve(error, file=name, line=row + 1)
 
 
-def latest_of(batch: Any, engine: Engine, as_of: datetime | None) -> datetime | None:
-    """The cut-off :func:`cx_rules.audit` takes for the rows of ``batch`` (canonical
-    columns, as :func:`canonical_batch` gives them) when none is given: what
-    :func:`cx_rules.batch.latest_event` gives, found without reading every row as an event.
-    The timestamps of the rows of known activities are parsed, and the rows are read in
-    full (by ``latest_event``) from the latest down, until one is an event.  ``None`` when
-    ``as_of`` is given, which is then the cut-off."""
+def latest_of(
+    batch: Any, engine: Engine, as_of: datetime | None, zones: dict[str, str] | None = None
+) -> datetime | None:
+    """The cut-off :func:`cx_rules.audit` takes for the rows of ``batch`` (a frame's rows,
+    before :func:`canonical_batch`) when none is given: what
+    :func:`cx_rules.batch.latest_event` gives for them, found without reading every row as
+    an event.  The timestamps of the rows of known activities are parsed, and the rows are
+    read in full (by ``latest_event``) from the latest down, until one is an event.
+    ``None`` when ``as_of`` is given, which is then the cut-off."""
     from .batch import latest_event
 
     names = batch.schema.names
     if as_of is not None or batch.num_rows == 0:
         return None
     if "activity" not in names or "timestamp" not in names:
-        return latest_event(batch, engine=engine)  # which says what is missing
+        return latest_event(canonical_batch(batch, zones), engine=engine)  # says what lacks
     known = engine.model.activities
     activities = batch.column(names.index("activity")).to_pylist()
     stamps = _python(batch.column(names.index("timestamp")))
@@ -86,13 +88,13 @@ def latest_of(batch: Any, engine: Engine, as_of: datetime | None) -> datetime | 
             found.append((parse_timestamp(value), index))
         except NaiveTimestamp:
             if engine.policy.default_zone() is not None:  # the policy gives it a zone
-                return latest_event(batch, engine=engine)
+                return latest_event(canonical_batch(batch, zones), engine=engine)
         except InvalidEvent:
             continue
     # The latest first and, at one instant, the first in the input (as max() keeps it).
     found.sort(key=lambda item: (-item[0].timestamp(), item[1]))
     for _, index in found:
-        moment = latest_event(batch.slice(index, 1), engine=engine)
+        moment = latest_event(canonical_batch(batch.slice(index, 1), zones), engine=engine)
         if moment is not None:
             return moment
     return None
@@ -172,7 +174,7 @@ class Survey:
         engine = self.recipe.build()
         schema = pa.schema([("rows", pa.int64()), ("latest", pa.string())])
         for batch in batches:
-            latest = latest_of(canonical_batch(batch, self.zones), engine, self.as_of)
+            latest = latest_of(batch, engine, self.as_of, self.zones)
             yield pa.RecordBatch.from_pydict(
                 {
                     "rows": [batch.num_rows],
