@@ -19,9 +19,9 @@ from ..events import parse_timestamp
 from ..io.records import LogError
 
 if TYPE_CHECKING:
+    from .. import partials
     from ..coverage import Coverage
     from ..io.mapping import LogMapping
-    from ..partials import Partial
     from ..policy import Policy
     from ..report import Report
 
@@ -111,7 +111,7 @@ def audit_partial(
     group_by: str | None = None,
     events_per_partition: int | None = None,
     coverage: Coverage | None = None,
-) -> Partial:
+) -> partials.Partial:
     """The merged :class:`~cx_rules.partials.Partial` of :func:`audit`, before it is
     finished into a report."""
     require("dask.dataframe", "dask")
@@ -138,7 +138,7 @@ def _partial(
     coverage: Coverage | None,
     places: Places,
     sources: Sequence[int],
-) -> Partial:
+) -> partials.Partial:
     """``sources[i]``: the source (file) of the frame's partition ``i``."""
     import attrs
     import pandas as pd
@@ -176,14 +176,14 @@ def _partial(
     shuffled = placed.shuffle("case_id", npartitions=parts)
     check = Check(recipe, cut, group_by, places, None, coverage)
     found = shuffled.map_partitions(_check_part, check, meta=pd.Series(dtype=object)).compute()
-    partials = [Partial.from_bytes(data) for data in found if data is not None]
-    if not partials:
+    parts_found = [Partial.from_bytes(data) for data in found if data is not None]
+    if not parts_found:
         files = places.names if places.files else ()
         empty = audit_batches(
             (), engine=engine, as_of=_EPOCH, group_by=group_by, files=files, coverage=coverage
         )
         return attrs.evolve(empty, as_of=cut)
-    return Partial.merge_all(partials)
+    return Partial.merge_all(parts_found)
 
 
 def _read_parquet(paths: Sequence[str]) -> tuple[Any, tuple[int, ...]]:

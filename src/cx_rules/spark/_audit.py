@@ -15,9 +15,9 @@ from ..events import parse_timestamp
 from ..io.records import LogError
 
 if TYPE_CHECKING:
+    from .. import partials
     from ..coverage import Coverage
     from ..io.mapping import LogMapping
-    from ..partials import Partial
     from ..policy import Policy
     from ..report import Report
 
@@ -126,7 +126,7 @@ def audit_partial(
     group_by: str | None = None,
     events_per_partition: int | None = None,
     coverage: Coverage | None = None,
-) -> Partial:
+) -> partials.Partial:
     """The merged :class:`~cx_rules.partials.Partial` of :func:`audit`, before it is
     finished into a report (to merge with the partials of other frames, or to keep)."""
     functions = require("pyspark.sql.functions", "spark")
@@ -157,7 +157,7 @@ def _partial(
     zones: dict[str, str] | None,
     *,
     prefix: bool,
-) -> Partial:
+) -> partials.Partial:
     from ..batch import audit_batches
     from ..partials import Partial
 
@@ -181,8 +181,8 @@ def _partial(
     )
     # Collected in one job (toLocalIterator would run the partitions one after another): a
     # partial is a few bytes an event.
-    partials = [Partial.from_bytes(bytes(row.partial)) for row in checked.collect()]
-    if not partials:
+    parts_found = [Partial.from_bytes(bytes(row.partial)) for row in checked.collect()]
+    if not parts_found:
         import attrs
 
         files = places.names if places.files else ()
@@ -190,7 +190,7 @@ def _partial(
             (), engine=engine, as_of=_EPOCH, group_by=group_by, files=files, coverage=coverage
         )
         return attrs.evolve(empty, as_of=cut)
-    return Partial.merge_all(partials)
+    return Partial.merge_all(parts_found)
 
 
 def _read_parquet(session: Any, paths: Sequence[str]) -> Any:
