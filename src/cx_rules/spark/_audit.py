@@ -4,6 +4,7 @@ partial by ``mapInArrow``, the partials merged on the driver."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -199,7 +200,7 @@ def _read_parquet(session: Any, paths: Sequence[str]) -> Any:
     frames = []
     for index, path in enumerate(paths):
         try:
-            frame = session.read.parquet(path)
+            frame = session.read.parquet(_located(path))
         except Exception as exc:  # Spark's AnalysisException: a missing or unreadable file
             raise LogError(f"{path}: cannot be read as Parquet ({_first_line(exc)})") from None
         place = functions.col("_metadata.row_index") + functions.lit(index * SPAN)
@@ -208,6 +209,14 @@ def _read_parquet(session: Any, paths: Sequence[str]) -> Any:
     for other in frames[1:]:
         first = first.unionByName(other, allowMissingColumns=True)
     return first
+
+
+def _located(path: str) -> str:
+    """A local path as Spark must be given it: absolute (Spark resolves a relative path
+    against the directory its JVM started in, not this process's current directory)."""
+    if "://" in path or path.startswith(("file:", "hdfs:", "s3a:", "gs:", "abfs:")):
+        return path
+    return os.path.abspath(path)
 
 
 def _zones(paths: Sequence[str]) -> dict[str, str] | None:
