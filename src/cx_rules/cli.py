@@ -215,6 +215,9 @@ def _parser() -> argparse.ArgumentParser:
             f"is not affected (default: {_RULE_BUDGET:g}; 0 turns the check off)"
         ),
     )
+    from ._engines import add_arguments as _engine_arguments
+
+    _engine_arguments(audit)
     _import_parser(commands)
     _diff_parser(commands)
     from .server.command import add_parser as _serve_parser
@@ -650,12 +653,17 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
         importer = get_importer(
             args.system, plugin_manager(allow=policy.plugins if policy is not None else None)
         )
+    run: Callable[..., Report] = audit
+    if args.engine is not None:
+        from ._engines import cli_audit
+
+        run = cli_audit(args)  # the same arguments, on Spark or Dask
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
     engine = Engine(policy, guard=False, rule_budget=args.rule_budget or None)
     warned = contextlib.ExitStack()
     said = warned.enter_context(_warnings_said())
     try:
-        report: Report = audit(
+        report: Report = run(
             args.paths,
             engine=engine,
             as_of=as_of,
