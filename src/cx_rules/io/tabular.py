@@ -17,7 +17,7 @@ from typing import IO, Any, Final
 from ..events import is_missing
 from ..exceptions import InvalidEvent
 from ._build import build_event
-from .kinds import KINDS, Kind, describe
+from .kinds import KINDS, Kind, shape
 from .mapping import LogMapping
 from .records import InputError, Record
 from .stream import PLACES, LogStream, Place, Skip
@@ -223,14 +223,16 @@ def _moment(value: object, epoch: datetime | None, zone: tzinfo | None) -> datet
         try:
             naive = excel_moment(value, epoch)
         except (ValueError, OverflowError):
-            raise InvalidEvent(f"{describe(value)} is not an Excel date serial number") from None
+            raise InvalidEvent(
+                f"{shape(value)} outside Excel's date serial numbers (1 to 2958465)"
+            ) from None
     elif isinstance(value, time):
-        raise InvalidEvent(f"a time of day ({value.isoformat()}) without a date")
+        raise InvalidEvent("a time of day without a date")
     else:
-        raise InvalidEvent(f"expected a date and time, got {describe(value)}")
+        raise InvalidEvent(f"expected a date and time, got {shape(value)}")
     if zone is None:
         raise InvalidEvent(
-            f"{naive.isoformat()} has no time zone; set assume_timezone in the mapping or the "
+            "the date and time has no time zone; set assume_timezone in the mapping or the "
             'policy (assume_timezone = "Europe/Copenhagen")'
         )
     return naive.replace(tzinfo=zone)
