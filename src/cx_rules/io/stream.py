@@ -144,7 +144,7 @@ class LogStream(Iterator[Record]):
     #: :data:`FOREIGN` (a reader that does not decides nothing; every record comes whole).
     partitioned = False
 
-    def __init__(self, items: Iterator[Record | Skip | Place], file: str) -> None:
+    def __init__(self, items: Iterator[Record | Skip | Place | PartialCase], file: str) -> None:
         self._items = items
         self._skipped: Counter[str] = Counter()
         self._partial: dict[str, str] = {}
