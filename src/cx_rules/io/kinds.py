@@ -20,7 +20,16 @@ from typing import Any, Final
 from ..events import _EDGE_YEARS, _TIME_SEPARATORS, OutOfRange, check_range, parse_timestamp
 from ..exceptions import InvalidEvent, NaiveTimestamp
 
-__all__ = ["KINDS", "Kind", "coerce", "describe", "parse_moment", "shape", "sized", "too_long_number"]
+__all__ = [
+    "KINDS",
+    "Kind",
+    "coerce",
+    "describe",
+    "parse_moment",
+    "shape",
+    "sized",
+    "too_long_number",
+]
 
 
 class Kind(enum.StrEnum):
