@@ -327,6 +327,7 @@ class _Log:
         if self.importer is not None:
             yield from self._imported(part)
             return
+        partial: dict[str, str] = {}  # a wide row's refused date cells (read through)
         for name in self.files:
             self.name = name
             shared, outlined = PARTITION.set(part), OUTLINES.set(outline)
@@ -349,6 +350,8 @@ class _Log:
             finally:
                 stream.close()
             self.skipped.update(stream.skipped)
+            partial = {**stream.partial, **partial}
+        self.partial = dict(sorted(partial.items()))
 
     def hold(self, part: Part | None, progress: Progress | None = None) -> None:
         """Read every record once, those of other shares as :data:`FOREIGN`, and hold them,

@@ -82,11 +82,11 @@ def test_input_errors_name_the_file_and_the_place(result: ImportResult) -> None:
     assert sorted(str(e).replace(str(DUMP) + "/", "") for e in result.errors) == [
         "activity_feeds.jsonl:2 (activity_feed.emails[0]): e-mail 8100: candidate '52009' has no "
         "application in the input",
-        "application_history.csv:8: updated_at: '2026-03-07 10:00:00' is not an ISO 8601 "
+        "application_history.csv:8: updated_at: a 19-character string is not an ISO 8601 "
         "timestamp with a zone (expected e.g. 2026-03-02T09:30:00.000Z)",
         "application_history.csv:9: new_status: expected one of active, rejected, hired, got "
         "'promoted'",
-        "applications-page2.jsonl:4: applied_at: '2026-03-06T09:00:00' is not an ISO 8601 "
+        "applications-page2.jsonl:4: applied_at: a 19-character string is not an ISO 8601 "
         "timestamp with a zone (expected e.g. 2026-03-02T09:30:00.000Z)",
         "scheduled_interviews.json ([3]): scheduled interview 9128484: its application, case "
         "'79999', is not in the input",

@@ -79,7 +79,7 @@ def test_input_errors_and_warnings_name_the_file_and_the_place(result: ImportRes
     assert _shown(result.errors) == [
         "activities.jsonl:7: activity aaaaaaaa-0000-4000-8000-000000000007: candidate "
         "cccccccc-0000-4000-8000-000000000009 has no application in the input",
-        "activities.jsonl:8: remote_created_at: '2026-03-05T10:00:00' is not an ISO 8601 "
+        "activities.jsonl:8: remote_created_at: a 19-character string is not an ISO 8601 "
         "timestamp with a zone (expected e.g. 2026-03-02T09:30:00.000Z)",
         "applications-2.json (results[1]): applied_at: expected the time of the application, "
         "got null",

@@ -79,7 +79,7 @@ def test_every_record_is_an_event_source_an_error_or_a_skip(result: ImportResult
 def test_input_errors_name_the_file_and_the_place(result: ImportResult) -> None:
     assert [str(e).replace(str(DUMP) + "/", "") for e in result.errors] == [
         "candidate_status_history.csv:8: candidate_id: expected an id, got an empty cell",
-        "history-page1.json ([5].content[2]): changedOn: '2026-03-04T08:30:00' is not an ISO "
+        "history-page1.json ([5].content[2]): changedOn: a 19-character string is not an ISO "
         "8601 timestamp with a zone (expected e.g. 2026-03-02T09:30:00.000Z)",
         "history-page1.json ([5].content[3]): status: expected one of LEAD, NEW, IN_REVIEW, "
         "INTERVIEW, OFFERED, HIRED, REJECTED, WITHDRAWN, TRANSFERRED, ARCHIVED, got 'SCREENING'",

@@ -72,7 +72,7 @@ def test_input_errors_and_warnings_name_the_file_and_the_place(result: ImportRes
     assert [str(e).replace(str(DUMP) + "/", "") for e in result.errors] == [
         "activities.jsonl:5 (activities[0]): activity: its candidate, case 'ce4a99', is not "
         "in the input",
-        "candidates-page1.json (candidates[5]): created_at: '2026-03-05 10:00' is not an ISO "
+        "candidates-page1.json (candidates[5]): created_at: a 16-character string is not an ISO "
         "8601 timestamp with a zone (expected e.g. 2026-03-02T09:30:00.000Z)",
     ]
     assert [str(w).replace(str(DUMP) + "/", "") for w in result.warnings] == [

@@ -83,7 +83,7 @@ def test_a_bad_array_is_an_input_error_with_its_row():
     (error,) = read_dataframe(df)
     assert isinstance(error, InputError)
     assert error.element == "row 1 (index 0)"
-    assert error.message == "attribute 'scheduled_for': expected an ISO 8601 timestamp, got list"
+    assert error.message == "attribute 'scheduled_for': expected an ISO 8601 timestamp, got a list"
 
 
 @given(st.lists(st.lists(st.text(max_size=5), max_size=3), min_size=1, max_size=5))

@@ -93,16 +93,16 @@ def test_bad_rows_are_errors_and_the_stream_goes_on(tmp_path):
         InputError(
             name,
             2,
-            "timestamp: 2026-03-02T09:30:00 has no time zone; give an offset "
+            "timestamp: the time has no time zone; give an offset "
             "(2026-03-02T09:30:00+01:00) or set assume_timezone in the policy",
         ),
-        InputError(name, 3, "attribute 'consent': expected true or false, got 'maybe'"),
+        InputError(name, 3, "attribute 'consent': expected true or false, got a 5-character text"),
         InputError(name, 4, "not a valid CSV row (',' expected after '\"')"),
         InputError(name, 5, "missing required field 'case_id'"),
         InputError(
             name,
             6,
-            "timestamp: 'last tuesday' is not an ISO 8601 timestamp "
+            "timestamp: a 12-character text is not an ISO 8601 time with an offset "
             "(expected e.g. 2026-03-02T09:30:00+01:00)",
         ),
         Event(

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import pytest
 
 from cx_rules import InvalidEvent, NaiveTimestamp
-from cx_rules.io.kinds import KINDS, Kind, coerce, describe, parse_moment, too_long_number
+from cx_rules.io.kinds import KINDS, Kind, coerce, describe, parse_moment, sized, too_long_number
 
 
 @pytest.mark.parametrize(
@@ -32,22 +32,30 @@ def test_values_are_typed_by_kind(name, value, expected):
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("thanked", "yes", "attribute 'thanked': expected true or false, got 'yes'"),
-        ("thanked", 1, "attribute 'thanked': expected true or false, got 1"),
-        ("delay_minutes", True, "attribute 'delay_minutes': expected a whole number, got True"),
-        ("delay_minutes", "4.5", "attribute 'delay_minutes': expected a whole number, got '4.5'"),
-        ("items", '{"a": 1}', "attribute 'items': expected a JSON list, got '{\"a\": 1}'"),
-        ("items", 3, "attribute 'items': expected a JSON list, got 3"),
+        ("thanked", "yes", "attribute 'thanked': expected true or false, got a 3-character text"),
+        ("thanked", 1, "attribute 'thanked': expected true or false, got a whole number"),
+        (
+            "delay_minutes",
+            True,
+            "attribute 'delay_minutes': expected a whole number, got a boolean",
+        ),
+        (
+            "delay_minutes",
+            "4.5",
+            "attribute 'delay_minutes': expected a whole number, got a 3-character text",
+        ),
+        ("items", '{"a": 1}', "attribute 'items': expected a JSON list, got an 8-character text"),
+        ("items", 3, "attribute 'items': expected a JSON list, got a whole number"),
         (
             "scheduled_for",
             "next week",
-            "attribute 'scheduled_for': 'next week' is not an ISO 8601 timestamp "
+            "attribute 'scheduled_for': a 9-character text is not an ISO 8601 time with an offset "
             "(expected e.g. 2026-03-02T09:30:00+01:00)",
         ),
         (
             "scheduled_for",
             5,
-            "attribute 'scheduled_for': expected an ISO 8601 timestamp, got int",
+            "attribute 'scheduled_for': expected an ISO 8601 timestamp, got a whole number",
         ),
     ],
 )
@@ -73,7 +81,8 @@ def test_a_date_with_a_zone_but_no_time_is_refused_with_or_without_a_default_zon
     # Once read as midnight (or 05:00) without a zone, then given the default zone, or a
     # ValueError for '2026-03-02Z'.
     message = (
-        f"attribute 'started_at': {text!r} is not an ISO 8601 timestamp "
+        f"attribute 'started_at': {sized(len(text))} text is not an ISO 8601 time with an "
+        "offset "
         "(expected e.g. 2026-03-02T09:30:00+01:00)"
     )
     with pytest.raises(InvalidEvent) as info:

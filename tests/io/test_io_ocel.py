@@ -15,7 +15,7 @@ MAPPING = LogMapping(
 SUBMITTED = datetime(2026, 3, 2, 9, 30, tzinfo=timezone(timedelta(hours=1)))
 REJECTED = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
 NAIVE = (
-    "timestamp: 2026-03-09T10:00:00 has no time zone; give an offset "
+    "timestamp: the time has no time zone; give an offset "
     "(2026-03-02T09:30:00+01:00) or set assume_timezone in the policy"
 )
 

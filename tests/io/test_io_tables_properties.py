@@ -233,8 +233,7 @@ def test_a_time_of_day_alone_is_no_timestamp(tmp_path: Path) -> None:
     (error,) = read_path(tmp_path / "b.xlsx", mapping=LogMapping(assume_timezone="UTC"))
 
     assert str(error) == (
-        f"{tmp_path / 'b.xlsx'} (sheet 'Sheet', row 2): timestamp: a time of day (09:30:00) "
-        "without a date"
+        f"{tmp_path / 'b.xlsx'} (sheet 'Sheet', row 2): timestamp: a time of day without a date"
     )
 
 

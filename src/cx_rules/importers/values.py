@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from ..events import parse_timestamp
 from ..exceptions import CxRulesError
+from ..io.kinds import sized
 from .base import ImportProblem
 
 __all__ = [
@@ -46,16 +47,15 @@ def vendor_time(value: Any, where: str) -> datetime:
             f"{where}: expected an ISO 8601 timestamp with a zone, got {_kind(value)}"
         )
     text = _SPACED_OFFSET.sub("", _UTC_SUFFIX.sub("+00:00", value.strip()))
-    shown = value if len(value) <= 40 else value[:37] + "..."
     try:
         moment = parse_timestamp(text, where=where)
     except CxRulesError:
         raise ImportProblem(
-            f"{where}: {shown!r} is not an ISO 8601 timestamp with a zone "
+            f"{where}: {_shape(value)} is not an ISO 8601 timestamp with a zone "
             "(expected e.g. 2026-03-02T09:30:00.000Z)"
         ) from None
     if not _FIRST <= moment < _LAST:
-        raise ImportProblem(f"{where}: {shown!r} is not a time between 1970 and 9998")
+        raise ImportProblem(f"{where}: a time outside 1970 to 9998 (expected a time in that range)")
     return moment
 
 
@@ -94,6 +94,14 @@ def identifier(value: Any, where: str) -> str:
             raise ImportProblem(f"{where}: an id longer than 200 characters")
         return value.strip()
     raise ImportProblem(f"{where}: expected an id (a number or a string), got {_kind(value)}")
+
+
+def _shape(value: str) -> str:
+    # A bad value's size, never its text: a misaligned export may put an e-mail address or a
+    # name where a timestamp belongs (see cx_rules.io.kinds.shape).
+    if not value.strip():
+        return "an empty string"
+    return f"{sized(len(value))} string"
 
 
 def _kind(value: Any) -> str:

@@ -20,7 +20,16 @@ from typing import Any, Final
 from ..events import _EDGE_YEARS, _TIME_SEPARATORS, OutOfRange, check_range, parse_timestamp
 from ..exceptions import InvalidEvent, NaiveTimestamp
 
-__all__ = ["KINDS", "Kind", "coerce", "describe", "parse_moment", "too_long_number"]
+__all__ = [
+    "KINDS",
+    "Kind",
+    "coerce",
+    "describe",
+    "parse_moment",
+    "shape",
+    "sized",
+    "too_long_number",
+]
 
 
 class Kind(enum.StrEnum):
@@ -75,6 +84,37 @@ def describe(value: object) -> str:
     return f"a {type(value).__name__}"
 
 
+def shape(value: object) -> str:
+    """A bad value's kind and shape for a message, never its content: ``a 23-character
+    text``, ``a whole number``, ``null``.
+
+    For the values of a record that are not identifiers (timestamps, attributes): a column
+    out of place may hold an e-mail address, a name or message text, which no output shows
+    unless asked for.
+    """
+    if isinstance(value, str):
+        if not value.strip():
+            return "an empty text" if not value else "a text of spaces only"
+        return f"{sized(len(value))} text"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a decimal number"
+    if value is None:
+        return "null"
+    return f"a {type(value).__name__}"
+
+
+def sized(count: int) -> str:
+    """``a 23-character`` (``an 8-character``, ``a 1-character``): a text's size for a
+    message."""
+    digits = str(count)
+    vowel = digits[0] == "8" or (len(digits) % 3 == 2 and digits[:2] in ("11", "18"))
+    return f"{'an' if vowel else 'a'} {digits}-character"
+
+
 def too_long_number(exc: ValueError) -> str | None:
     """The message for Python's refusal to convert a whole number of more digits than
     :func:`sys.get_int_max_str_digits` allows (``exc``), or ``None`` for any other error.
@@ -97,17 +137,21 @@ def parse_moment(value: object, where: str, default_tz: tzinfo | None) -> dateti
     kept as the instant it names.  ``where`` names the field in messages.
     """
     if not isinstance(value, str | datetime):
-        raise InvalidEvent(f"{where}: expected an ISO 8601 timestamp, got {type(value).__name__}")
+        raise InvalidEvent(f"{where}: expected an ISO 8601 timestamp, got {shape(value)}")
     try:
         return parse_timestamp(value, where=where)
     except NaiveTimestamp:
         if default_tz is None:
-            raise
+            # parse_timestamp's message shows the time; an input error shows no value.
+            raise NaiveTimestamp(
+                f"{where}: the time has no time zone; give an offset "
+                "(2026-03-02T09:30:00+01:00) or set assume_timezone in the policy"
+            ) from None
     except OutOfRange:
         raise
     except InvalidEvent:
         raise InvalidEvent(
-            f"{where}: {describe(value)} is not an ISO 8601 timestamp "
+            f"{where}: {shape(value)} is not an ISO 8601 time with an offset "
             "(expected e.g. 2026-03-02T09:30:00+01:00)"
         ) from None
     naive = value if isinstance(value, datetime) else _naive(value)
@@ -193,7 +237,7 @@ def coerce(name: str, value: Any, default_tz: tzinfo | None = None) -> Any:
             return value
         if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
             return value.strip().lower() in _TRUE
-        raise InvalidEvent(f"attribute {name!r}: expected true or false, got {describe(value)}")
+        raise InvalidEvent(f"attribute {name!r}: expected true or false, got {shape(value)}")
     if kind is Kind.INTEGER:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
@@ -202,7 +246,7 @@ def coerce(name: str, value: Any, default_tz: tzinfo | None = None) -> Any:
                 return int(value.strip(), 10)
             except ValueError:
                 pass
-        raise InvalidEvent(f"attribute {name!r}: expected a whole number, got {describe(value)}")
+        raise InvalidEvent(f"attribute {name!r}: expected a whole number, got {shape(value)}")
     where = f"attribute {name!r}"
     if kind is Kind.TIMESTAMP:
         return _moment(value, where, default_tz)
@@ -223,4 +267,4 @@ def coerce(name: str, value: Any, default_tz: tzinfo | None = None) -> Any:
             )
         if isinstance(parsed, list):
             return parsed
-    raise InvalidEvent(f"{where}: expected a JSON list, got {describe(value)}")
+    raise InvalidEvent(f"{where}: expected a JSON list, got {shape(value)}")

@@ -14,7 +14,7 @@ import attrs
 from .._toml import load_toml
 from ..events import is_missing
 from ..exceptions import InvalidEvent, NaiveTimestamp, PolicyError
-from .kinds import KINDS, Kind, describe
+from .kinds import KINDS, Kind, shape
 from .wide import Wide
 
 if TYPE_CHECKING:
@@ -237,13 +237,13 @@ class LogMapping:
                 return moment
             if zone is None:
                 raise NaiveTimestamp(
-                    f"{where}: {describe(text)} (read with {pattern!r}) has no time zone; "
+                    f"{where}: {shape(text)} (read with {pattern!r}) has no time zone; "
                     "set assume_timezone in the mapping or the policy (assume_timezone = "
                     '"Europe/Copenhagen")'
                 )
             return moment.replace(tzinfo=zone)
         tried = ", ".join(repr(p) for p in self.timestamp_format)
-        raise InvalidEvent(f"{where}: {describe(text)} fits none of the timestamp formats {tried}")
+        raise InvalidEvent(f"{where}: {shape(text)} fits none of the timestamp formats {tried}")
 
 
 def check_nesting(record: Mapping[str, Any]) -> None:

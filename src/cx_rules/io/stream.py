@@ -21,6 +21,7 @@ __all__ = [
     "LogStream",
     "Outline",
     "Part",
+    "PartialCase",
     "Place",
     "Skip",
 ]
@@ -111,8 +112,21 @@ class Place(NamedTuple):
 PLACES: Final[ContextVar[bool]] = ContextVar("cx_rules_places", default=False)
 
 
+@attrs.frozen
+class PartialCase:
+    """A reader's note that the trace of case ``case_id`` is partial (a wide row's date cell
+    that could not be read: the step it records is missing), and why.
+
+    Readers yield these internally; :class:`LogStream` keeps them as
+    :attr:`LogStream.partial` and never passes them on.
+    """
+
+    case_id: str
+    reason: str
+
+
 # What a reader yields besides records, and LogStream keeps to itself.
-_NOT_RECORDS: Final = (Skip, Place)
+_NOT_RECORDS: Final = (Skip, Place, PartialCase)
 
 
 class LogStream(Iterator[Record]):
@@ -130,9 +144,10 @@ class LogStream(Iterator[Record]):
     #: :data:`FOREIGN` (a reader that does not decides nothing; every record comes whole).
     partitioned = False
 
-    def __init__(self, items: Iterator[Record | Skip | Place], file: str) -> None:
+    def __init__(self, items: Iterator[Record | Skip | Place | PartialCase], file: str) -> None:
         self._items = items
         self._skipped: Counter[str] = Counter()
+        self._partial: dict[str, str] = {}
         #: What errors call the file.
         self.file = file
         #: Where the record last yielded is, when the reader was created under
@@ -147,6 +162,8 @@ class LogStream(Iterator[Record]):
             if isinstance(item, _NOT_RECORDS):  # one check for the usual record
                 if isinstance(item, Skip):
                     self._skipped[item.reason] += 1
+                elif isinstance(item, PartialCase):
+                    self._partial.setdefault(item.case_id, item.reason)
                 else:
                     self.place = item
                 continue
@@ -157,6 +174,12 @@ class LogStream(Iterator[Record]):
     def skipped(self) -> Mapping[str, int]:
         """Source events passed over so far, by reason (a read-only snapshot)."""
         return MappingProxyType(dict(sorted(self._skipped.items())))
+
+    @property
+    def partial(self) -> Mapping[str, str]:
+        """The cases whose trace the reader found partial so far, each with the reason,
+        sorted by id (a read-only snapshot)."""
+        return MappingProxyType(dict(sorted(self._partial.items())))
 
     def close(self) -> None:
         """Stop reading and release the file now rather than when the stream is collected."""

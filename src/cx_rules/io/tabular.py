@@ -8,7 +8,7 @@ application and gives an event per date column with a value.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
 from pathlib import Path
@@ -17,16 +17,24 @@ from typing import IO, Any, Final
 from ..events import is_missing
 from ..exceptions import InvalidEvent
 from ._build import build_event
-from .kinds import KINDS, Kind, describe
+from .kinds import KINDS, Kind, shape
 from .mapping import LogMapping
 from .records import InputError, Record
-from .stream import PLACES, LogStream, Place, Skip
+from .stream import PLACES, LogStream, PartialCase, Place, Skip
 from .tables import HeaderCheck, Row, RowPlace, Table, excel_moment, read_table
 
-__all__ = ["NO_DATE", "read_parquet", "read_table_log", "read_xlsx"]
+__all__ = ["CELL_REFUSED", "DATE_REFUSED", "NO_DATE", "read_parquet", "read_table_log", "read_xlsx"]
 
 #: Why a row of a wide table with no date in any of its date columns is skipped.
 NO_DATE: Final = "a wide row without a date"
+#: Why the trace of a wide row's case is partial when one of its date cells was refused (an
+#: input error): the step the cell records is missing, so what depends on it is not judged
+#: violated.
+DATE_REFUSED: Final = "a date cell could not be read"
+#: The same for an event of a wide row refused for another of its cells (an attribute).
+CELL_REFUSED: Final = "a cell of a wide row could not be read"
+# How the input error of a refused date cell begins (the field, as every reader names it).
+_DATE_ERROR: Final = "timestamp:"
 
 _REQUIRED: Final = ("case_id", "activity", "timestamp")
 _IDENTITY: Final = LogMapping()
@@ -124,7 +132,7 @@ def _long_header(mapping: LogMapping) -> HeaderCheck:
 
 def _records(
     table: Table, mapping: LogMapping, default_tz: tzinfo | None, places: bool
-) -> Iterator[Record | Skip | Place]:
+) -> Iterator[Record | Skip | Place | PartialCase]:
     with table:
         zone = mapping.zone or default_tz
         epoch = table.epoch
@@ -152,9 +160,29 @@ def _records(
                 found = True
                 if places:
                     yield row.place.where(column)
-                yield _event(row.place, column, record, moments, epoch, zone, mapping)
+                built = _event(row.place, column, record, moments, epoch, zone, mapping)
+                if isinstance(built, InputError):
+                    marked = _refused(built, record, mapping)
+                    if marked is not None:
+                        yield marked
+                yield built
             if not found:
                 yield Skip(NO_DATE)
+
+
+def _refused(
+    error: InputError, record: Mapping[str, Any], mapping: LogMapping
+) -> PartialCase | None:
+    """The partial mark of the case of a wide row's event that was refused (``error``): the
+    step its date cell records is missing, so the case is judged as partial, not complete.
+    ``None`` when the row's case id cannot be read (no case to mark)."""
+    case_id = mapping.value("case_id", record.get("case_id"))
+    if isinstance(case_id, int) and not isinstance(case_id, bool):
+        case_id = str(case_id)
+    if not isinstance(case_id, str) or not case_id:
+        return None
+    date = error.message.startswith(_DATE_ERROR)
+    return PartialCase(case_id, DATE_REFUSED if date else CELL_REFUSED)
 
 
 def _present(cells: dict[str, object]) -> dict[str, object]:
@@ -223,14 +251,16 @@ def _moment(value: object, epoch: datetime | None, zone: tzinfo | None) -> datet
         try:
             naive = excel_moment(value, epoch)
         except (ValueError, OverflowError):
-            raise InvalidEvent(f"{describe(value)} is not an Excel date serial number") from None
+            raise InvalidEvent(
+                f"{shape(value)} outside Excel's date serial numbers (1 to 2958465)"
+            ) from None
     elif isinstance(value, time):
-        raise InvalidEvent(f"a time of day ({value.isoformat()}) without a date")
+        raise InvalidEvent("a time of day without a date")
     else:
-        raise InvalidEvent(f"expected a date and time, got {describe(value)}")
+        raise InvalidEvent(f"expected a date and time, got {shape(value)}")
     if zone is None:
         raise InvalidEvent(
-            f"{naive.isoformat()} has no time zone; set assume_timezone in the mapping or the "
+            "the date and time has no time zone; set assume_timezone in the mapping or the "
             'policy (assume_timezone = "Europe/Copenhagen")'
         )
     return naive.replace(tzinfo=zone)

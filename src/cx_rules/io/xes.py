@@ -22,7 +22,7 @@ import attrs
 from ..exceptions import InvalidEvent
 from ._build import LIFECYCLE, build_event, lifecycle_skip
 from ._files import Readable, gzip_hint, open_binary, read_error
-from .kinds import describe, parse_moment
+from .kinds import describe, parse_moment, shape
 from .mapping import LogMapping, check_nesting
 from .records import InputError, LogError, Record
 from .stream import PLACES, LogStream, Place, Skip
@@ -324,20 +324,20 @@ class _Builder:
             try:
                 return int(raw.strip(), 10)
             except ValueError:
-                self._note(f"{where}: expected an integer, got {describe(raw)}")
+                self._note(f"{where}: expected an integer, got {shape(raw)}")
                 return None
         if kind == "float":
             try:
                 return float(raw)
             except ValueError:
-                self._note(f"{where}: expected a number, got {describe(raw)}")
+                self._note(f"{where}: expected a number, got {shape(raw)}")
                 return None
         text = raw.strip().lower()
         if text in ("true", "1"):
             return True
         if text in ("false", "0"):
             return False
-        self._note(f"{where}: expected true or false, got {describe(raw)}")
+        self._note(f"{where}: expected true or false, got {shape(raw)}")
         return None
 
     def _end(self, tag: str) -> None:

@@ -175,12 +175,12 @@ def excel_moment(value: float | int, epoch: datetime) -> datetime:
     day alone), or past the year 9999.
     """
     if isinstance(value, bool) or not 1 <= value < 2_958_466:
-        raise ValueError(f"{value!r} is not an Excel date serial number")
+        raise ValueError("not an Excel date serial number (1 to 2958465)")
     day, fraction = divmod(value, 1)
     try:
         moment = epoch + timedelta(days=int(day), milliseconds=round(fraction * 86_400_000))
     except OverflowError:
-        raise ValueError(f"{value!r} is not an Excel date serial number") from None
+        raise ValueError("not an Excel date serial number (1 to 2958465)") from None
     if epoch.year == 1899 and value < 60:
         moment += timedelta(days=1)
     return moment
