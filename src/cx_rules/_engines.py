@@ -121,12 +121,10 @@ def canonical_names(
 
 class EngineRecipe:
     """The driver's engine, pickled once (rules, policy, process model and plugins travel
-    with it; see :mod:`cx_rules._pickling`), unpickled once per worker process.  Install
+    with it: an engine pickles), unpickled once per worker process.  Install
     cx-rules and the same plugins on every worker."""
 
     def __init__(self, engine: Engine) -> None:
-        from . import _pickling  # noqa: F401  (engines pickle)
-
         if engine.strict:
             raise ValueError("an audit needs an engine built with strict=False (it reports CX001)")
         self.data = pickle.dumps(engine, protocol=5)
@@ -147,7 +145,6 @@ def _recipe(data: bytes) -> EngineRecipe:
 
 @lru_cache(maxsize=4)
 def _built(data: bytes) -> Engine:
-    from . import _pickling  # noqa: F401
 
     engine: Engine = pickle.loads(data)
     return engine
