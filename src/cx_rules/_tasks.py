@@ -193,7 +193,7 @@ class Check:
         self,
         recipe: EngineRecipe,
         as_of: datetime | None,
-        group_by: str | None,
+        group_by: str | Sequence[str] | None,
         places: Places,
         zones: dict[str, str] | None = None,
         coverage: Coverage | None = None,

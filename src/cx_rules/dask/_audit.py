@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from .._engines import EngineRecipe, canonical_names, partitions_for, require
+from .._engines import EngineRecipe, canonical_names, engine_of, partitions_for, require
 from .._tasks import ORDER, SPAN, Check, Places, Survey, canonical_batch
 from ..engine import Engine
 from ..events import parse_timestamp
@@ -39,7 +39,7 @@ def audit(
     engine: Engine | None = None,
     as_of: datetime | str | None = None,
     mapping: Mapping[str, str] | LogMapping | None = None,
-    group_by: str | None = None,
+    group_by: str | Sequence[str] | None = None,
     events_per_partition: int | None = None,
     coverage: Coverage | None = None,
 ) -> Report:
@@ -50,10 +50,7 @@ def audit(
     per ``events_per_partition`` rows or so, and each partition's cases are checked by one
     task, which holds that partition in memory (a case of a million events is a large
     partition, not a failed task)."""
-    if engine is None:
-        engine = Engine(policy, guard=False)
-    elif policy is not None:
-        raise ValueError("give audit() a policy or an engine, not both")
+    engine = engine_of(engine, policy, "audit")
     found = audit_partial(
         df,
         engine=engine,
@@ -73,7 +70,7 @@ def audit_parquet(
     engine: Engine | None = None,
     as_of: datetime | str | None = None,
     mapping: Mapping[str, str] | LogMapping | None = None,
-    group_by: str | None = None,
+    group_by: str | Sequence[str] | None = None,
     events_per_partition: int | None = None,
     coverage: Coverage | None = None,
 ) -> Report:
@@ -83,10 +80,7 @@ def audit_parquet(
     names = (paths,) if isinstance(paths, str) else tuple(paths)
     if not names:
         raise ValueError("audit_parquet: expected at least one path")
-    if engine is None:
-        engine = Engine(policy, guard=False)
-    elif policy is not None:
-        raise ValueError("give audit_parquet() a policy or an engine, not both")
+    engine = engine_of(engine, policy, "audit_parquet")
     frame, files = _read_parquet(names)
     found = _partial(
         frame,
@@ -108,7 +102,7 @@ def audit_partial(
     engine: Engine,
     as_of: datetime | str | None = None,
     mapping: Mapping[str, str] | LogMapping | None = None,
-    group_by: str | None = None,
+    group_by: str | Sequence[str] | None = None,
     events_per_partition: int | None = None,
     coverage: Coverage | None = None,
 ) -> partials.Partial:
@@ -133,7 +127,7 @@ def _partial(
     engine: Engine,
     as_of: datetime | str | None,
     mapping: Mapping[str, str] | LogMapping | None,
-    group_by: str | None,
+    group_by: str | Sequence[str] | None,
     events_per_partition: int | None,
     coverage: Coverage | None,
     places: Places,

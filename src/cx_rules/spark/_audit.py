@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from .._engines import EngineRecipe, canonical_names, partitions_for, require
+from .._engines import EngineRecipe, canonical_names, engine_of, partitions_for, require
 from .._tasks import ORDER, SPAN, Check, Places, Survey
 from ..engine import Engine
 from ..events import parse_timestamp
@@ -38,7 +38,7 @@ def audit(
     engine: Engine | None = None,
     as_of: datetime | str | None = None,
     mapping: Mapping[str, str] | LogMapping | None = None,
-    group_by: str | None = None,
+    group_by: str | Sequence[str] | None = None,
     events_per_partition: int | None = None,
     coverage: Coverage | None = None,
 ) -> Report:
@@ -58,10 +58,7 @@ def audit(
     a case of a million events costs its task that case, not the partition.  The workers
     need cx-rules and the same plugins installed: the engine travels pickled.
     """
-    if engine is None:
-        engine = Engine(policy, guard=False)
-    elif policy is not None:
-        raise ValueError("give audit() a policy or an engine, not both")
+    engine = engine_of(engine, policy, "audit")
     found = audit_partial(
         df,
         engine=engine,
@@ -82,7 +79,7 @@ def audit_parquet(
     engine: Engine | None = None,
     as_of: datetime | str | None = None,
     mapping: Mapping[str, str] | LogMapping | None = None,
-    group_by: str | None = None,
+    group_by: str | Sequence[str] | None = None,
     events_per_partition: int | None = None,
     coverage: Coverage | None = None,
 ) -> Report:
@@ -98,10 +95,7 @@ def audit_parquet(
         raise ValueError("audit_parquet: expected at least one path")
     if session is None:
         session = SparkSession.builder.getOrCreate()
-    if engine is None:
-        engine = Engine(policy, guard=False)
-    elif policy is not None:
-        raise ValueError("give audit_parquet() a policy or an engine, not both")
+    engine = engine_of(engine, policy, "audit_parquet")
     frame = _read_parquet(session, names)
     found = _partial(
         frame,
@@ -124,7 +118,7 @@ def audit_partial(
     engine: Engine,
     as_of: datetime | str | None = None,
     mapping: Mapping[str, str] | LogMapping | None = None,
-    group_by: str | None = None,
+    group_by: str | Sequence[str] | None = None,
     events_per_partition: int | None = None,
     coverage: Coverage | None = None,
 ) -> partials.Partial:
@@ -151,7 +145,7 @@ def _partial(
     engine: Engine,
     as_of: datetime | str | None,
     mapping: Mapping[str, str] | LogMapping | None,
-    group_by: str | None,
+    group_by: str | Sequence[str] | None,
     events_per_partition: int | None,
     coverage: Coverage | None,
     places: Places,
