@@ -153,16 +153,31 @@ def audit_batches(
     parts: list[Partial] = []
     held = _Read([], [], Counter())
     row = offset
+    # Whether ``held`` holds only its open case's events (no input error of a batch without
+    # events): then each batch is split alone, and a case continued over many batches costs
+    # its rows once, not once a batch.
+    only_events = True
     for batch in batches:
         read = _read(batch, label, engine.policy, row)
         row = read.end if read.end is not None else row
-        _refuse_reruns(read.records, _last_case(held.records), label)
+        open_case = _last_case(held.records)
+        _refuse_reruns(read.records, open_case, label)
         last = _last_case(read.records)
-        pending = held.then(read)
         if last is None:  # no events: the open case goes on
-            held = pending
+            held.extend(read)
+            only_events = only_events and not read.records
             continue
-        whole, held = pending.split(last)
+        if only_events:
+            rest, mine = read.split(last)
+            if last == open_case:
+                held.extend(mine)
+                whole = rest
+            else:
+                held.extend(rest)
+                whole, held = held, mine
+        else:
+            whole, held = held.then(read).split(last)
+            only_events = True
         if whole.records or whole.skipped:
             parts.append(_audit(whole, engine, cut, group_by, label, coverage, files))
     parts.append(_audit(held, engine, cut, group_by, label, coverage, files))
@@ -203,6 +218,12 @@ class _Read:
         self.skipped = skipped
         #: The row number after the last row read (rows skipped included).
         self.end = end
+
+    def extend(self, other: _Read) -> None:
+        """Add ``other``'s records after these, in place."""
+        self.records.extend(other.records)
+        self.positions.extend(other.positions)
+        self.skipped.update(other.skipped)
 
     def then(self, other: _Read) -> _Read:
         return _Read(
