@@ -29,7 +29,6 @@ __all__ = [
     "EngineRecipe",
     "add_arguments",
     "canonical_names",
-    "engine_of",
     "partitions_for",
     "require",
 ]
@@ -118,17 +117,6 @@ def canonical_names(
 
 
 # -- the engine on the workers ---------------------------------------------------------------
-
-
-def engine_of(engine: Engine | None, policy: Policy | None, caller: str) -> Engine:
-    """The engine an audit on an engine runs: ``engine``, or one built from ``policy``."""
-    if engine is None:
-        from .engine import Engine
-
-        return Engine(policy, guard=False)
-    if policy is not None:
-        raise ValueError(f"give {caller}() a policy or an engine, not both")
-    return engine
 
 
 class EngineRecipe:

@@ -66,7 +66,7 @@ from .io.stream import FOREIGN, OUTLINES, PARTITION, LogStream, Part, Skip
 from .io.wide import SYSTEM as WIDE_SYSTEM
 from .io.wide import Wide
 from .model import ProcessModel
-from .partials import Partial
+from .partials import Partial, engine_of
 from .policy import Policy
 from .report.collect import MAX_ERRORS, Collector, _Collected
 from .report.model import Report
@@ -167,10 +167,7 @@ def audit(
     :class:`~cx_rules.PolicyError` for a bad policy or mapping.  With several processes the
     error raised is the one a single process would have met first.
     """
-    if engine is None:
-        engine = Engine(policy, guard=False)
-    elif policy is not None:
-        raise ValueError("give audit() a policy or an engine, not both")
+    engine = engine_of(engine, policy, "audit")
     if engine.strict:
         raise ValueError("an audit needs an engine built with strict=False (it reports CX001)")
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:

@@ -55,7 +55,7 @@ from .io.dataframe import is_dataframe
 from .io.mapping import STANDARD_COLUMNS
 from .io.records import InputError, Record
 from .io.stream import Skip
-from .partials import Partial
+from .partials import Partial, engine_of
 from .policy import Policy
 from .report.collect import Collector
 
@@ -114,7 +114,7 @@ def audit_batch(
     <cx_rules.partials.Partial.merge_all>` and :meth:`~cx_rules.partials.Partial.finish`
     them with the same engine or policy.
     """
-    engine = _engine(engine, policy, group_by)
+    engine = _engine(engine, policy, group_by, "audit_batch")
     cut = None if as_of is None else parse_timestamp(as_of, where="as_of")
     label = name if name is not None else _BATCH
     read = _read(batch, label, engine.policy, offset)
@@ -142,7 +142,7 @@ def audit_batches(
     Every other argument is as for :func:`audit_batch`; the result is the partial
     :func:`audit_batch` gives for all the rows as one batch.
     """
-    engine = _engine(engine, policy, group_by)
+    engine = _engine(engine, policy, group_by, "audit_batches")
     if as_of is None:
         raise ValueError(
             "audit_batches needs as_of: the cut-off of the whole input, the same for every "
@@ -176,7 +176,8 @@ def audit_batches(
                 held.extend(rest)
                 whole, held = held, mine
         else:
-            whole, held = held.then(read).split(last)
+            held.extend(read)
+            whole, held = held.split(last)
             only_events = True
         if whole.records or whole.skipped:
             parts.append(_audit(whole, engine, cut, group_by, label, coverage, files))
@@ -191,7 +192,7 @@ def latest_event(
     timestamp of its rows that are events of an activity the process model knows (``None``
     when there are none).  The latest over every batch of an input is the cut-off of the
     whole input, the ``as_of`` to give every part when no other is chosen."""
-    engine = _engine(engine, policy, None)
+    engine = _engine(engine, policy, None, "latest_event")
     known = engine.model.activities
     read = _read(batch, _BATCH, engine.policy, 0)
     moments = [
@@ -225,13 +226,6 @@ class _Read:
         self.positions.extend(other.positions)
         self.skipped.update(other.skipped)
 
-    def then(self, other: _Read) -> _Read:
-        return _Read(
-            self.records + other.records,
-            self.positions + other.positions,
-            self.skipped + other.skipped,
-        )
-
     def split(self, case_id: str) -> tuple[_Read, _Read]:
         """The records of every case but ``case_id`` (input errors too), and that case's."""
         rest: list[Record] = []
@@ -249,12 +243,12 @@ class _Read:
 
 
 def _engine(
-    engine: Engine | None, policy: Policy | None, group_by: str | Sequence[str] | None
+    engine: Engine | None,
+    policy: Policy | None,
+    group_by: str | Sequence[str] | None,
+    caller: str,
 ) -> Engine:
-    if engine is None:
-        engine = Engine(policy, guard=False)
-    elif policy is not None:
-        raise ValueError("give a policy or an engine, not both")
+    engine = engine_of(engine, policy, caller)
     if engine.strict:
         raise ValueError("an audit needs an engine built with strict=False (it reports CX001)")
     Collector(engine, group_by=group_by)  # refuses a bad group_by

@@ -206,10 +206,7 @@ class Partial:
         with: it names the rules, says which have no checks, and judges the policy's waivers
         at the cut-off (``CX002``).
         """
-        if engine is None:
-            engine = Engine(policy, guard=False)
-        elif policy is not None:
-            raise ValueError("give finish() a policy or an engine, not both")
+        engine = engine_of(engine, policy, "finish")
         collector = Collector(engine, group_by=self.group_by)
         collector.absorb(
             _Collected(
@@ -336,6 +333,15 @@ _CASE: Final = _layout(CaseScore)
 
 def _error_key(item: tuple[ErrorKey, InputError]) -> ErrorKey:
     return item[0]
+
+
+def engine_of(engine: Engine | None, policy: Policy | None, caller: str) -> Engine:
+    """``engine``, or an audit's engine built from ``policy`` (one of the two, not both)."""
+    if engine is None:
+        return Engine(policy, guard=False)
+    if policy is not None:
+        raise ValueError(f"give {caller}() a policy or an engine, not both")
+    return engine
 
 
 def _calendar_of(engine: Engine) -> CalendarSummary:

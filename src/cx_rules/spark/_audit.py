@@ -9,11 +9,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from .._engines import EngineRecipe, canonical_names, engine_of, partitions_for, require
+from .._engines import EngineRecipe, canonical_names, partitions_for, require
 from .._tasks import ORDER, SPAN, Check, Places, Survey
 from ..engine import Engine
 from ..events import parse_timestamp
 from ..io.records import LogError
+from ..partials import engine_of
 
 if TYPE_CHECKING:
     from .. import partials
