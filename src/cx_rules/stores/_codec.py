@@ -4,6 +4,7 @@ one row per event, so that a save appends the new events instead of rewriting th
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Final
@@ -16,7 +17,15 @@ from ..jsonforms import responsible_for
 from ..serialize import FORMAT, FORMAT_VERSION, _event_dict, _obligation_dict, _time_text
 from ..serialize import case_from_dict as _case_from_dict
 
-__all__ = ["DueRow", "Head", "assemble", "due_key", "encode_events", "encode_head"]
+__all__ = [
+    "DueRow",
+    "Head",
+    "assemble",
+    "due_key",
+    "encode_events",
+    "encode_head",
+    "new_token",
+]
 
 _FAR: Final = float("inf")
 
@@ -27,7 +36,7 @@ class Head:
 
     state: str
     next_due: float | None  # the earliest obligation's due time, as POSIX seconds
-    data: str  # {"clock", "obligations", "due": [...], "responsible"} as JSON
+    data: str  # {"token", "clock", "obligations", "due": [...], "responsible"} as JSON
 
 
 @attrs.frozen
@@ -71,12 +80,18 @@ def encode_head(case: Case) -> Head:
     ]
     next_due = min((o.due.timestamp() for o in case.obligations), default=None)
     data = {
+        "token": new_token(),  # new at every save: what a store's cache of cases checks
         "clock": None if case.clock is None else _time_text(case.clock, f"{where}: clock"),
         "obligations": obligations,
         "due": due,
         "responsible": responsible,
     }
     return Head(case.state, next_due, _dumps(data))
+
+
+def new_token() -> str:
+    """A random token, written into a head row at every save."""
+    return os.urandom(8).hex()
 
 
 def assemble(case_id: str, state: str, head: str, events: Iterable[str], where: str) -> Case:
