@@ -24,6 +24,7 @@ __all__ = [
     "due_key",
     "encode_events",
     "encode_head",
+    "has_token",
     "new_token",
 ]
 
@@ -92,6 +93,11 @@ def encode_head(case: Case) -> Head:
 def new_token() -> str:
     """A random token, written into a head row at every save."""
     return os.urandom(8).hex()
+
+
+def has_token(head: str) -> bool:
+    """Whether a head row holds a token (those written before tokens existed do not)."""
+    return head.startswith('{"token":"')
 
 
 def assemble(case_id: str, state: str, head: str, events: Iterable[str], where: str) -> Case:

@@ -100,7 +100,8 @@ class SQLiteEventStore(_base.StoreBase):
             finally:
                 self._db.execute("COMMIT")
         case = _codec.assemble(case_id, state, data, (r[0] for r in rows), self.path)
-        self._decoded.put(case, int(version), data)
+        if _codec.has_token(data):  # a head written before tokens is read again every time
+            self._decoded.put(case, int(version), data)
         return case, int(version)
 
     def save(self, case: Case, expected_version: int, *, unchanged: int | None = None) -> int:
