@@ -145,7 +145,7 @@ def test_a_case_deleted_and_made_again_at_the_same_version_is_read_again(
     mine, theirs = opener(), opener()
     _record(mine, ENGINE, ev("c1", "application_received", 0, "a"))
     _record(mine, ENGINE, ev("c1", "application_acknowledged", 60, "b"))
-    cached, version = mine.load("c1")
+    version = mine.load("c1")[1]  # and cached
     theirs.delete("c1", version)
     other = [
         ev("c1", "application_received", 5, "x", channel="email"),
@@ -283,3 +283,14 @@ def test_the_cache_holds_at_most_its_size_and_may_be_off(tmp_path: Path) -> None
         assert not events._decoded._cases
     with pytest.raises(ValueError, match="cache: expected a number of cases >= 0, got -1"):
         SQLiteCaseStore(tmp_path / "x.db", cache=-1)
+
+
+def test_a_case_store_that_need_not_be_durable_is_in_wal_mode(tmp_path: Path) -> None:
+    with SQLiteCaseStore(tmp_path / "fast.db", durable=False) as fast:
+        record_in(fast, ENGINE, ev("c1", "application_received", 0, "a"))
+        modes = fast._db.execute("PRAGMA journal_mode").fetchone()[0]
+        sync = fast._db.execute("PRAGMA synchronous").fetchone()[0]
+        assert (modes, sync) == ("wal", 1)  # NORMAL
+    with SQLiteCaseStore(tmp_path / "fast.db") as again:
+        assert again.load("c1")[1] == 1
+        assert again._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL

@@ -99,6 +99,12 @@ class SQLiteCaseStore(Closing):
     what was cached (its version and a token that every save renews) reads no event rows.
     So recording an event costs the same on a long case as on a short one.
 
+    Every save is committed to disk before it returns (SQLite's ``synchronous=FULL`` in the
+    file's journal mode), which costs a wait for the disk at each event; ``durable=False``
+    puts the file in WAL mode with ``synchronous=NORMAL``, as
+    :class:`~cx_rules.stores.SQLiteEventStore` does: a killed process still loses nothing
+    committed, a power cut may lose the last commits, never corrupt the file.
+
     One store may be shared by the threads of a process (its operations take turns on one
     connection); several processes may open the same file, and SQLite's locking with
     ``timeout`` seconds of patience keeps their writes apart.  Use it as a context manager,
@@ -112,6 +118,7 @@ class SQLiteCaseStore(Closing):
         table: str = "cx_cases",
         timeout: float = 30.0,
         cache: int = 1024,
+        durable: bool = True,
     ) -> None:
         if not _IDENTIFIER.match(table):
             raise ValueError(
@@ -143,6 +150,9 @@ class SQLiteCaseStore(Closing):
                 f"table SQLiteCaseStore makes ({', '.join(_COLUMNS)}), or another table= name"
             )
         with self._lock, self._sql():
+            if not durable:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(
                 f"CREATE TABLE IF NOT EXISTS {self._events} (case_id TEXT NOT NULL, "
                 "seq INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (case_id, seq)) "
