@@ -28,8 +28,6 @@ from .serialize import (
     _TIMES_VERSION,
     FORMAT,
     _escape_surrogate,
-    _event_dict,
-    _obligation_dict,
     _time_text,
     case_from_dict,
     case_from_json,
@@ -39,7 +37,9 @@ from .stores import record_events as record_events
 from .stores._base import Closing, Decoded
 from .stores._codec import check_unchanged as _check_unchanged
 from .stores._codec import check_version as _check_version
+from .stores._codec import event_dicts as _encode_events
 from .stores._codec import new_token as _new_token
+from .stores._codec import obligation_dicts as _obligation_dicts
 
 if TYPE_CHECKING:
     from .engine import Engine, Recorded
@@ -366,22 +366,11 @@ def _dumps(value: Any) -> str:
     return _SURROGATE.sub(_escape_surrogate, text)
 
 
-def _encode_events(case: Case, start: int) -> list[dict[str, Any]]:
-    where = f"case {case.case_id!r}"
-    return [
-        _event_dict(e, case.case_id, f"{where}: events[{i}]")
-        for i, e in enumerate(case.events[start:], start)
-    ]
-
-
 def _encode_head(case: Case, timed: bool) -> str:
     """The ``data`` of a case's row: the stored case (:func:`cx_rules.serialize.case_to_dict`)
     without its events, with how many event rows it has and a token new at every save."""
     where = f"case {case.case_id!r}"
-    obligations = [
-        _obligation_dict(o, case, f"{where}: obligations[{i}]")
-        for i, o in enumerate(case.obligations)
-    ]
+    obligations = _obligation_dicts(case)
     timed = timed or any(
         isinstance(o["opened_by"], dict) and "times" in o["opened_by"] for o in obligations
     )

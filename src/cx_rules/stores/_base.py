@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import islice
 from types import TracebackType
 from typing import Any, Final, Self
 
@@ -185,10 +186,14 @@ class Decoded:
             found = self._cases.get(case.case_id)
         if found is None or found[0] != version:
             return 0, ""
-        stored = found[2].events
-        if len(case.events) < len(stored) or case.events[: len(stored)] != stored:
+        stored, events = found[2].events, case.events
+        k = len(stored)
+        if len(events) < k or (k and events[k - 1] is not stored[k - 1]):
             return 0, ""
-        return len(stored), found[1]
+        # One pass over the pointers (equal objects compare by identity first).
+        if tuple(islice(events, k)) != tuple(stored):
+            return 0, ""
+        return k, found[1]
 
     def put(self, case: Case, version: int, head: str) -> None:
         """Remember ``case`` as stored at ``version`` with ``head``."""

@@ -11,7 +11,8 @@ from typing import Any, Final
 
 import attrs
 
-from ..case import Case
+from ..case import Case, History
+from ..events import Event
 from ..exceptions import CaseFormatError, ConcurrentUpdate
 from ..jsonforms import responsible_for
 from ..serialize import FORMAT, FORMAT_VERSION, _event_dict, _obligation_dict, _time_text
@@ -24,8 +25,10 @@ __all__ = [
     "due_key",
     "encode_events",
     "encode_head",
+    "event_dicts",
     "has_token",
     "new_token",
+    "obligation_dicts",
 ]
 
 _FAR: Final = float("inf")
@@ -60,20 +63,56 @@ def _dumps(value: Any) -> str:
 
 def encode_events(case: Case, start: int) -> list[str]:
     """The case's events from index ``start`` on, one JSON text each."""
+    return [_dumps(e) for e in event_dicts(case, start)]
+
+
+def event_dicts(case: Case, start: int) -> list[dict[str, Any]]:
+    """The stored form of the case's events from index ``start`` on (read by index: slicing
+    a long history would copy it)."""
     where = f"case {case.case_id!r}"
+    events = case.events
     return [
-        _dumps(_event_dict(e, case.case_id, f"{where}: events[{i}]"))
-        for i, e in enumerate(case.events[start:], start)
+        _event_dict(events[i], case.case_id, f"{where}: events[{i}]")
+        for i in range(start, len(events))
     ]
+
+
+def obligation_dicts(case: Case) -> list[dict[str, Any]]:
+    """The stored form of the case's obligations, as :func:`cx_rules.serialize.case_to_dict`
+    writes them, but finding each one's opening event without a scan of a long case: by its
+    id, else from both ends of the case at once (recent events open most obligations)."""
+    where = f"case {case.case_id!r}"
+    found = []
+    for i, o in enumerate(case.obligations):
+        at = _opened_at(case.events, o.opened_by)
+        if at is None:  # not one of the case's events, or only an equal one: serialize's rules
+            found.append(_obligation_dict(o, case, f"{where}: obligations[{i}]"))
+            continue
+        alone = Case(case.case_id, case.state, (o.opened_by,))
+        stored = _obligation_dict(o, alone, f"{where}: obligations[{i}]")
+        stored["opened_by"] = at
+        found.append(stored)
+    return found
+
+
+def _opened_at(events: Sequence[Event], event: Event) -> int | None:
+    if isinstance(events, History) and event.event_id is not None:
+        at = events.position(event.event_id)
+        if at is not None and events[at] is event:
+            return at
+    n = len(events)
+    for k in range((n + 1) // 2):
+        if events[k] is event:
+            return k
+        if events[n - 1 - k] is event:
+            return n - 1 - k
+    return None
 
 
 def encode_head(case: Case) -> Head:
     """The head row of ``case``."""
     where = f"case {case.case_id!r}"
-    obligations = [
-        _obligation_dict(o, case, f"{where}: obligations[{i}]")
-        for i, o in enumerate(case.obligations)
-    ]
+    obligations = obligation_dicts(case)
     responsible = responsible_for(case.obligations[0], case.events) if case.obligations else None
     due = [
         [o.code, o.key, o.due.isoformat(), o.due.timestamp(), o.action, o.expired]
