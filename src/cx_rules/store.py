@@ -35,6 +35,7 @@ from .serialize import (
 from .stores import SQLiteEventStore as SQLiteEventStore  # re-exported: the event stores
 from .stores import record_events as record_events
 from .stores._base import Closing, Decoded
+from .stores._base import mismatches as _mismatches
 from .stores._codec import check_unchanged as _check_unchanged
 from .stores._codec import check_version as _check_version
 from .stores._codec import event_dicts as _encode_events
@@ -324,6 +325,27 @@ class SQLiteCaseStore(Closing):
         with self._lock, self._sql():
             rows = self._db.execute(f"SELECT case_id FROM {self.table} ORDER BY case_id")
             return [row[0] for row in rows]
+
+    def check(self) -> list[str]:
+        """What is inconsistent in the store (empty when nothing): SQLite's integrity check,
+        every case whose event rows do not match what its row says, and event rows of no
+        case.  Rows of the old layout (events in ``data``) have no event rows to match."""
+        problems: list[str] = []
+        with self._lock, self._sql():
+            for (line,) in self._db.execute("PRAGMA integrity_check"):
+                if line != "ok":
+                    problems.append(f"sqlite: {line}")
+            rows = self._db.execute(
+                f"SELECT h.case_id, json_extract(h.data, '$.event_rows'), COUNT(e.seq), "
+                f"COALESCE(MAX(e.seq), -1) FROM {self.table} h LEFT JOIN {self._events} e "
+                "ON e.case_id = h.case_id WHERE json_valid(h.data) "
+                "AND json_type(h.data, '$.event_rows') = 'integer' GROUP BY h.case_id"
+            ).fetchall()
+            orphans = self._db.execute(
+                f"SELECT COUNT(*) FROM {self._events} e WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {self.table} h WHERE h.case_id = e.case_id)"
+            ).fetchone()[0]
+        return problems + _mismatches(rows, orphans)
 
     def cases(self, *, errors: list[CaseFormatError] | None = None) -> Iterator[Case]:
         """Every stored case, by id: what a reminder list runs over.
