@@ -301,11 +301,13 @@ def row_store(count: int, kinds: list[str]) -> None:
             name, opener = _store_opener(kind, where)
             times: list[float] = []
             store = opener()
+            cpu = time.process_time()
             try:
                 for event in events:
                     began = time.perf_counter()
                     record_in(store, engine, event)  # type: ignore[arg-type]
                     times.append(time.perf_counter() - began)
+                cpu = time.process_time() - cpu
                 if kind == "postgres":
                     store.drop()  # type: ignore[attr-defined]
             finally:
@@ -317,9 +319,30 @@ def row_store(count: int, kinds: list[str]) -> None:
         growth = (sum(times[-tenth:]) / tenth) / (sum(times[:tenth]) / tenth)
         print(f"store: record_in on {name}, {len(events):,} events on one case ({_load()})")
         print(f"  total {sum(times):8.2f} s, {per * 1000:8.3f} ms per event")
+        print(f"  CPU time of this process: {cpu / len(events) * 1000:.3f} ms per event")
         print(f"  bare INSERT + commit per event: {per_bare * 1000:.3f} ms ({per / per_bare:.1f}x)")
         print(f"  last tenth / first tenth per event: {growth:.2f}x (1.0 is linear)")
     print("  (target: linear, under 1 ms per event)")
+
+
+def row_store_instructions(count: int, kinds: list[str]) -> None:
+    """Instructions an event of ``record_in`` in the first ``count`` events of a case and in
+    the next ``count`` (valgrind; a child process each, its start-up subtracted)."""
+    size = 2 * count
+    child = [sys.executable, str(Path(__file__).with_name("store_record.py"))]
+    for kind in kinds:
+        start, half, full = (
+            instructions([*child, kind, str(size), str(n)]) for n in (0, count, size)
+        )
+        if start is None or half is None or full is None:
+            print("store: valgrind is not installed, instructions skipped")
+            return
+        first, second = (half - start) / count, (full - half) / count
+        print(f"store: record_in on {kind}, instructions an event under valgrind ({_load()})")
+        print(
+            f"  events 1-{count:,}: {first:12,.0f}   events {count + 1:,}-{size:,}: {second:12,.0f}"
+        )
+        print(f"  second / first: {second / first:.2f}x (1.0 is linear)")
 
 
 def row_pm4py(events: int, rounds: int) -> None:
@@ -367,6 +390,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=300, help="seconds per one-case audit")
     parser.add_argument("--store-events", type=int, default=600)
     parser.add_argument(
+        "--store-valgrind",
+        type=int,
+        default=0,
+        help="the store row also counts instructions an event in the first N and next N",
+    )
+    parser.add_argument(
         "--stores",
         default="case,events",
         help="comma-separated stores of the store row: case (SQLiteCaseStore), case-wal "
@@ -398,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
             row_live(args.calls, max(2, args.rounds * 5))
         elif name == "store":
             row_store(args.store_events, args.stores.split(","))
+            if args.store_valgrind > 0:
+                row_store_instructions(args.store_valgrind, args.stores.split(","))
         elif name == "pm4py":
             row_pm4py(args.events, args.rounds)
         sys.stdout.flush()
