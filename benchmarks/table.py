@@ -22,9 +22,12 @@ Rows (``--rows`` picks some; all by default):
 - ``live``: ``Engine.record`` (all built-in rules) against a ``transitions`` transition: an
   interview, a rejection, and a realistic mix (every event of a generated log, recorded in
   log order); median (and for the mix, mean) microseconds per call.
-- ``store``: ``record_in`` on a ``SQLiteCaseStore``, ``--store-events`` events on one case,
-  against writing each event bare (one ``INSERT`` and commit per event); per event, and the
-  last tenth against the first (1.0 is linear).
+- ``store``: ``record_in`` on each store of ``--stores`` (``SQLiteCaseStore``, with
+  ``durable=False``, ``SQLiteEventStore``, ``PostgresEventStore`` at
+  ``$CX_RULES_TEST_POSTGRES``),
+  ``--store-events`` events on one case, against writing each event bare (one ``INSERT`` and
+  commit per event, on the same database); per event, and the last tenth against the first
+  (1.0 is linear).
 - ``pm4py``: ``cx_rules.audit`` of the CSV log against pm4py's temporal profile and its LTL
   eventually-follows check on the same file (the ``bench`` extra).
 
@@ -232,37 +235,114 @@ def _one_case_events(count: int) -> Iterator[Event]:
         stream.close()
 
 
-def row_store(count: int) -> None:
-    from cx_rules.store import SQLiteCaseStore, record_in
+def _store_opener(kind: str, where: Path) -> tuple[str, Callable[[], object]]:
+    from cx_rules.store import SQLiteCaseStore
+    from cx_rules.stores import SQLiteEventStore
+
+    if kind == "case":
+        return "SQLiteCaseStore", partial(SQLiteCaseStore, where / "cases.db")
+    if kind == "case-wal":
+        name = "SQLiteCaseStore(durable=False)"
+        return name, partial(SQLiteCaseStore, where / "cases.db", durable=False)
+    if kind == "events":
+        return "SQLiteEventStore", partial(SQLiteEventStore, where / "events.db")
+    from cx_rules.stores.postgres import PostgresEventStore
+
+    dsn = os.environ["CX_RULES_TEST_POSTGRES"]
+    prefix = f"bench{os.getpid()}"
+    return "PostgresEventStore", partial(PostgresEventStore, dsn, prefix=prefix, pool=1)
+
+
+def _bare_writes(kind: str, where: Path, events: list[Event]) -> list[float]:
+    """One INSERT and commit per event, on a database like the store's (PostgreSQL; SQLite
+    in the store's journal mode and synchronous setting)."""
+    bodies = [
+        (e.case_id, json.dumps([e.activity, e.timestamp.isoformat(), e.event_id])) for e in events
+    ]
+    bare: list[float] = []
+    if kind == "postgres":
+        import psycopg
+
+        pg = psycopg.connect(os.environ["CX_RULES_TEST_POSTGRES"])
+        table = f"bench_bare{os.getpid()}"
+        with pg.transaction():
+            pg.execute(f"CREATE TABLE {table} (case_id TEXT, body TEXT)")
+        for row in bodies:
+            began = time.perf_counter()
+            with pg.transaction():
+                pg.execute(f"INSERT INTO {table} VALUES (%s, %s)", row)
+            bare.append(time.perf_counter() - began)
+        with pg.transaction():
+            pg.execute(f"DROP TABLE {table}")
+        pg.close()
+        return bare
+    connection = sqlite3.connect(where / "bare.db")
+    if kind != "case":  # the event store, and the case store with durable=False
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute("CREATE TABLE events (case_id TEXT, body TEXT)")
+    for row in bodies:
+        began = time.perf_counter()
+        with connection:
+            connection.execute("INSERT INTO events VALUES (?, ?)", row)
+        bare.append(time.perf_counter() - began)
+    connection.close()
+    return bare
+
+
+def row_store(count: int, kinds: list[str]) -> None:
+    from cx_rules.store import record_in
 
     events = list(_one_case_events(count))
     engine = Engine(Policy(timezone="Europe/Copenhagen"))
-    with tempfile.TemporaryDirectory() as where:
-        times: list[float] = []
-        with SQLiteCaseStore(Path(where) / "cases.db") as store:
-            for event in events:
-                began = time.perf_counter()
-                record_in(store, engine, event)
-                times.append(time.perf_counter() - began)
-        bare: list[float] = []
-        connection = sqlite3.connect(Path(where) / "bare.db")
-        connection.execute("CREATE TABLE events (case_id TEXT, body TEXT)")
-        for event in events:
-            body = json.dumps([event.activity, event.timestamp.isoformat(), event.event_id])
-            began = time.perf_counter()
-            with connection:
-                connection.execute("INSERT INTO events VALUES (?, ?)", (event.case_id, body))
-            bare.append(time.perf_counter() - began)
-        connection.close()
-    tenth = max(1, len(times) // 10)
-    per = sum(times) / len(times)
-    per_bare = sum(bare) / len(bare)
-    growth = (sum(times[-tenth:]) / tenth) / (sum(times[:tenth]) / tenth)
-    print(f"store: record_in on SQLiteCaseStore, {len(events):,} events on one case ({_load()})")
-    print(f"  total {sum(times):8.2f} s, {per * 1000:8.3f} ms per event")
-    print(f"  bare INSERT + commit per event: {per_bare * 1000:.3f} ms ({per / per_bare:.0f}x)")
-    print(f"  last tenth / first tenth per event: {growth:.1f}x (1.0 is linear)")
+    for kind in kinds:
+        with tempfile.TemporaryDirectory() as folder:
+            where = Path(folder)
+            name, opener = _store_opener(kind, where)
+            times: list[float] = []
+            store = opener()
+            cpu = time.process_time()
+            try:
+                for event in events:
+                    began = time.perf_counter()
+                    record_in(store, engine, event)  # type: ignore[arg-type]
+                    times.append(time.perf_counter() - began)
+                cpu = time.process_time() - cpu
+                if kind == "postgres":
+                    store.drop()  # type: ignore[attr-defined]
+            finally:
+                store.close()  # type: ignore[attr-defined]
+            bare = _bare_writes(kind, where, events)
+        tenth = max(1, len(times) // 10)
+        per = sum(times) / len(times)
+        per_bare = sum(bare) / len(bare)
+        growth = (sum(times[-tenth:]) / tenth) / (sum(times[:tenth]) / tenth)
+        print(f"store: record_in on {name}, {len(events):,} events on one case ({_load()})")
+        print(f"  total {sum(times):8.2f} s, {per * 1000:8.3f} ms per event")
+        print(f"  CPU time of this process: {cpu / len(events) * 1000:.3f} ms per event")
+        print(f"  bare INSERT + commit per event: {per_bare * 1000:.3f} ms ({per / per_bare:.1f}x)")
+        print(f"  last tenth / first tenth per event: {growth:.2f}x (1.0 is linear)")
     print("  (target: linear, under 1 ms per event)")
+
+
+def row_store_instructions(count: int, kinds: list[str]) -> None:
+    """Instructions an event of ``record_in`` in the first ``count`` events of a case and in
+    the next ``count`` (valgrind; a child process each, its start-up subtracted)."""
+    size = 2 * count
+    child = [sys.executable, str(Path(__file__).with_name("store_record.py"))]
+    for kind in kinds:
+        start, half, full = (
+            instructions([*child, kind, str(size), str(n)]) for n in (0, count, size)
+        )
+        if start is None or half is None or full is None:
+            print("store: valgrind is not installed, instructions skipped")
+            return
+        first, second = (half - start) / count, (full - half) / count
+        print(f"store: record_in on {kind}, instructions an event under valgrind ({_load()})")
+        print(
+            f"  events 1-{count:,}: {first:12,.0f}   events {count + 1:,}-{size:,}: {second:12,.0f}"
+        )
+        print(f"  second / first: {second / first:.2f}x (1.0 is linear)")
 
 
 def row_pm4py(events: int, rounds: int) -> None:
@@ -309,6 +389,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--one-case", default="2000,10000", help="comma-separated sizes")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per one-case audit")
     parser.add_argument("--store-events", type=int, default=600)
+    parser.add_argument(
+        "--store-valgrind",
+        type=int,
+        default=0,
+        help="the store row also counts instructions an event in the first N and next N",
+    )
+    parser.add_argument(
+        "--stores",
+        default="case,events",
+        help="comma-separated stores of the store row: case (SQLiteCaseStore), case-wal "
+        "(SQLiteCaseStore(durable=False)), events (SQLiteEventStore), postgres "
+        "(PostgresEventStore at $CX_RULES_TEST_POSTGRES)",
+    )
     parser.add_argument("--calls", type=int, default=20_000, help="timed calls per live row")
     parser.add_argument("--rounds", type=int, default=2, help="turns each row takes")
     args = parser.parse_args(argv)
@@ -333,7 +426,9 @@ def main(argv: list[str] | None = None) -> int:
         elif name == "live":
             row_live(args.calls, max(2, args.rounds * 5))
         elif name == "store":
-            row_store(args.store_events)
+            row_store(args.store_events, args.stores.split(","))
+            if args.store_valgrind > 0:
+                row_store_instructions(args.store_valgrind, args.stores.split(","))
         elif name == "pm4py":
             row_pm4py(args.events, args.rounds)
         sys.stdout.flush()

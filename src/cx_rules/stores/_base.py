@@ -9,9 +9,12 @@ holds its own transactions and locks, and sorts case ids its own way.
 from __future__ import annotations
 
 import re
+import threading
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import islice
 from types import TracebackType
 from typing import Any, Final, Self
 
@@ -24,6 +27,7 @@ from ._codec import DueRow, Head
 
 __all__ = [
     "Closing",
+    "Decoded",
     "Statements",
     "StoreBase",
     "due_bound",
@@ -53,6 +57,7 @@ class Statements:
     select_head: str
     select_events: str
     select_version: str
+    select_head_data: str
     insert_head: str
     update_head: str
     insert_event: str
@@ -70,6 +75,7 @@ class Statements:
             select_head=f"SELECT version, state, data FROM {heads} WHERE case_id = {m}",
             select_events=f"SELECT data FROM {events} WHERE case_id = {m} ORDER BY seq",
             select_version=f"SELECT version FROM {heads} WHERE case_id = {m}",
+            select_head_data=f"SELECT data FROM {heads} WHERE case_id = {m}",
             insert_head=f"INSERT INTO {heads} VALUES ({m}, 1, {m}, {m}, {m}, {m})",
             update_head=(
                 f"UPDATE {heads} SET version = version + 1, state = {m}, events = {m}, "
@@ -143,6 +149,66 @@ def mismatches(rows: Iterable[tuple[str, int, int, int]], orphans: int) -> list[
     if orphans:
         problems.append(f"{orphans} event rows belong to no case")
     return problems
+
+
+class Decoded:
+    """The cases a store saved or read last, decoded, each with the version and the head text
+    (which holds a random token, new at every save) it was stored with.
+
+    A load reads the head row first and takes the case from here only when both still match,
+    in the same transaction, so a save by another connection or process (which always writes
+    a new token) is never missed, even when a delete and a re-create bring a version number
+    back.  At most ``size`` cases are kept, least recently used going first; ``0`` keeps none.
+    Safe to share between threads.
+    """
+
+    def __init__(self, size: int) -> None:
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise ValueError(f"cache: expected a number of cases >= 0, got {size!r}")
+        self.size = size
+        self._cases: OrderedDict[str, tuple[int, str, Case]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, case_id: str, version: int, head: str) -> Case | None:
+        """The case stored at ``version`` with ``head``, when it is here."""
+        with self._lock:
+            found = self._cases.get(case_id)
+            if found is None or found[0] != version or found[1] != head:
+                return None
+            self._cases.move_to_end(case_id)
+            return found[2]
+
+    def unchanged(self, case: Case, version: int) -> tuple[int, str]:
+        """How many leading events of ``case`` are those of its case stored at ``version``,
+        and that case's head text; ``(0, "")`` when it is not here or ``case`` does not
+        continue it.  A save keeps that many only when the stored head is still that text."""
+        with self._lock:
+            found = self._cases.get(case.case_id)
+        if found is None or found[0] != version:
+            return 0, ""
+        stored, events = found[2].events, case.events
+        k = len(stored)
+        if len(events) < k or (k and events[k - 1] is not stored[k - 1]):
+            return 0, ""
+        # One pass over the pointers (equal objects compare by identity first).
+        if tuple(islice(events, k)) != tuple(stored):
+            return 0, ""
+        return k, found[1]
+
+    def put(self, case: Case, version: int, head: str) -> None:
+        """Remember ``case`` as stored at ``version`` with ``head``."""
+        if not self.size:
+            return
+        with self._lock:
+            self._cases[case.case_id] = (version, head, case)
+            self._cases.move_to_end(case.case_id)
+            while len(self._cases) > self.size:
+                self._cases.popitem(last=False)
+
+    def drop(self, case_id: str) -> None:
+        """Forget a case."""
+        with self._lock:
+            self._cases.pop(case_id, None)
 
 
 class Closing(ABC):

@@ -4,19 +4,32 @@ one row per event, so that a save appends the new events instead of rewriting th
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Final
 
 import attrs
 
-from ..case import Case
+from ..case import Case, History
+from ..events import Event
 from ..exceptions import CaseFormatError, ConcurrentUpdate
 from ..jsonforms import responsible_for
 from ..serialize import FORMAT, FORMAT_VERSION, _event_dict, _obligation_dict, _time_text
 from ..serialize import case_from_dict as _case_from_dict
 
-__all__ = ["DueRow", "Head", "assemble", "due_key", "encode_events", "encode_head"]
+__all__ = [
+    "DueRow",
+    "Head",
+    "assemble",
+    "due_key",
+    "encode_events",
+    "encode_head",
+    "event_dicts",
+    "has_token",
+    "new_token",
+    "obligation_dicts",
+]
 
 _FAR: Final = float("inf")
 
@@ -27,7 +40,7 @@ class Head:
 
     state: str
     next_due: float | None  # the earliest obligation's due time, as POSIX seconds
-    data: str  # {"clock", "obligations", "due": [...], "responsible"} as JSON
+    data: str  # {"token", "clock", "obligations", "due": [...], "responsible"} as JSON
 
 
 @attrs.frozen
@@ -50,20 +63,56 @@ def _dumps(value: Any) -> str:
 
 def encode_events(case: Case, start: int) -> list[str]:
     """The case's events from index ``start`` on, one JSON text each."""
+    return [_dumps(e) for e in event_dicts(case, start)]
+
+
+def event_dicts(case: Case, start: int) -> list[dict[str, Any]]:
+    """The stored form of the case's events from index ``start`` on (read by index: slicing
+    a long history would copy it)."""
     where = f"case {case.case_id!r}"
+    events = case.events
     return [
-        _dumps(_event_dict(e, case.case_id, f"{where}: events[{i}]"))
-        for i, e in enumerate(case.events[start:], start)
+        _event_dict(events[i], case.case_id, f"{where}: events[{i}]")
+        for i in range(start, len(events))
     ]
+
+
+def obligation_dicts(case: Case) -> list[dict[str, Any]]:
+    """The stored form of the case's obligations, as :func:`cx_rules.serialize.case_to_dict`
+    writes them, but finding each one's opening event without a scan of a long case: by its
+    id, else from both ends of the case at once (recent events open most obligations)."""
+    where = f"case {case.case_id!r}"
+    found = []
+    for i, o in enumerate(case.obligations):
+        at = _opened_at(case.events, o.opened_by)
+        if at is None:  # not one of the case's events, or only an equal one: serialize's rules
+            found.append(_obligation_dict(o, case, f"{where}: obligations[{i}]"))
+            continue
+        alone = Case(case.case_id, case.state, (o.opened_by,))
+        stored = _obligation_dict(o, alone, f"{where}: obligations[{i}]")
+        stored["opened_by"] = at
+        found.append(stored)
+    return found
+
+
+def _opened_at(events: Sequence[Event], event: Event) -> int | None:
+    if isinstance(events, History) and event.event_id is not None:
+        at = events.position(event.event_id)
+        if at is not None and events[at] is event:
+            return at
+    n = len(events)
+    for k in range((n + 1) // 2):
+        if events[k] is event:
+            return k
+        if events[n - 1 - k] is event:
+            return n - 1 - k
+    return None
 
 
 def encode_head(case: Case) -> Head:
     """The head row of ``case``."""
     where = f"case {case.case_id!r}"
-    obligations = [
-        _obligation_dict(o, case, f"{where}: obligations[{i}]")
-        for i, o in enumerate(case.obligations)
-    ]
+    obligations = obligation_dicts(case)
     responsible = responsible_for(case.obligations[0], case.events) if case.obligations else None
     due = [
         [o.code, o.key, o.due.isoformat(), o.due.timestamp(), o.action, o.expired]
@@ -71,12 +120,23 @@ def encode_head(case: Case) -> Head:
     ]
     next_due = min((o.due.timestamp() for o in case.obligations), default=None)
     data = {
+        "token": new_token(),  # new at every save: what a store's cache of cases checks
         "clock": None if case.clock is None else _time_text(case.clock, f"{where}: clock"),
         "obligations": obligations,
         "due": due,
         "responsible": responsible,
     }
     return Head(case.state, next_due, _dumps(data))
+
+
+def new_token() -> str:
+    """A random token, written into a head row at every save."""
+    return os.urandom(8).hex()
+
+
+def has_token(head: str) -> bool:
+    """Whether a head row holds a token (those written before tokens existed do not)."""
+    return head.startswith('{"token":"')
 
 
 def assemble(case_id: str, state: str, head: str, events: Iterable[str], where: str) -> Case:

@@ -36,16 +36,19 @@ class PostgresEventStore(_base.StoreBase):
     """Cases in PostgreSQL: ``{prefix}_heads`` and ``{prefix}_events``, created when missing.
 
     ``dsn`` is a libpq connection string (``postgresql://user@host:5432/db``); ``pool`` is
-    how many connections the store keeps for its threads.
+    how many connections the store keeps for its threads; ``cache`` how many decoded cases
+    it keeps (as :class:`~cx_rules.stores.SQLiteEventStore` does).
     """
 
-    def __init__(self, dsn: str, *, prefix: str = "cx", pool: int = 4) -> None:
+    def __init__(self, dsn: str, *, prefix: str = "cx", pool: int = 4, cache: int = 1024) -> None:
+        self._decoded = _base.Decoded(cache)
         self._heads, self._events = _base.table_names(prefix)
         if pool < 1:
             raise ValueError(f"pool: expected at least 1 connection, got {pool}")
         psycopg = _psycopg()
         self._errors = psycopg.errors
         self._sql = _base.Statements.of(self._heads, self._events, "%s")
+        self._lock_head = f"SELECT data FROM {self._heads} WHERE case_id = %s FOR UPDATE"
         self._pool: queue.LifoQueue[Any] = queue.LifoQueue()
         self._all = [psycopg.connect(dsn) for _ in range(pool)]
         for conn in self._all:
@@ -82,23 +85,37 @@ class PostgresEventStore(_base.StoreBase):
         with self._conn() as conn, conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             head = conn.execute(self._sql.select_head, (case_id,)).fetchone()
+            if head is None:
+                raise CaseNotFound(case_id)
+            version, state, data = head
+            cached = self._decoded.get(case_id, int(version), data)
+            if cached is not None:
+                return cached, int(version)
             rows = conn.execute(self._sql.select_events, (case_id,)).fetchall()
-        if head is None:
-            raise CaseNotFound(case_id)
-        version, state, data = head
-        return _codec.assemble(case_id, state, data, (r[0] for r in rows), "postgres"), int(version)
+        case = _codec.assemble(case_id, state, data, (r[0] for r in rows), "postgres")
+        if _codec.has_token(data):  # a head written before tokens is read again every time
+            self._decoded.put(case, int(version), data)
+        return case, int(version)
 
     def save(self, case: Case, expected_version: int, *, unchanged: int | None = None) -> int:
         """Store ``case`` if its stored version is ``expected_version``; the new version (see
         :meth:`SQLiteEventStore.save <cx_rules.stores.SQLiteEventStore.save>`)."""
         _codec.check_version(expected_version)
-        keep = _codec.check_unchanged(case, unchanged) if expected_version else 0
+        keep, cached_head = 0, ""
+        if expected_version and unchanged is not None:
+            keep = _codec.check_unchanged(case, unchanged)
+        elif expected_version:
+            keep, cached_head = self._decoded.unchanged(case, expected_version)
         head = _codec.encode_head(case)
         events = _codec.encode_events(case, keep)
         case_id = case.case_id
         with self._conn() as conn:
             try:
                 with conn.transaction():
+                    if cached_head:
+                        row = conn.execute(self._lock_head, (case_id,)).fetchone()
+                        if row is None or row[0] != cached_head:
+                            keep, events = 0, _codec.encode_events(case, 0)  # not the cached
                     if expected_version == 0:
                         conn.execute(self._sql.insert_head, _base.head_row(case, head))
                     else:
@@ -118,6 +135,7 @@ class PostgresEventStore(_base.StoreBase):
                 raise _codec.conflict(
                     case_id, expected_version, self._version(conn, case_id)
                 ) from None
+        self._decoded.put(case, expected_version + 1, head.data)
         return expected_version + 1
 
     def import_cases(self, cases: Iterable[Case]) -> int:
@@ -150,6 +168,7 @@ class PostgresEventStore(_base.StoreBase):
                 raise _codec.conflict(
                     case_id, expected_version, self._version(conn, case_id)
                 ) from None
+        self._decoded.drop(case_id)
 
     def case_ids(self) -> list[str]:
         """The ids of every stored case, sorted (byte order, as SQLite sorts)."""

@@ -30,6 +30,11 @@ class SQLiteEventStore(_base.StoreBase):
       caller loaded) instead of rewriting the case; without ``unchanged`` it rewrites them;
     - each head row keeps its earliest due time in an indexed column, so :meth:`due` reads
       only the cases with something due;
+    - the last ``cache`` cases saved or read are kept decoded (see
+      :class:`~cx_rules.stores._base.Decoded`): a load whose head row still matches reads no
+      event rows, and a save of a case that continues the cached one (or with ``unchanged``)
+      writes only its new events, so recording an event costs the same on a long case as on a
+      short one;
     - :meth:`import_cases` saves many new cases in one transaction.
 
     Tables ``{prefix}_heads`` and ``{prefix}_events`` (``prefix`` defaults to ``cx``).
@@ -42,7 +47,9 @@ class SQLiteEventStore(_base.StoreBase):
         prefix: str = "cx",
         timeout: float = 30.0,
         durable: bool = False,
+        cache: int = 1024,
     ) -> None:
+        self._decoded = _base.Decoded(cache)
         self._heads, self._events = _base.table_names(prefix)
         self.path = str(path)
         self._sql = _base.Statements.of(self._heads, self._events, "?")
@@ -83,30 +90,42 @@ class SQLiteEventStore(_base.StoreBase):
             self._db.execute("BEGIN")
             try:
                 head = self._db.execute(self._sql.select_head, (case_id,)).fetchone()
+                if head is None:
+                    raise CaseNotFound(case_id)
+                version, state, data = head
+                cached = self._decoded.get(case_id, version, data)
+                if cached is not None:
+                    return cached, int(version)
                 rows = self._db.execute(self._sql.select_events, (case_id,)).fetchall()
             finally:
                 self._db.execute("COMMIT")
-        if head is None:
-            raise CaseNotFound(case_id)
-        version, state, data = head
         case = _codec.assemble(case_id, state, data, (r[0] for r in rows), self.path)
+        if _codec.has_token(data):  # a head written before tokens is read again every time
+            self._decoded.put(case, int(version), data)
         return case, int(version)
 
     def save(self, case: Case, expected_version: int, *, unchanged: int | None = None) -> int:
         """Store ``case`` if its stored version is ``expected_version``; the new version.
 
         ``unchanged`` says how many leading events are those stored (the case was loaded,
-        then events were recorded on it); only the others are written.  Raises
-        :class:`~cx_rules.ConcurrentUpdate` (nothing written) on a lost race.
+        then events were recorded on it); only the others are written.  Without it, the
+        events of the cached case at ``expected_version`` that ``case`` continues are kept.
+        Raises :class:`~cx_rules.ConcurrentUpdate` (nothing written) on a lost race.
         """
         _codec.check_version(expected_version)
-        keep = _codec.check_unchanged(case, unchanged) if expected_version else 0
+        keep, cached_head = 0, ""
+        if expected_version and unchanged is not None:
+            keep = _codec.check_unchanged(case, unchanged)
+        elif expected_version:
+            keep, cached_head = self._decoded.unchanged(case, expected_version)
         head = _codec.encode_head(case)
         events = _codec.encode_events(case, keep)
         case_id = case.case_id
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
+                if cached_head and self._stored_head(case_id) != cached_head:
+                    keep, events = 0, _codec.encode_events(case, 0)  # not the case cached
                 if expected_version == 0:
                     try:
                         self._db.execute(self._sql.insert_head, _base.head_row(case, head))
@@ -126,6 +145,7 @@ class SQLiteEventStore(_base.StoreBase):
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+            self._decoded.put(case, expected_version + 1, head.data)
         return expected_version + 1
 
     def import_cases(self, cases: Iterable[Case]) -> int:
@@ -158,6 +178,7 @@ class SQLiteEventStore(_base.StoreBase):
                 raise _codec.conflict(case_id, expected_version, self._version(case_id))
             self._db.execute(self._sql.delete_events, (case_id,))
             self._db.execute("COMMIT")
+            self._decoded.drop(case_id)
 
     def case_ids(self) -> list[str]:
         """The ids of every stored case, sorted."""
@@ -190,6 +211,10 @@ class SQLiteEventStore(_base.StoreBase):
         """Close the database; the store cannot be used afterwards."""
         with self._lock:
             self._db.close()
+
+    def _stored_head(self, case_id: str) -> str | None:
+        row = self._db.execute(self._sql.select_head_data, (case_id,)).fetchone()
+        return None if row is None else str(row[0])
 
     def _version(self, case_id: str) -> int:
         row = self._db.execute(self._sql.select_version, (case_id,)).fetchone()
