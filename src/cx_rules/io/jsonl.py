@@ -13,6 +13,7 @@ from ._build import build_event, build_plain, build_share, plain
 from ._files import open_text
 from .kinds import describe, too_long_number
 from .mapping import STANDARD_COLUMNS, LogMapping
+from .native import quick_outline
 from .records import InputError, Record
 from .stream import FOREIGN, OUTLINES, PARTITION, PLACES, LogStream, Part, Place, Skip
 
@@ -95,6 +96,9 @@ def _read(
     # places: yield the Place of each record before it.
     parse = _parser() if loads is None else loads
     mapping = plain(mapping)
+    if outline and mapping is None and not places:
+        yield from _outlines(handle, name, default_tz, parse)
+        return
     standard = _STANDARD
     number = 0
     for line in handle:
@@ -118,6 +122,42 @@ def _read(
                 yield build_plain(data, default_tz, parsed=True, outline=outline)  # type: ignore[misc]
             else:
                 yield build_event(data, mapping, default_tz)
+        except InvalidEvent as exc:
+            yield InputError(name, number, str(exc))
+
+
+def _outlines(
+    handle: IO[str], name: str, default_tz: tzinfo | None, parse: Callable[[str], Any]
+) -> Iterator[Record | Skip]:
+    # _read for the first pass of an audit, without a mapping: a usual record's outline is
+    # taken cheaply (quick_outline); any other record is checked in full, as _read would.
+    standard = _STANDARD
+    quick = quick_outline
+    number = 0
+    for line in handle:
+        number += 1
+        if number == 1:
+            line = line.removeprefix("\ufeff")
+        if not line or line.isspace():
+            continue
+        try:
+            data = parse(line)
+        except (ValueError, RecursionError) as exc:
+            yield InputError(name, number, _not_json(exc))
+            continue
+        if type(data) is dict and standard.isdisjoint(data):
+            found = quick(data)
+            if found is not None:
+                yield found  # type: ignore[misc]
+                continue
+        if not isinstance(data, dict):
+            yield InputError(name, number, f"expected a JSON object, got {type(data).__name__}")
+            continue
+        try:
+            if standard.isdisjoint(data):
+                yield build_plain(data, default_tz, parsed=True, outline=True)  # type: ignore[misc]
+            else:
+                yield build_event(data, None, default_tz)
         except InvalidEvent as exc:
             yield InputError(name, number, str(exc))
 
