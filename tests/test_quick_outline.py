@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cx_rules.io import read_csv, read_jsonl
+from cx_rules.io import jsonl, read_csv, read_jsonl
 from cx_rules.io.native import quick_outline
 from cx_rules.io.records import InputError, Record
 from cx_rules.io.stream import FOREIGN, OUTLINES, PARTITION, LogStream, Outline, Part
@@ -195,3 +195,25 @@ def test_an_unusual_record_goes_to_the_full_check() -> None:
         {"lifecycle:transition": "complete"},
     ):
         assert quick_outline({**usual, **change}) is None, change
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(_records(), _records(), _ODD_LINES), max_size=12), _ZONES)
+def test_jsonl_outlines_agree_without_orjson(
+    records: list[dict[str, Any] | str], zone: tzinfo | None
+) -> None:
+    # The standard library's parser alone (as without orjson): the same agreement.
+    text = _jsonl(records)
+
+    def read() -> LogStream:
+        return LogStream(
+            jsonl._read(io.StringIO(text), "log.jsonl", zone, None, jsonl._loads, outline=True),
+            "log.jsonl",
+        )
+
+    def full() -> LogStream:
+        return LogStream(
+            jsonl._read(io.StringIO(text), "log.jsonl", zone, None, jsonl._loads), "log.jsonl"
+        )
+
+    assert _seen(read, True, None) == _seen(full, False, None)

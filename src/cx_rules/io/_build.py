@@ -85,9 +85,10 @@ def _plain_skip(record: Mapping[str, Any], parsed: bool) -> Skip | None:
         # Without a list or dict among the values (a parser's values are of exact types),
         # there is nothing to nest: the check is skipped only then.
         check_nesting(record)
-    transition = record.get(LIFECYCLE)
-    if not is_missing(transition):
-        return lifecycle_skip(transition)
+    if LIFECYCLE in record:  # seldom: the check of its value is a call
+        transition = record[LIFECYCLE]
+        if not is_missing(transition):
+            return lifecycle_skip(transition)
     return None
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Container, Mapping
-from datetime import datetime, tzinfo
+from datetime import datetime, timezone, tzinfo
 from sys import intern as _intern
 from typing import Any, Final, Literal, overload
 
@@ -34,6 +34,8 @@ _QUICK_KINDS: Final = {k: v for k, v in KINDS.items() if v is not Kind.LIST}
 _CONTAINERS: Final = frozenset((list, dict))
 _OPTIONAL_TYPES: Final = frozenset((str, type(None)))
 _fromisoformat: Final = datetime.fromisoformat
+# Outline(...) without the named tuple's own __new__, a Python function.
+_new_outline: Final = tuple.__new__
 
 
 def event_from_dict(
@@ -80,26 +82,31 @@ def _checked(
     # event_from_dict for a mapping; keys in ``fields`` are not attributes.  Every check the
     # Event constructor would make is made here, in the order it would make them, so the
     # event is built without it.  With ``outline``, every check is made and nothing built.
-    for key in _REQUIRED:
-        value = data.get(key)
-        if value is None or value == "":
-            raise InvalidEvent(f"missing required field {key!r}")
-    timestamp = _moment(data["timestamp"], "timestamp", default_tz)
+    case_id = data.get("case_id")
+    activity = data.get("activity")
+    raw = data.get("timestamp")
+    # Each check once: non-empty strings (the usual case and activity) pass two tests.
+    if not (type(case_id) is str and case_id and type(activity) is str and activity) or (
+        raw is None or raw == ""
+    ):
+        for key in _REQUIRED:
+            value = data.get(key)
+            if value is None or value == "":
+                raise InvalidEvent(f"missing required field {key!r}")
+    timestamp = _moment(raw, "timestamp", default_tz)
     if outline:
         return _outline(data, default_tz, typed, fields, timestamp)
-    if typed:
+    if typed and not _KIND_KEYS.isdisjoint(data):
         attributes = {
-            k: v if v is None or k not in KINDS else coerce(k, v, default_tz)
+            k: v if v is None or k not in _KIND_KEYS else coerce(k, v, default_tz)
             for k, v in data.items()
             if k not in fields
         }
     else:
         attributes = {k: v for k, v in data.items() if k not in fields}
     # Strings, as they nearly always are, are taken as they are; the rest is checked.
-    case_id = data["case_id"]
     if type(case_id) is not str:
         case_id = _text(case_id, "case_id")
-    activity = data["activity"]
     if type(activity) is not str:
         activity = _text(activity, "activity")
     event_id = data.get("event_id")
@@ -111,7 +118,8 @@ def _checked(
     channel = data.get("channel")
     if type(channel) is not str or not channel:
         channel = _optional_text(channel, "channel")
-    if timestamp.utcoffset() is None:
+    # A zone fromisoformat made (the usual) always has an offset: only another is asked.
+    if type(timestamp.tzinfo) is not timezone and timestamp.utcoffset() is None:
         parse_timestamp(timestamp)  # raises NaiveTimestamp as the constructor would
     # One string object for every event that repeats a value (a case's id, an activity, a
     # recruiter): an audit holds many events at once.  Only plain strings can be interned;
@@ -164,12 +172,13 @@ def _outline(
     return Outline(case_id, activity, timestamp)
 
 
-def quick_outline(data: dict[str, Any]) -> Outline | None:
+def quick_outline(data: dict[str, Any], *, flat: bool = False) -> Outline | None:
     """The :class:`~cx_rules.io.stream.Outline` of a usual record, taken with a few type
     tests and one parse of the timestamp, or ``None`` when the record is not a usual one.
 
     ``data`` is what a JSON or CSV parser gives, and none of its keys is one of
-    :data:`~cx_rules.io.mapping.STANDARD_COLUMNS` (the caller makes sure).  A record is usual
+    :data:`~cx_rules.io.mapping.STANDARD_COLUMNS` (the caller makes sure); ``flat`` says
+    that no value is a list or a dict (a parser's guard has looked).  A record is usual
     when its ``case_id`` and ``activity`` are non-empty strings, its ``timestamp`` is ISO 8601
     text with an offset that :func:`~cx_rules.io.kinds._moment` reads at once (outside the
     edge years), ``event_id``, ``actor`` and ``channel`` are strings or null when given, and
@@ -189,7 +198,7 @@ def quick_outline(data: dict[str, Any]) -> Outline | None:
         or not activity
         or type(value) is not str
         or not _NOT_QUICK.isdisjoint(data)
-        or not _CONTAINERS.isdisjoint(map(type, data.values()))
+        or (not flat and not _CONTAINERS.isdisjoint(map(type, data.values())))
         or type(data.get("event_id")) not in _OPTIONAL_TYPES
         or type(data.get("actor")) not in _OPTIONAL_TYPES
         or type(data.get("channel")) not in _OPTIONAL_TYPES
@@ -211,7 +220,7 @@ def quick_outline(data: dict[str, Any]) -> Outline | None:
             ):
                 continue
             return None
-    return Outline(case_id, activity, moment)
+    return _new_outline(Outline, (case_id, activity, moment))
 
 
 def _quick_moment(value: str) -> datetime | None:
