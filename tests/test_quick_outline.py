@@ -1,5 +1,6 @@
-"""The first pass of an audit takes a usual record's outline cheaply (``quick_outline``):
-what it finds must be what the full read finds, record by record.
+"""The first pass of an audit takes a usual record's outline cheaply (``quick_outline``),
+and the second builds a usual record's event at once (``quick_event``): what they find
+must be what the full check finds, record by record.
 
 For JSONL and CSV, with and without a default zone, and for one share of an audit: the same
 records are input errors (with the same line and message) and every event has the same case
@@ -16,11 +17,15 @@ from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from cx_rules.events import Event
+from cx_rules.exceptions import InvalidEvent
 from cx_rules.io import jsonl, read_csv, read_jsonl
-from cx_rules.io.native import quick_outline
+from cx_rules.io._build import build_plain
+from cx_rules.io.mapping import STANDARD_COLUMNS
+from cx_rules.io.native import quick_event, quick_outline
 from cx_rules.io.records import InputError, Record
 from cx_rules.io.stream import FOREIGN, OUTLINES, PARTITION, LogStream, Outline, Part
 from cx_rules.testing.strategies import hostile_text, native_records
@@ -217,3 +222,34 @@ def test_jsonl_outlines_agree_without_orjson(
         )
 
     assert _seen(read, True, None) == _seen(full, False, None)
+
+
+def _outcome(build: Callable[[], object]) -> object:
+    try:
+        found = build()
+    except InvalidEvent as exc:
+        return (type(exc), str(exc))
+    if isinstance(found, Event):
+        return (found, repr(found), found.timestamp.utcoffset(), dict(found.attributes))
+    return found
+
+
+_USUAL = {"case_id": "c1", "activity": "rejected", "timestamp": "2026-03-02T09:30:00+01:00"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(_records(), _ZONES)
+@example({**_USUAL, "event_id": ""}, None)
+@example({**_USUAL, "actor": "", "channel": None}, None)
+@example({**_USUAL, "timestamp": "2026-03-02T09:30:00"}, ZoneInfo("Europe/Copenhagen"))
+@example({**_USUAL, "timestamp": "2026-03-02T09:30:00"}, None)
+@example({**_USUAL, "thanked": "yes"}, None)
+def test_a_quick_event_is_the_event_the_full_check_builds(
+    record: dict[str, Any], zone: tzinfo | None
+) -> None:
+    record = json.loads(json.dumps(record))  # what a parser gives
+    if set(record) & set(STANDARD_COLUMNS):
+        return
+    quick = _outcome(lambda: quick_event(dict(record), zone))
+    if quick is not None:
+        assert quick == _outcome(lambda: build_plain(dict(record), zone, parsed=True))

@@ -11,7 +11,7 @@ from ..exceptions import InvalidEvent
 from ._build import build_event, build_plain, build_share, plain
 from ._files import open_text
 from .mapping import STANDARD_COLUMNS, LogMapping
-from .native import quick_outline
+from .native import quick_event, quick_outline
 from .records import InputError, Record
 from .stream import FOREIGN, OUTLINES, PARTITION, PLACES, LogStream, Part, Place, Skip
 from .tables import DELIMITERS, csv_header, csv_rows
@@ -152,6 +152,11 @@ def _read(
                     continue
             try:
                 if simple:
+                    # A usual row's event is built at once; any other is checked in full.
+                    built = None if outline else quick_event(record, default_tz)
+                    if built is not None:
+                        yield built
+                        continue
                     yield build_plain(record, default_tz, parsed=True, outline=outline)  # type: ignore[misc]
                 else:
                     yield build_event(record, mapping, default_tz)

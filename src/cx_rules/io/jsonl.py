@@ -13,7 +13,7 @@ from ._build import build_event, build_plain, build_share, plain
 from ._files import open_text
 from .kinds import describe, too_long_number
 from .mapping import STANDARD_COLUMNS, LogMapping
-from .native import quick_outline
+from .native import quick_event, quick_outline
 from .records import InputError, Record
 from .stream import FOREIGN, OUTLINES, PARTITION, PLACES, LogStream, Part, Place, Skip
 
@@ -103,6 +103,7 @@ def _read(
         yield from _outlines(handle, name, default_tz, parse, _orjson() if loads is None else None)
         return
     standard = _STANDARD
+    quick = quick_event
     number = 0
     for line in handle:
         number += 1
@@ -122,6 +123,11 @@ def _read(
             continue
         try:
             if mapping is None and standard.isdisjoint(data):
+                # A usual record's event is built at once; any other is checked in full.
+                built = None if outline else quick(data, default_tz)
+                if built is not None:
+                    yield built
+                    continue
                 yield build_plain(data, default_tz, parsed=True, outline=outline)  # type: ignore[misc]
             else:
                 yield build_event(data, mapping, default_tz)

@@ -12,7 +12,7 @@ from ..exceptions import InvalidEvent
 from .kinds import KINDS, Kind, _moment, coerce, too_long_number
 from .stream import Outline
 
-__all__ = ["FIELDS", "event_from_dict", "event_to_dict", "quick_outline"]
+__all__ = ["FIELDS", "event_from_dict", "event_to_dict", "quick_event", "quick_outline"]
 
 #: The keys the native format gives a meaning; every other key is an attribute.
 FIELDS: Final = ("case_id", "activity", "timestamp", "event_id", "actor", "channel")
@@ -30,6 +30,7 @@ _NOT_ATTRIBUTES: Final = frozenset((*FIELDS, "lifecycle:transition"))
 _NOT_QUICK: Final = frozenset(
     (*(k for k, v in KINDS.items() if v is Kind.LIST), "lifecycle:transition")
 )
+_NOT_QUICK_EVENT: Final = frozenset((*KINDS, "lifecycle:transition"))
 _QUICK_KINDS: Final = {k: v for k, v in KINDS.items() if v is not Kind.LIST}
 _CONTAINERS: Final = frozenset((list, dict))
 _OPTIONAL_TYPES: Final = frozenset((str, type(None)))
@@ -121,6 +122,19 @@ def _checked(
     # A zone fromisoformat made (the usual) always has an offset: only another is asked.
     if type(timestamp.tzinfo) is not timezone and timestamp.utcoffset() is None:
         parse_timestamp(timestamp)  # raises NaiveTimestamp as the constructor would
+    return _built(case_id, activity, timestamp, event_id, actor, channel, attributes)
+
+
+def _built(
+    case_id: str,
+    activity: str,
+    timestamp: datetime,
+    event_id: str | None,
+    actor: str | None,
+    channel: str | None,
+    attributes: dict[str, Any],
+) -> Event:
+    # The event of values checked (see _event).
     # One string object for every event that repeats a value (a case's id, an activity, a
     # recruiter): an audit holds many events at once.  Only plain strings can be interned;
     # case ids, which do not repeat from case to case, are shared through a bounded table.
@@ -139,6 +153,53 @@ def _checked(
         _intern(actor) if type(actor) is str else actor,
         _intern(channel) if type(channel) is str else channel,
         attributes,
+    )
+
+
+def quick_event(
+    data: dict[str, Any], default_tz: tzinfo | None, *, flat: bool = False
+) -> Event | None:
+    """The event of a usual record, built with a few type tests and one parse of the
+    timestamp, or ``None`` when the record is not a usual one.
+
+    What the caller makes sure of and what a usual record is are as for
+    :func:`quick_outline`, but for attributes of a known kind, which send a record to the
+    full check here (their values are typed there).  Such a record passes every check
+    :func:`_checked` makes before it reads the timestamp, so the event is the one it builds
+    (and a bad timestamp raises what it raises); for any other, ``None`` sends the caller
+    to the full check.
+    """
+    case_id = data.get("case_id")
+    activity = data.get("activity")
+    value = data.get("timestamp")
+    event_id = data.get("event_id")
+    actor = data.get("actor")
+    channel = data.get("channel")
+    if (
+        type(case_id) is not str
+        or not case_id
+        or type(activity) is not str
+        or not activity
+        or type(value) is not str
+        or not value
+        or not _NOT_QUICK_EVENT.isdisjoint(data)
+        or (not flat and not _CONTAINERS.isdisjoint(map(type, data.values())))
+        or type(event_id) not in _OPTIONAL_TYPES
+        or type(actor) not in _OPTIONAL_TYPES
+        or type(channel) not in _OPTIONAL_TYPES
+    ):
+        return None
+    timestamp = _moment(value, "timestamp", default_tz)
+    if type(timestamp.tzinfo) is not timezone and timestamp.utcoffset() is None:
+        return None  # the full check says so
+    return _built(
+        case_id,
+        activity,
+        timestamp,
+        event_id or None,
+        actor or None,
+        channel or None,
+        {k: v for k, v in data.items() if k not in _NOT_ATTRIBUTES},
     )
 
 
