@@ -10,7 +10,7 @@ from ..events import Event, is_missing
 from ..exceptions import InvalidEvent
 from .kinds import describe
 from .mapping import STANDARD_COLUMNS, LogMapping, check_nesting
-from .native import _NOT_ATTRIBUTES, _checked, event_from_dict
+from .native import _NOT_ATTRIBUTES, _checked, event_from_dict, quick_outline
 from .stream import Outline, Part, Skip
 
 __all__ = ["LIFECYCLE", "build_event", "build_plain", "build_share", "lifecycle_skip", "plain"]
@@ -85,9 +85,10 @@ def _plain_skip(record: Mapping[str, Any], parsed: bool) -> Skip | None:
         # Without a list or dict among the values (a parser's values are of exact types),
         # there is nothing to nest: the check is skipped only then.
         check_nesting(record)
-    transition = record.get(LIFECYCLE)
-    if not is_missing(transition):
-        return lifecycle_skip(transition)
+    if LIFECYCLE in record:  # seldom: the check of its value is a call
+        transition = record[LIFECYCLE]
+        if not is_missing(transition):
+            return lifecycle_skip(transition)
     return None
 
 
@@ -117,6 +118,10 @@ def build_share(
             return skip
         if not part.owns_raw(record.get("case_id"), position):
             return None
+        if outline and type(record) is dict:
+            found = quick_outline(record)
+            if found is not None:
+                return found
         try:
             return _checked(record, default_tz, True, _NOT_ATTRIBUTES, outline)
         except InvalidEvent as exc:

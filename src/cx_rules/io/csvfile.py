@@ -11,6 +11,7 @@ from ..exceptions import InvalidEvent
 from ._build import build_event, build_plain, build_share, plain
 from ._files import open_text
 from .mapping import STANDARD_COLUMNS, LogMapping
+from .native import quick_event, quick_outline
 from .records import InputError, Record
 from .stream import FOREIGN, OUTLINES, PARTITION, PLACES, LogStream, Part, Place, Skip
 from .tables import DELIMITERS, csv_header, csv_rows
@@ -112,6 +113,7 @@ def _read(
     # Without a mapping, and with no process-mining names in the header, no row needs one.
     simple = mapping is None and STANDARD_COLUMNS.keys().isdisjoint(header)
     width = len(header)
+    quick = simple and outline
     # With a share of an audit (see Part): the position of the next record in the stream.
     position = 0
     for start, row in csv_rows(handle, delimiter, name):
@@ -142,8 +144,19 @@ def _read(
                 else:
                     yield built  # type: ignore[misc]
                 continue
+            if quick:
+                # The first pass of an audit: a usual row's outline, taken cheaply.
+                found = quick_outline(record)
+                if found is not None:
+                    yield found  # type: ignore[misc]
+                    continue
             try:
                 if simple:
+                    # A usual row's event is built at once; any other is checked in full.
+                    built = None if outline else quick_event(record, default_tz)
+                    if built is not None:
+                        yield built
+                        continue
                     yield build_plain(record, default_tz, parsed=True, outline=outline)  # type: ignore[misc]
                 else:
                     yield build_event(record, mapping, default_tz)

@@ -13,6 +13,7 @@ from ._build import build_event, build_plain, build_share, plain
 from ._files import open_text
 from .kinds import describe, too_long_number
 from .mapping import STANDARD_COLUMNS, LogMapping
+from .native import quick_event, quick_outline
 from .records import InputError, Record
 from .stream import FOREIGN, OUTLINES, PARTITION, PLACES, LogStream, Part, Place, Skip
 
@@ -24,6 +25,9 @@ _STANDARD: Final = STANDARD_COLUMNS.keys()
 # orjson allocates about 12 times the line while it parses (json.loads about once): for a
 # line of 50 Mi characters that is 600 MiB.  Lines of events are far shorter than this.
 _FAST_LINE: Final = 64 * 2**10
+# The types of values orjson may read otherwise than json.loads (a whole number beyond 64
+# bits as a float), or whose content it does not show at once: such a line goes to json.
+_INEXACT: Final = frozenset((float, list, dict))
 
 
 def read_jsonl(
@@ -95,7 +99,11 @@ def _read(
     # places: yield the Place of each record before it.
     parse = _parser() if loads is None else loads
     mapping = plain(mapping)
+    if outline and mapping is None and not places:
+        yield from _outlines(handle, name, default_tz, parse, _orjson() if loads is None else None)
+        return
     standard = _STANDARD
+    quick = quick_event
     number = 0
     for line in handle:
         number += 1
@@ -115,9 +123,77 @@ def _read(
             continue
         try:
             if mapping is None and standard.isdisjoint(data):
+                # A usual record's event is built at once; any other is checked in full.
+                built = None if outline else quick(data, default_tz)
+                if built is not None:
+                    yield built
+                    continue
                 yield build_plain(data, default_tz, parsed=True, outline=outline)  # type: ignore[misc]
             else:
                 yield build_event(data, mapping, default_tz)
+        except InvalidEvent as exc:
+            yield InputError(name, number, str(exc))
+
+
+def _outlines(
+    handle: IO[str],
+    name: str,
+    default_tz: tzinfo | None,
+    parse: Callable[[str], Any],
+    fast: Callable[[str], Any] | None,
+) -> Iterator[Record | Skip]:
+    # _read for the first pass of an audit, without a mapping: a usual record's outline is
+    # taken cheaply (quick_outline); any other record is checked in full, as _read would.
+    # fast is orjson's loads (None without it): a flat object it reads as parse would, as
+    # parse's guard tells, is outlined at once.
+    standard = _STANDARD
+    quick = quick_outline
+    inexact = _INEXACT
+    longest = _FAST_LINE
+    number = 0
+    for line in handle:
+        number += 1
+        if number == 1:
+            line = line.removeprefix("\ufeff")
+        if not line or line.isspace():
+            continue
+        data: Any = None
+        if fast is not None and len(line) <= longest:
+            try:
+                data = fast(line)
+            except ValueError:
+                data = None
+            if (
+                type(data) is dict
+                and inexact.isdisjoint(map(type, data.values()))
+                and line.count('":') == len(data)
+            ):
+                if standard.isdisjoint(data):
+                    found = quick(data, flat=True)
+                    if found is not None:
+                        yield found  # type: ignore[misc]
+                        continue
+            else:
+                data = None
+        if data is None:
+            try:
+                data = parse(line)
+            except (ValueError, RecursionError) as exc:
+                yield InputError(name, number, _not_json(exc))
+                continue
+            if type(data) is dict and standard.isdisjoint(data):
+                found = quick(data)
+                if found is not None:
+                    yield found  # type: ignore[misc]
+                    continue
+        if not isinstance(data, dict):
+            yield InputError(name, number, f"expected a JSON object, got {type(data).__name__}")
+            continue
+        try:
+            if standard.isdisjoint(data):
+                yield build_plain(data, default_tz, parsed=True, outline=True)  # type: ignore[misc]
+            else:
+                yield build_event(data, None, default_tz)
         except InvalidEvent as exc:
             yield InputError(name, number, str(exc))
 
@@ -215,6 +291,15 @@ def _not_json(exc: ValueError | RecursionError) -> str:
     return f"not valid JSON ({msg}); expected one object per line"
 
 
+def _orjson() -> Callable[[str], Any] | None:
+    """orjson's ``loads``, or ``None`` when it is not installed."""
+    try:
+        from orjson import loads
+    except ImportError:
+        return None
+    return loads
+
+
 def _parser() -> Callable[[str], Any]:
     """A JSON parser that reads every line as :func:`json.loads` does, the fastest at hand.
 
@@ -231,7 +316,7 @@ def _parser() -> Callable[[str], Any]:
     except ImportError:
         return _loads
     standard = _loads
-    inexact = frozenset((float, list, dict))
+    inexact = _INEXACT
     longest = _FAST_LINE
 
     def loads(line: str) -> Any:
