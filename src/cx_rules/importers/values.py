@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from typing import Any, Final
 
 from ..events import OutOfRange, parse_timestamp
-from ..exceptions import CxRulesError, NaiveTimestamp
+from ..exceptions import CxRulesError
 from ..io.kinds import sized
 from .base import ImportProblem
 
@@ -51,11 +51,6 @@ def vendor_time(value: Any, where: str) -> datetime:
     text = _SPACED_OFFSET.sub("", _UTC_SUFFIX.sub("+00:00", value.strip()))
     try:
         moment = parse_timestamp(text, where=where)
-    except NaiveTimestamp:
-        raise ImportProblem(
-            f"{where}: the time has no time zone (expected ISO 8601 with a zone, as the "
-            "system writes it: e.g. 2026-03-02T09:30:00.000Z); a zone is never guessed"
-        ) from None
     except OutOfRange:
         moment = _LAST
     except CxRulesError:
