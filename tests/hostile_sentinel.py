@@ -94,7 +94,9 @@ def xes(events: list[dict[str, str]]) -> str:
             if key == "case_id":
                 continue
             tag = "date" if key == "timestamp" else "string"
-            parts.append(f"<{tag} key={quoteattr(_XES_KEYS.get(key, key))} value={quoteattr(value)}/>")
+            parts.append(
+                f"<{tag} key={quoteattr(_XES_KEYS.get(key, key))} value={quoteattr(value)}/>"
+            )
         traces.setdefault(event["case_id"], []).append("<event>" + "".join(parts) + "</event>")
     body = "".join(
         f'<trace><string key="concept:name" value={quoteattr(case)}/>{"".join(items)}</trace>\n'
@@ -266,7 +268,11 @@ def export_variants(
     ids = _ID_KEYS.get(system, _ID_KEY)
     names = sorted(p.name for p in source.iterdir())
     for name in names:
-        text = (source / name).read_text("utf-8") if name.endswith((".json", ".jsonl", ".csv")) else None
+        text = (
+            (source / name).read_text("utf-8")
+            if name.endswith((".json", ".jsonl", ".csv"))
+            else None
+        )
         if text is None:
             continue
         if name.endswith(".csv"):

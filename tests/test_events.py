@@ -118,5 +118,5 @@ def test_another_character_between_the_date_and_the_time_is_refused():
 
 
 def test_a_date_alone_is_midnight_without_a_zone():
-    with pytest.raises(NaiveTimestamp, match="^timestamp: the time has no time zone"):
+    with pytest.raises(NaiveTimestamp, match=r"^timestamp: the time has no time zone"):
         parse_timestamp("2026-03-02")

@@ -417,7 +417,9 @@ def _offer(value: Any, at: At, index: Index) -> list[ImportItem]:
     case_id = _application_of(value, index, f"offer {offer}")
     status = value.get("status")
     if status not in _OFFER_STATUSES:
-        raise ImportProblem(f"status: expected one of {', '.join(_OFFER_STATUSES)}, got {sized_what(status)}")
+        raise ImportProblem(
+            f"status: expected one of {', '.join(_OFFER_STATUSES)}, got {sized_what(status)}"
+        )
     sent = opt_time(value.get("sent_at"), "sent_at")
     closed = opt_time(value.get("closed_at"), "closed_at")
     if status in _UNSENT:

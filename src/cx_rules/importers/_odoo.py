@@ -76,9 +76,7 @@ def odoo_time(value: Any, where: str) -> datetime:
                 "from 00 to 23, a second from 00 to 59)"
             ) from None
     if not 1970 <= moment.year < 9999:
-        raise ImportProblem(
-            f"{where}: a time outside 1970 to 9998 (expected a time in that range)"
-        )
+        raise ImportProblem(f"{where}: a time outside 1970 to 9998 (expected a time in that range)")
     return moment
 
 

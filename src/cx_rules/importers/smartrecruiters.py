@@ -35,9 +35,9 @@ from ._common import (
     learned,
     obj,
     one,
-    sized_what,
     opt_list,
     opt_text,
+    sized_what,
     sources,
     translate_sources,
     what,
@@ -249,7 +249,9 @@ def _entry(value: Any, case_id: str | None, table: bool) -> _Entry:
     at = _moment(row.get(at_name), at_name) if table else vendor_time(row.get(at_name), at_name)
     status = row.get("status")
     if status not in STATUSES:
-        raise ImportProblem(f"status: expected one of {', '.join(STATUSES)}, got {sized_what(status)}")
+        raise ImportProblem(
+            f"status: expected one of {', '.join(STATUSES)}, got {sized_what(status)}"
+        )
     sub_status = opt_text(row.get(sub_name), sub_name)
     if status == "ARCHIVED":
         if sub_status not in _ARCHIVED_AS:

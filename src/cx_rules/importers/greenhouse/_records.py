@@ -260,7 +260,9 @@ def _offer(value: Any, at: At, index: Index) -> list[Any]:
     case_id = _application_of(value, index, f"offer {offer}")
     status = value.get("status")
     if status not in OFFER_STATUSES:
-        raise ImportProblem(f"status: expected one of {', '.join(OFFER_STATUSES)}, got {sized_what(status)}")
+        raise ImportProblem(
+            f"status: expected one of {', '.join(OFFER_STATUSES)}, got {sized_what(status)}"
+        )
     version = value.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise ImportProblem(f"version: expected a whole number, got {what(version)}")

@@ -92,7 +92,9 @@ def parse_app(value: Any, where: str, candidate: str | None) -> App:
         candidate = identifier(value.get("candidate_id"), "candidate_id")
     status = value.get("status")
     if status not in STATUSES:
-        raise ImportProblem(f"status: expected one of {', '.join(STATUSES)}, got {sized_what(status)}")
+        raise ImportProblem(
+            f"status: expected one of {', '.join(STATUSES)}, got {sized_what(status)}"
+        )
     prospect = value.get("prospect", False)
     if not isinstance(prospect, bool):
         raise ImportProblem(f"prospect: expected true or false, got {what(prospect)}")
