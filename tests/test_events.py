@@ -4,6 +4,7 @@ import pytest
 
 from cx_rules import ACTIVITIES, Activity, Channel, Event, InvalidEvent, NaiveTimestamp
 from cx_rules.events import is_missing, parse_timestamp
+from cx_rules.io.kinds import sized
 
 
 def test_event_parses_iso_strings_with_offsets():
@@ -20,7 +21,7 @@ def test_naive_timestamp_is_an_error_that_says_so():
     with pytest.raises(NaiveTimestamp) as info:
         Event("c1", "rejected", "2026-03-02T09:30:00")
     assert str(info.value) == (
-        "timestamp: 2026-03-02T09:30:00 has no time zone; an Event needs an aware timestamp "
+        "timestamp: the time has no time zone; an Event needs an aware timestamp "
         "(give an offset, 2026-03-02T09:30:00+01:00, or a tzinfo). The policy's "
         "assume_timezone applies to logs cx-rules reads (audit, read_path, read_dataframe), "
         "not to events built in Python"
@@ -37,7 +38,7 @@ def test_garbage_timestamp():
     with pytest.raises(InvalidEvent) as info:
         Event("c1", "rejected", "yesterday")
     assert str(info.value) == (
-        "timestamp: 'yesterday' is not an ISO 8601 timestamp "
+        "timestamp: a 9-character text is not an ISO 8601 timestamp "
         "(expected e.g. 2026-03-02T09:30:00+01:00)"
     )
 
@@ -99,7 +100,7 @@ def test_a_date_with_a_zone_but_no_time_is_not_a_timestamp(text):
     with pytest.raises(InvalidEvent) as info:
         parse_timestamp(text)
     assert str(info.value) == (
-        f"timestamp: {text!r} is not an ISO 8601 timestamp "
+        f"timestamp: {sized(len(text))} text is not an ISO 8601 timestamp "
         "(expected e.g. 2026-03-02T09:30:00+01:00)"
     )
 
@@ -117,5 +118,5 @@ def test_another_character_between_the_date_and_the_time_is_refused():
 
 
 def test_a_date_alone_is_midnight_without_a_zone():
-    with pytest.raises(NaiveTimestamp, match="2026-03-02T00:00:00 has no time zone"):
+    with pytest.raises(NaiveTimestamp, match=r"^timestamp: the time has no time zone"):
         parse_timestamp("2026-03-02")

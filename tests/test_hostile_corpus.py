@@ -24,11 +24,12 @@ from typing import Any
 
 import pytest
 
+import hostile_sentinel as sentinel
 from cx_rules import Engine, Policy, PolicyError
 from cx_rules.auditing import audit
 from cx_rules.exceptions import CaseFormatError
 from cx_rules.io import LogError, LogMapping
-from cx_rules.report import FORMATS, Report, render
+from cx_rules.report import FORMATS, Report, redact, render
 from cx_rules.report.as_text import printable
 from cx_rules.serialize import case_from_json, case_to_json
 from hostile_calls import CALLS
@@ -402,3 +403,130 @@ def test_every_entry_says_why_it_is_there_and_what_it_may_cost() -> None:
     missing = [e["file"] for e in MANIFEST["log"] if not e.get("why") or not e.get("bound")]
 
     assert missing == []
+
+
+# -- a sentinel in every field -------------------------------------------------------------
+#
+# No message quotes a value from the input (docs/reliability.md, "No value from the input in
+# any message"): a field that holds a name or an e-mail address is named, its value described
+# by kind and length.  hostile_sentinel.py writes the inputs; each test looks for the sentinel
+# in everything a user sees.
+
+
+# Shown by design, in code this corpus does not own: the report lists the activities no
+# model or alias maps, by name and count, so that a user can map them (auditing.py,
+# report/), and a finding's evidence in the JSON report gives each event's channel
+# (report/).  An activity or a channel named after a person shows there.
+_SHOWN = {
+    "activity": pytest.mark.xfail(
+        reason="the report lists unmapped activity names (auditing.py, report/)", strict=True
+    ),
+    "channel": pytest.mark.xfail(
+        reason="the JSON report's evidence gives each event's channel (report/)", strict=True
+    ),
+}
+
+
+def _sentinel_params() -> list[Any]:
+    return [
+        pytest.param(
+            reader,
+            field,
+            form,
+            id=f"{reader}-{field}-{n}",
+            marks=[_SHOWN[field]] if field in _SHOWN else [],
+        )
+        for reader in sorted(sentinel.READERS)
+        for field in sentinel.FIELDS
+        for n, form in enumerate(sentinel.FORMS)
+    ]
+
+
+@pytest.mark.parametrize(("reader", "field", "form"), _sentinel_params())
+def test_no_reader_quotes_a_field_in_any_output(
+    reader: str, field: str, form: str, tmp_path: Path
+) -> None:
+    name, write = sentinel.READERS[reader]
+    path = tmp_path / name
+    path.write_text(write(sentinel.events_with(field, form)), encoding="utf-8")
+
+    report = audit(path, policy=Policy())
+
+    # Every record is accounted for, the hostile one as an event or an input error.
+    i = report.input
+    assert i.lines == i.events + i.rejected + i.unmapped + i.after_as_of
+    for error in report.errors:
+        assert sentinel.SENTINEL not in str(error)
+    if field in sentinel.IDS:
+        report = redact(report, "s3cret")
+    check_outputs(report, [sentinel.SENTINEL])
+
+
+@pytest.mark.parametrize("reader", sorted(sentinel.READERS))
+@pytest.mark.parametrize("field", ["timestamp", "scheduled_for", "started_at"])
+def test_a_time_outside_the_calendar_is_an_input_error_with_its_place(
+    reader: str, field: str, tmp_path: Path
+) -> None:
+    # Year 0, month 13, 24:00, a leap second, 30 February: one input error each, naming the
+    # record and the field, and the rest of the log read.
+    name, write = sentinel.READERS[reader]
+    events = [e for t in sentinel.OFF_CALENDAR for e in sentinel.events_with(field, t)[1:]]
+    path = tmp_path / name
+    path.write_text(write(sentinel.events_with("channel", "portal")[:1] + events), "utf-8")
+
+    report = audit(path, policy=Policy())
+
+    assert (report.input.events, report.input.rejected) == (1, len(sentinel.OFF_CALENDAR))
+    for error in report.errors:
+        message = str(error)
+        assert error.line is not None or error.element is not None, message
+        assert field in message or "time:timestamp" in message or "time" in message, message
+        for text in sentinel.OFF_CALENDAR:
+            assert text[:19] not in message, message
+
+
+@pytest.mark.parametrize("system", sorted(sentinel.EXPORTS))
+def test_no_importer_quotes_a_field_in_any_message(system: str, tmp_path: Path) -> None:
+    from cx_rules.importers import ImportResult, get_importer
+
+    importer = get_importer(sentinel.EXPORTS[system][0])
+    tried = 0
+    for field, files in sentinel.export_variants(system, tmp_path):
+        result = ImportResult.of(importer.read(files))
+        said = [
+            *(str(e) for e in result.errors),
+            *(str(w) for w in result.warnings),
+            *result.skipped,
+            *result.partial.values(),
+        ]
+        assert [s for s in said if sentinel.SENTINEL in s] == [], field
+        tried += 1
+    assert tried >= 5
+
+
+@pytest.mark.parametrize("system", sorted(sentinel.EXPORTS))
+@pytest.mark.parametrize("number", range(len(sentinel.OFF_CALENDAR_EDITS)))
+def test_an_importer_refuses_a_time_outside_the_calendar_with_its_place(
+    system: str, number: int, tmp_path: Path
+) -> None:
+    # Every time field of the fixture export in turn: the year 0, month 13, 24:00, a leap
+    # second, 30 February.  Nothing raises; each refusal names its place, not the time.
+    from cx_rules.importers import ImportResult, get_importer
+
+    importer = get_importer(sentinel.EXPORTS[system][0])
+    made: set[str] = set()
+
+    def edit(text: str) -> str:
+        made.add(changed := sentinel.OFF_CALENDAR_EDITS[number](text))
+        return changed
+
+    refused = 0
+    for field, files in sentinel.time_variants(system, tmp_path, edit):
+        result = ImportResult.of(importer.read(files))
+        for error in result.errors:
+            assert error.line is not None or error.element is not None, field
+            # Neither the time nor its date and hour.
+            assert [t for t in made if t[:13] in error.message] == [], error.message
+        refused += len(result.errors)
+    assert made
+    assert refused > 0

@@ -592,8 +592,8 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
     from .auditing import audit
     from .config import choose_policy
     from .engine import Engine
-    from .events import parse_timestamp
-    from .exceptions import CxRulesError, NaiveTimestamp
+    from .events import OutOfRange, parse_timestamp
+    from .exceptions import CxRulesError, InvalidEvent, NaiveTimestamp
     from .io import FORMATS, LogMapping
     from .report import redact
 
@@ -604,12 +604,21 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
             return _fail(f"--redact needs a salt: give --salt or set {_SALT_ENV}")
     as_of = None
     if args.as_of is not None:
+        # An option's value is quoted back, deliberately: the user typed it (see "No value
+        # from the input in any message" in docs/reliability.md); values read never are.
         try:
             as_of = parse_timestamp(args.as_of, where="--as-of")
         except NaiveTimestamp:
             return _fail(
                 f"--as-of: {args.as_of!r} has no time zone; give an offset, "
                 "e.g. 2026-06-01T00:00:00+02:00"
+            )
+        except OutOfRange as exc:
+            return _fail(str(exc).replace("the time", repr(args.as_of), 1))
+        except InvalidEvent:
+            return _fail(
+                f"--as-of: {args.as_of!r} is not an ISO 8601 time with a zone; expected e.g. "
+                "2026-06-01T00:00:00+02:00"
             )
     if args.format_in is not None and args.format_in not in FORMATS:
         return _fail(

@@ -97,8 +97,9 @@ def check_range(value: datetime, where: str = "timestamp") -> datetime:
     """``value`` (aware) when it lies from :data:`EARLIEST` up to :data:`LATEST`, else raise
     :class:`~cx_rules.InvalidEvent` naming ``where``."""
     if value.year in _EDGE_YEARS and not EARLIEST <= value < LATEST:
+        # The message names the place, never the time: it came from the input.
         raise OutOfRange(
-            f"{where}: {value.isoformat()} is outside the range every time zone can show; expected "
+            f"{where}: the time is outside the range every time zone can show; expected "
             "an instant from 0001-01-02T00:00:00Z to before 9999-12-31T00:00:00Z"
         )
     return value
@@ -113,9 +114,12 @@ def parse_timestamp(value: str | datetime, *, where: str = "timestamp") -> datet
     """Return an aware :class:`~datetime.datetime` for an ISO 8601 string or a datetime.
 
     Raises :class:`~cx_rules.NaiveTimestamp` when the value has no zone offset and
-    :class:`~cx_rules.InvalidEvent` when it is not a timestamp at all; ``where`` names the
+    :class:`~cx_rules.InvalidEvent` when it is not a timestamp at all (or a time outside
+    the calendar: month 13, ``24:00``, a leap second ``23:59:60``); ``where`` names the
     field in the message.  A date with a zone but no time (``2026-03-02+01:00``,
-    ``2026-03-02Z``) is not a timestamp.
+    ``2026-03-02Z``) is not a timestamp.  No message quotes the value: it names ``where``,
+    describes the value by its kind and length (``a 20-character text``) and says what was
+    expected, since a misplaced column may put a name or an e-mail address there.
     """
     if isinstance(value, str):
         text = value.strip()
@@ -129,8 +133,10 @@ def parse_timestamp(value: str | datetime, *, where: str = "timestamp") -> datet
                 # only a date (midnight, without a zone) is a timestamp.
                 date.fromisoformat(text)
         except ValueError:
+            from .io.kinds import shape  # io imports this module: not at the top
+
             raise InvalidEvent(
-                f"{where}: {value!r} is not an ISO 8601 timestamp "
+                f"{where}: {shape(value)} is not an ISO 8601 timestamp "
                 "(expected e.g. 2026-03-02T09:30:00+01:00)"
             ) from None
         value = parsed
@@ -140,7 +146,7 @@ def parse_timestamp(value: str | datetime, *, where: str = "timestamp") -> datet
         )
     if value.tzinfo is None or value.utcoffset() is None:
         raise NaiveTimestamp(
-            f"{where}: {value.isoformat()} has no time zone; give an offset "
+            f"{where}: the time has no time zone; give an offset "
             "(2026-03-02T09:30:00+01:00) or set assume_timezone in the policy"
         )
     return check_range(value, where)
@@ -152,9 +158,8 @@ def _timestamp(value: str | datetime) -> datetime:
     except NaiveTimestamp as exc:
         # Built in Python, an event has no policy to take a zone from: say so, rather than
         # send the caller to an assume_timezone that only the readers apply.
-        naive = value.isoformat() if isinstance(value, datetime) else value
         raise NaiveTimestamp(
-            f"timestamp: {naive} has no time zone; an Event needs an aware timestamp (give "
+            "timestamp: the time has no time zone; an Event needs an aware timestamp (give "
             "an offset, 2026-03-02T09:30:00+01:00, or a tzinfo). The policy's "
             "assume_timezone applies to logs cx-rules reads (audit, read_path, "
             "read_dataframe), not to events built in Python"

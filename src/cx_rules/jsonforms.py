@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Final
+from enum import Enum
+from typing import Any, Final, TypeVar
 
 from .events import Event, parse_timestamp
 from .exceptions import CaseFormatError, InvalidEvent
@@ -39,6 +40,7 @@ __all__ = [
     "responsible_for",
 ]
 
+_E = TypeVar("_E", bound=Enum)
 _TIME: Final = {"type": "string", "format": "date-time", "description": "ISO 8601 with a zone"}
 _EVENT_KEYS: Final = frozenset(
     {"case_id", "activity", "timestamp", "event_id", "actor", "channel", "attributes", "times"}
@@ -280,6 +282,21 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
+def _member(kind: type[_E], value: str, key: str) -> _E:
+    # The enum member named ``value``; a value it does not name is described, never quoted.
+    try:
+        return kind(value)
+    except ValueError:
+        names = ", ".join(str(m.value) for m in kind)
+        raise ValueError(f"{key}: expected one of {names}, got {_sized(value)}") from None
+
+
+def _sized(value: str) -> str:
+    from .io.kinds import shape
+
+    return shape(value)
+
+
 def finding_from_dict(data: Mapping[str, Any]) -> Finding:
     """The finding a JSON object of the ``finding`` schema describes (its evidence, given as
     ids, is not rebuilt: ``evidence`` is empty).  Raises :class:`ValueError` naming the field."""
@@ -295,11 +312,8 @@ def finding_from_dict(data: Mapping[str, Any]) -> Finding:
     def time(key: str) -> datetime:
         return parse_timestamp(text(key), where=key)
 
-    try:
-        outcome = Outcome(text("outcome"))
-        severity = Severity(text("severity"))
-    except ValueError as exc:
-        raise ValueError(f"outcome or severity: {exc}") from None
+    outcome = _member(Outcome, text("outcome"), "outcome")
+    severity = _member(Severity, text("severity"), "severity")
     late = data.get("late_seconds")
     if late is not None and (isinstance(late, bool) or not isinstance(late, int | float)):
         raise ValueError(f"late_seconds: expected a number or null, got {_kind(late)}")

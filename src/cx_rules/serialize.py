@@ -368,19 +368,19 @@ def _time(value: object, where: str) -> datetime:
         moment = _parse_iso(text)
     except ValueError:
         raise CaseFormatError(
-            f"{where}: {value!r} is not an ISO 8601 time "
+            f"{where}: {_sized(value)} is not an ISO 8601 time "
             "(expected e.g. 2026-03-02T09:30:00+01:00[Europe/Copenhagen])"
         ) from None
     offset = moment.utcoffset()
     if offset is None:
-        raise CaseFormatError(f"{where}: {value!r} has no UTC offset")
+        raise CaseFormatError(f"{where}: the time has no UTC offset")
     if zone_name is None:
         return moment
     try:
         zone = ZoneInfo(zone_name)
     except (ZoneInfoNotFoundError, ValueError):
         raise CaseFormatError(
-            f"{where}: {zone_name!r} is not a time zone this system knows "
+            f"{where}: the zone name ({_sized(zone_name)}) is not a time zone this system knows "
             "(expected an IANA name such as Europe/Copenhagen)"
         ) from None
     wall = moment.replace(tzinfo=None)
@@ -393,6 +393,13 @@ def _time(value: object, where: str) -> datetime:
     # The zone's rules changed since the time was written: keep the instant, which is what
     # the deadline meant.
     return moment.astimezone(zone)
+
+
+def _sized(text: str) -> str:
+    # A stored or sent value is described, never quoted (cx_rules.io.kinds.shape).
+    from .io.kinds import shape
+
+    return shape(text)
 
 
 def _parse_iso(text: str) -> datetime:

@@ -85,7 +85,7 @@ def test_input_errors_name_the_file_and_the_place(result: ImportResult) -> None:
         "application_history.csv:8: updated_at: a 19-character string is not an ISO 8601 "
         "timestamp with a zone (expected e.g. 2026-03-02T09:30:00.000Z)",
         "application_history.csv:9: new_status: expected one of active, rejected, hired, got "
-        "'promoted'",
+        "an 8-character string",
         "applications-page2.jsonl:4: applied_at: a 19-character string is not an ISO 8601 "
         "timestamp with a zone (expected e.g. 2026-03-02T09:30:00.000Z)",
         "scheduled_interviews.json ([3]): scheduled interview 9128484: its application, case "
@@ -97,7 +97,7 @@ def test_warnings_name_the_place(result: ImportResult) -> None:
     shown = [str(w).replace(str(DUMP) + "/", "") for w in result.warnings]
     assert shown == [
         "activity_feeds.jsonl:1 (activity_feed.activities[2]): activity 6003: the subject "
-        "'Candidate Merged' is not one the importer recognises (Candidate Stage Change, "
+        "(a 16-character string) is not one the importer recognises (Candidate Stage Change, "
         "Candidate Rejected); skipped",
         "scheduled_interviews.json ([2]): scheduled interview 9128483 has no created_at: when "
         "it was scheduled is not known",

@@ -86,11 +86,11 @@ def test_input_errors_and_warnings_name_the_file_and_the_place(result: ImportRes
         "scheduled_interviews.json (results[2]): scheduled interview 77777777-0000-4000-8000-"
         f"000000000003: its application, case '{_app(99)}', is not in the input",
         "scheduled_interviews.json (results[3]): status: expected one of SCHEDULED, "
-        "AWAITING_FEEDBACK, COMPLETE or null, got 'CANCELLED'",
+        "AWAITING_FEEDBACK, COMPLETE or null, got a 9-character string",
     ]
     assert _shown(result.warnings) == [
         "activities.jsonl:9: activity aaaaaaaa-0000-4000-8000-000000000009: activity_type "
-        "'SMS' is not one of EMAIL, NOTE, OTHER; skipped",
+        "(a 3-character string) is not one of EMAIL, NOTE, OTHER; skipped",
         f"applications-2.json (results[2]): case '{_app(5)}': its reject reason "
         "bbbbbbbb-0000-4000-8000-000000000009 is not in the input",
         "scorecards.json (results[2]): scorecard 66666666-0000-4000-8000-000000000003 is of "

@@ -82,9 +82,9 @@ def test_input_errors_name_the_file_and_the_place(result: ImportResult) -> None:
         "history-page1.json ([5].content[2]): changedOn: a 19-character string is not an ISO "
         "8601 timestamp with a zone (expected e.g. 2026-03-02T09:30:00.000Z)",
         "history-page1.json ([5].content[3]): status: expected one of LEAD, NEW, IN_REVIEW, "
-        "INTERVIEW, OFFERED, HIRED, REJECTED, WITHDRAWN, TRANSFERRED, ARCHIVED, got 'SCREENING'",
+        "INTERVIEW, OFFERED, HIRED, REJECTED, WITHDRAWN, TRANSFERRED, ARCHIVED, got a 9-character string",
         "history-page1.json ([5].content[4]): subStatus: an ARCHIVED status needs one of "
-        "REJECTED, WITHDRAWN_BY_APPLICANT, TRANSFERRED, DELETED_BY_COMPANY, got None",
+        "REJECTED, WITHDRAWN_BY_APPLICANT, TRANSFERRED, DELETED_BY_COMPANY, got null",
         "history-page1.json ([6]): not a SmartRecruiters status history (jobId: expected an id "
         '(a number or a string), got null): expected {"candidateId", "jobId", "content": '
         "[...]}, got an object",
@@ -313,8 +313,8 @@ def test_the_table_as_parquet_imports_as_the_csv_does(tmp_path: Path) -> None:
     errors = ImportResult.of(SR.read([str(path)])).errors
     assert len(errors) == len(rows)
     assert str(errors[0]) == (
-        f"{path} (row 1): changed_on: 2026-03-02T11:00:00 has no time zone (a Parquet "
-        "timestamp without one, or a spreadsheet date); expected a time with its zone"
+        f"{path} (row 1): changed_on: the time has no time zone (a Parquet timestamp without "
+        "one, or a spreadsheet date); expected a time with its zone"
     )
 
 

@@ -76,11 +76,11 @@ def test_input_errors_and_warnings_name_the_file_and_the_place(result: ImportRes
         "8601 timestamp with a zone (expected e.g. 2026-03-02T09:30:00.000Z)",
     ]
     assert [str(w).replace(str(DUMP) + "/", "") for w in result.warnings] == [
-        "activities.jsonl:2 (activities[2]): activity of case 'ce4a21': the action 'tagged' "
-        "is not one the importer recognises (applied, moved, message, comment, rating, "
-        "disqualified); skipped",
-        "candidates-page1.json (candidates[4]): case 'ce4a25': hired_at '2026-03-20' is not a "
-        "timestamp with a zone: the hire is not imported",
+        "activities.jsonl:2 (activities[2]): activity of case 'ce4a21': the action (a "
+        "6-character string) is not one the importer recognises (applied, moved, message, "
+        "comment, rating, disqualified); skipped",
+        "candidates-page1.json (candidates[4]): case 'ce4a25': hired_at (a 10-character "
+        "string) is not a timestamp with a zone: the hire is not imported",
         "candidates-page2.json (candidates[1]): case 'ce4a27' is disqualified, but neither "
         "disqualified_at nor a disqualification activity is in the input: the decision is not "
         "imported",

@@ -14,6 +14,7 @@ import attrs
 
 from ..events import Activity as A
 from ..events import Channel, Event
+from ..io.kinds import sized
 from ..io.records import InputError
 from ..io.stream import Place, Skip
 from ..io.tables import read_table, table_format
@@ -55,6 +56,7 @@ __all__ = [
     "opt_text",
     "opt_time",
     "rejection_emails",
+    "sized_what",
     "sources",
     "sub",
     "translate_sources",
@@ -200,6 +202,18 @@ class At:
 
 
 # -- strict fields ---------------------------------------------------------------------------
+
+
+def sized_what(value: Any) -> str:
+    """What ``value`` is, with a string's length (``a 14-character string``), for a message
+    about a value the importer does not recognise (a status, a stage, an action).
+
+    Never the value itself: a company's own stage may be named after a person ("Call with
+    Anna").  The message's place (file, line, record) finds the value in the export.
+    """
+    if isinstance(value, str):
+        return "an empty string" if not value.strip() else f"{sized(len(value))} string"
+    return what(value)
 
 
 def what(value: Any) -> str:

@@ -27,6 +27,7 @@ from ._common import (
     opt_text,
     opt_time,
     rejection_emails,
+    sized_what,
     what,
 )
 from .base import ImportItem, ImportProblem, Partial
@@ -270,10 +271,8 @@ def _activity(value: Any, at: At, index: Index, key: Key) -> list[ImportItem]:
     if kind not in _ACTIVITY_TYPES:
         return [
             at.warning(
-                f"activity {activity}: activity_type {kind!r} is not one of "
+                f"activity {activity}: activity_type ({sized_what(kind)}) is not one of "
                 f"{', '.join(_ACTIVITY_TYPES)}; skipped"
-                if isinstance(kind, str) or kind is None
-                else f"activity {activity}: activity_type is {what(kind)}; skipped"
             ),
             Skip("an activity of no known type"),
         ]
@@ -339,7 +338,7 @@ def _interview(value: Any, at: At, index: Index) -> list[ImportItem]:
     status = value.get("status")
     if status is not None and status not in _INTERVIEW_STATUSES:
         raise ImportProblem(
-            f"status: expected one of {', '.join(_INTERVIEW_STATUSES)} or null, got {status!r}"
+            f"status: expected one of {', '.join(_INTERVIEW_STATUSES)} or null, got {sized_what(status)}"
         )
     starts = opt_time(value.get("start_at"), "start_at")
     created = opt_time(value.get("remote_created_at"), "remote_created_at")
@@ -418,7 +417,9 @@ def _offer(value: Any, at: At, index: Index) -> list[ImportItem]:
     case_id = _application_of(value, index, f"offer {offer}")
     status = value.get("status")
     if status not in _OFFER_STATUSES:
-        raise ImportProblem(f"status: expected one of {', '.join(_OFFER_STATUSES)}, got {status!r}")
+        raise ImportProblem(
+            f"status: expected one of {', '.join(_OFFER_STATUSES)}, got {sized_what(status)}"
+        )
     sent = opt_time(value.get("sent_at"), "sent_at")
     closed = opt_time(value.get("closed_at"), "closed_at")
     if status in _UNSENT:

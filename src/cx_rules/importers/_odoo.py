@@ -8,7 +8,16 @@ from typing import Any, Final, NamedTuple
 
 import attrs
 
-from ._common import CALL, Key, Source, first_moves, key_of, rejection_emails, what
+from ._common import (
+    CALL,
+    Key,
+    Source,
+    first_moves,
+    key_of,
+    rejection_emails,
+    sized_what,
+    what,
+)
 from .base import ImportProblem
 from .values import identifier
 
@@ -51,19 +60,23 @@ def odoo_time(value: Any, where: str) -> datetime:
     convention (the server stores and its API returns every datetime in UTC); also a
     spreadsheet's date cell (a naive datetime, exported in UTC)."""
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            return value
-        return value.replace(tzinfo=UTC)
-    if not isinstance(value, str) or not NAIVE_ODOO.match(value.strip()):
-        shown = value if isinstance(value, str) and len(value) <= 40 else what(value)
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    elif not isinstance(value, str) or not NAIVE_ODOO.match(value.strip()):
         raise ImportProblem(
-            f"{where}: expected an Odoo datetime (YYYY-MM-DD HH:MM:SS, UTC), got {shown!r}"
-            if isinstance(value, str)
-            else f"{where}: expected an Odoo datetime (YYYY-MM-DD HH:MM:SS, UTC), got {shown}"
+            f"{where}: expected an Odoo datetime (YYYY-MM-DD HH:MM:SS, UTC), got "
+            f"{sized_what(value)}"
         )
-    moment = datetime.fromisoformat(value.strip()).replace(tzinfo=UTC)
+    else:
+        try:
+            moment = datetime.fromisoformat(value.strip()).replace(tzinfo=UTC)
+        except ValueError:  # month 13, hour 24, a leap second: not a time of the calendar
+            raise ImportProblem(
+                f"{where}: {sized_what(value)} is not a time of the calendar (expected an "
+                "Odoo datetime, YYYY-MM-DD HH:MM:SS, UTC, with a month from 01 to 12, an hour "
+                "from 00 to 23, a second from 00 to 59)"
+            ) from None
     if not 1970 <= moment.year < 9999:
-        raise ImportProblem(f"{where}: {value!r} is not a time between 1970 and 9998")
+        raise ImportProblem(f"{where}: a time outside 1970 to 9998 (expected a time in that range)")
     return moment
 
 

@@ -31,6 +31,7 @@ from ._common import (
     learned,
     obj,
     one,
+    sized_what,
     sources,
     translate_sources,
     what,
@@ -204,7 +205,8 @@ def _message(value: Any, at: At, index: Index) -> list[ImportItem]:
     if kind not in ("comment", "email_outgoing"):
         return [
             at.warning(
-                f"message {message}: message_type {kind!r} is not one Odoo documents; skipped"
+                f"message {message}: message_type ({sized_what(kind)}) is not one Odoo documents; "
+                "skipped"
             ),
             Skip("a message of no known type"),
         ]

@@ -37,6 +37,7 @@ from ._common import (
     one,
     opt_list,
     opt_text,
+    sized_what,
     sources,
     translate_sources,
     what,
@@ -226,8 +227,8 @@ def _moment(value: Any, where: str) -> datetime:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ImportProblem(
-                f"{where}: {value.isoformat()} has no time zone (a Parquet timestamp without "
-                "one, or a spreadsheet date); expected a time with its zone"
+                f"{where}: the time has no time zone (a Parquet timestamp without one, or a "
+                "spreadsheet date); expected a time with its zone"
             )
         return value
     return vendor_time(value, where)
@@ -248,13 +249,15 @@ def _entry(value: Any, case_id: str | None, table: bool) -> _Entry:
     at = _moment(row.get(at_name), at_name) if table else vendor_time(row.get(at_name), at_name)
     status = row.get("status")
     if status not in STATUSES:
-        raise ImportProblem(f"status: expected one of {', '.join(STATUSES)}, got {status!r}")
+        raise ImportProblem(
+            f"status: expected one of {', '.join(STATUSES)}, got {sized_what(status)}"
+        )
     sub_status = opt_text(row.get(sub_name), sub_name)
     if status == "ARCHIVED":
         if sub_status not in _ARCHIVED_AS:
             raise ImportProblem(
                 f"{sub_name}: an ARCHIVED status needs one of "
-                f"{', '.join(ARCHIVED_SUB_STATUSES)}, got {sub_status!r}"
+                f"{', '.join(ARCHIVED_SUB_STATUSES)}, got {sized_what(sub_status)}"
             )
         return _Entry(case, at, _ARCHIVED_AS[sub_status], sub_status)
     return _Entry(case, at, status, sub_status)

@@ -262,7 +262,8 @@ def _resource(resource: Any, at: At, key: Key, index: _Index) -> list[ImportItem
         return _candidate(resource, rid, at, index)
     if kind in _READ_FOR_NAMES:
         return [Skip("a stage, job or rejection reason (read for its name)")]
-    return [Skip(f"a {kind} resource (not read by this importer)")]
+    # The type is the input's: counted under one reason, never named.
+    return [Skip("a resource of a type this importer does not read")]
 
 
 def _application(resource: dict[str, Any], at: At, index: _Index) -> list[ImportItem]:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any, Final
 
-from ..events import parse_timestamp
+from ..events import OutOfRange, parse_timestamp
 from ..exceptions import CxRulesError
 from ..io.kinds import sized
 from .base import ImportProblem
@@ -39,8 +39,10 @@ def vendor_time(value: Any, where: str) -> datetime:
     datetime.  What warehouses write is accepted too: a space for the ``T``, a trailing
     `` UTC``, an offset after a space (``2026-03-02 09:30:00.123 +0000``).
 
-    A value without a zone, a date without a time, a number or anything else is an
-    :class:`ImportProblem`: a vendor's documented timestamps carry their zone.
+    A value without a zone, a date without a time, a time not in the calendar (month 13,
+    ``24:00``, a leap second ``23:59:60``), a time outside 1970 to 9998, a number or anything
+    else is an :class:`ImportProblem` naming ``where`` and never quoting the value: a
+    vendor's documented timestamps carry their zone.
     """
     if not isinstance(value, str):
         raise ImportProblem(
@@ -49,6 +51,8 @@ def vendor_time(value: Any, where: str) -> datetime:
     text = _SPACED_OFFSET.sub("", _UTC_SUFFIX.sub("+00:00", value.strip()))
     try:
         moment = parse_timestamp(text, where=where)
+    except OutOfRange:
+        moment = _LAST
     except CxRulesError:
         raise ImportProblem(
             f"{where}: {_shape(value)} is not an ISO 8601 timestamp with a zone "

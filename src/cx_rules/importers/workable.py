@@ -35,6 +35,7 @@ from ._common import (
     one,
     opt_text,
     opt_time,
+    sized_what,
     sources,
     translate_sources,
 )
@@ -293,7 +294,7 @@ def _candidate_events(value: Any, at: At, key: Key, index: _Index) -> list[Impor
             out.extend(
                 at.lacking(
                     case,
-                    f"case {case!r}: hired_at {str(hired)[:30]!r} is not a timestamp with a "
+                    f"case {case!r}: hired_at ({sized_what(hired)}) is not a timestamp with a "
                     "zone: the hire is not imported",
                     "the hire's time is not in the export",
                 )
@@ -387,10 +388,10 @@ def _activity(value: Any, at: At, key: Key, candidate: str, index: _Index) -> li
         if found.disqualified_at is not None or index.rejection.get(case) != key:
             return [Skip("a disqualification, imported from its candidate")]
         return [_disqualification(found, when, event_id, actor)]
-    shown = (action or "")[:40]
     return [
         at.warning(
-            f"activity of case {case!r}: the action {shown!r} is not one the importer "
+            f"activity of case {case!r}: the action ({sized_what(action)}) is not one the "
+            "importer "
             "recognises (applied, moved, message, comment, rating, disqualified); skipped"
         ),
         Skip("an activity the importer does not recognise"),

@@ -19,6 +19,7 @@ import attrs
 
 from ..case import Case
 from ..events import Event
+from ..importers._common import sized_what
 from ..importers.base import ImportProblem
 from ..importers.values import epoch_ms, identifier
 
@@ -63,7 +64,9 @@ def greenhouse_events(body: Mapping[str, Any]) -> Delivery:
         return Delivery(errors=("payload: expected an object",))
     application = payload.get("application")
     if action not in GREENHOUSE_ACTIONS or not isinstance(application, Mapping):
-        return Delivery(skipped=f"action {action[:60]!r} carries no application")
+        if action not in GREENHOUSE_ACTIONS:
+            return Delivery(skipped=f"an action ({sized_what(action)}) that is not translated")
+        return Delivery(skipped=f"action {action!r} carries no application")
     record = dict(application)
     candidate = record.get("candidate")
     if "candidate_id" not in record and isinstance(candidate, Mapping):
@@ -91,7 +94,7 @@ def lever_events(body: Mapping[str, Any], case_of: Callable[[str], Case | None])
         data = _data(body)
         triggered = epoch_ms(body.get("triggeredAt"), "triggeredAt")
         if name == "test" or ("opportunityId" not in data and name != "candidateDeleted"):
-            return Delivery(skipped=f"event {name[:60]!r} names no opportunity")
+            return Delivery(skipped=f"event {_named(name)} names no opportunity")
         opportunity = identifier(data.get("opportunityId"), "data.opportunityId")
         event_id = f"lever-{name}-{opportunity}-{body.get('triggeredAt')}"
 
@@ -120,4 +123,24 @@ def lever_events(body: Mapping[str, Any], case_of: Callable[[str], Case | None])
             return event("interview_scheduled", interview_id=data.get("interviewId"))
     except ImportProblem as exc:
         return Delivery(errors=(str(exc),))
-    return Delivery(skipped=f"event {name[:60]!r} is not translated")
+    return Delivery(skipped=f"event {_named(name)} is not translated")
+
+
+#: The Lever events a delivery may name that the service knows (the translated ones, and the
+#: ``test`` a new webhook sends): only these are quoted back in a reply.
+LEVER_EVENTS = frozenset(
+    {
+        "applicationCreated",
+        "candidateStageChange",
+        "candidateArchiveChange",
+        "candidateHired",
+        "candidateDeleted",
+        "interviewCreated",
+        "test",
+    }
+)
+
+
+def _named(name: str) -> str:
+    # A name the service does not know is described, never echoed: it came in a request.
+    return repr(name) if name in LEVER_EVENTS else f"({sized_what(name)})"

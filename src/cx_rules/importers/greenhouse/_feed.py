@@ -20,6 +20,7 @@ from .._common import (
     one,
     opt_list,
     opt_text,
+    sized_what,
     sub,
 )
 from ..base import ImportItem, ImportProblem
@@ -173,10 +174,10 @@ def _activity(item: Any, at: At, index: Index, candidate: str, key: Key) -> list
         found = REASON.match(body)
         reason = {"reason": found["reason"].strip()} if found else {}
         return [Event(case_id, A.REJECTED, when, event_id=event_id, actor=actor, attributes=reason)]
-    shown = subject if len(subject) <= 40 else subject[:37] + "..."
     return [
         at.warning(
-            f"activity {activity}: the subject {shown!r} is not one the importer recognises "
+            f"activity {activity}: the subject ({sized_what(subject)}) is not one the importer "
+            "recognises "
             "(Candidate Stage Change, Candidate Rejected); skipped"
         ),
         Skip("an activity the importer does not recognise"),

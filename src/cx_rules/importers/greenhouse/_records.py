@@ -20,6 +20,7 @@ from .._common import (
     one,
     opt_list,
     opt_time,
+    sized_what,
     sub,
     what,
 )
@@ -159,7 +160,7 @@ def _interview(value: Any, at: At, index: Index) -> list[Any]:
     status = value.get("status")
     if status not in INTERVIEW_STATUSES:
         raise ImportProblem(
-            f"status: expected one of {', '.join(INTERVIEW_STATUSES)}, got {status!r}"
+            f"status: expected one of {', '.join(INTERVIEW_STATUSES)}, got {sized_what(status)}"
         )
     start = obj(value.get("start"), "start")
     starts = opt_time(start.get("date_time"), "start.date_time")
@@ -259,7 +260,9 @@ def _offer(value: Any, at: At, index: Index) -> list[Any]:
     case_id = _application_of(value, index, f"offer {offer}")
     status = value.get("status")
     if status not in OFFER_STATUSES:
-        raise ImportProblem(f"status: expected one of {', '.join(OFFER_STATUSES)}, got {status!r}")
+        raise ImportProblem(
+            f"status: expected one of {', '.join(OFFER_STATUSES)}, got {sized_what(status)}"
+        )
     version = value.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise ImportProblem(f"version: expected a whole number, got {what(version)}")

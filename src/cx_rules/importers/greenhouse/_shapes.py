@@ -9,7 +9,7 @@ from typing import Any, Final
 
 import attrs
 
-from .._common import obj, opt_list, opt_text, opt_time, what
+from .._common import obj, opt_list, opt_text, opt_time, sized_what, what
 from ..base import ImportProblem
 from ..values import identifier, vendor_time
 
@@ -92,7 +92,9 @@ def parse_app(value: Any, where: str, candidate: str | None) -> App:
         candidate = identifier(value.get("candidate_id"), "candidate_id")
     status = value.get("status")
     if status not in STATUSES:
-        raise ImportProblem(f"status: expected one of {', '.join(STATUSES)}, got {status!r}")
+        raise ImportProblem(
+            f"status: expected one of {', '.join(STATUSES)}, got {sized_what(status)}"
+        )
     prospect = value.get("prospect", False)
     if not isinstance(prospect, bool):
         raise ImportProblem(f"prospect: expected true or false, got {what(prospect)}")
@@ -151,7 +153,7 @@ def parse_history(row: dict[str, str]) -> tuple[str, datetime, str, str | None]:
     status = (row.get("new_status") or "").strip().lower()
     if status not in STATUSES:
         raise ImportProblem(
-            f"new_status: expected one of {', '.join(STATUSES)}, got {row.get('new_status')!r}"
+            f"new_status: expected one of {', '.join(STATUSES)}, got {sized_what(row.get('new_status'))}"
         )
     stage = (row.get("new_stage_id") or "").strip()
     if stage.endswith(".0") and stage[:-2].isdigit():
