@@ -187,11 +187,13 @@ class Survey:
 class Check:
     """Maps the Arrow batches of one partition, sorted by case and then by place (each
     case's rows contiguous, in input order), to one row holding the partition's partial as
-    bytes (:meth:`~cx_rules.partials.Partial.to_bytes`); an empty partition gives none."""
+    bytes (:meth:`~cx_rules.partials.Partial.to_bytes`); an empty partition gives none.
+    ``recipe`` is the engine shipped to a worker, or the engine itself in a process forked
+    from the one that built it (``audit --jobs``)."""
 
     def __init__(
         self,
-        recipe: EngineRecipe,
+        recipe: EngineRecipe | Engine,
         as_of: datetime | None,
         group_by: str | Sequence[str] | None,
         places: Places,
@@ -228,7 +230,8 @@ class Check:
                         places.append(batch.column(names.index(ORDER)))
                     yield canonical_batch(batch, self.zones)
 
-        engine = self.recipe.build()
+        recipe = self.recipe
+        engine = recipe.build() if isinstance(recipe, EngineRecipe) else recipe
         stream = canonical()
         first = next(stream, None)
         if first is None:
