@@ -199,15 +199,19 @@ def _phases(path: Path, counts: list[int]) -> int:
             who, name, seconds = line.split()
             table.setdefault(who, {})[name] = float(seconds)
         parent = table.pop("parent")
+        # A Parquet log is read once, in this process ("read"), then each range's share of
+        # the cut-off ("survey") and its check, each a step all processes wait for.
+        surveys = [parent.get("survey", 0), *(t.get("survey", 0) for t in table.values())]
         shares = [parent.get("hold", 0) + parent.get("check", 0)]
         shares += [
             t.get("hold", 0) + t.get("check", 0) + t.get("to_bytes", 0) for t in table.values()
         ]
         tail = parent.get("from_bytes", 0) + parent["finish"] + parent["write"]
-        start = parent["start"]
+        start = parent["start"] + parent.get("read", 0)
         if jobs == 1:
             shares = [parent.get("plan", 0) + parent["check"]]
-        ideal = start + max(shares) + tail
+            surveys = [0.0]
+        ideal = start + max(surveys) + max(shares) + tail
         totals[jobs] = ideal
         shown = ", ".join(f"{name} {value:.2f} s" for name, value in sorted(parent.items()))
         print(f"  --jobs {jobs}: this process: {shown}")
@@ -216,9 +220,10 @@ def _phases(path: Path, counts: list[int]) -> int:
                 f"    share {who}: "
                 + ", ".join(f"{n} {v:.2f} s" for n, v in sorted(phases.items()))
             )
+        surveyed = f"slowest survey {max(surveys):.2f} + " if max(surveys) else ""
         print(
-            f"    on two idle cores: start {start:.2f} + slowest share {max(shares):.2f} + "
-            f"serial end {tail:.2f} = {ideal:.2f} s"
+            f"    on two idle cores: start {start:.2f} + {surveyed}slowest share "
+            f"{max(shares):.2f} + serial end {tail:.2f} = {ideal:.2f} s"
         )
     for jobs in counts[1:]:
         print(
@@ -230,6 +235,7 @@ def _phases(path: Path, counts: list[int]) -> int:
 
 def _phases_child(path: str, jobs: int) -> None:
     begun = time.process_time()
+    import cx_rules._columnar_jobs as columnar
     import cx_rules.auditing as auditing
     from cx_rules.partials import Partial
     from cx_rules.report import write
@@ -248,11 +254,14 @@ def _phases_child(path: str, jobs: int) -> None:
                 spent[label] = spent.get(label, 0.0) + time.process_time() - before
                 if os.getpid() != main and label == "to_bytes":
                     for key, value in spent.items():
-                        if key not in ("start",):
+                        if key not in ("start", "read"):
                             print(f"{os.getpid()} {key} {value:.3f}", flush=True)
 
         setattr(owner, name, staticmethod(wrapper) if static else wrapper)
 
+    timed(columnar, "plan", "read")
+    timed(columnar, "_latest", "survey")
+    timed(columnar, "_check", "check")
     timed(auditing._Log, "hold", "hold")
     timed(auditing._Share, "plan", "plan")
     timed(auditing._Share, "check", "check")

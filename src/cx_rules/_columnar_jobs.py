@@ -224,8 +224,8 @@ def _read(path: str, names: dict[str, str]) -> Any:
     except (OSError, pa.ArrowException, ValueError):
         return None  # the row reader says what is wrong with it
     columns = [str(c) for c in table.schema.names]
-    if len(set(columns)) < len(columns) or ORDER in columns:
-        return None
+    if len(set(columns)) < len(columns) or ORDER in columns or "attributes" in columns:
+        return None  # an attributes column is the row reader's attribute, not JSON to unpack
     renamed = [names.get(c, c) for c in columns]
     if len(set(renamed)) < len(renamed) or any(c not in renamed for c in _REQUIRED):
         return None
@@ -333,7 +333,8 @@ def _check(
     rows = found.range(index)
     if rows.num_rows == 0:
         return None
-    check = Check(engine, cut, group_by, Places(found.files), None, coverage)
+    # The types were checked (_read): the columns are read as attributes, not packed as JSON.
+    check = Check(engine, cut, group_by, Places(found.files), None, coverage, packed=False)
     partial: Partial | None = check.partial(rows.to_batches(max_chunksize=BATCH_ROWS))
     return partial
 

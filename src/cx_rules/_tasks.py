@@ -183,7 +183,12 @@ class Check:
         places: Places,
         zones: dict[str, str] | None = None,
         coverage: Coverage | None = None,
+        packed: bool = True,
     ) -> None:
+        #: Whether the columns beyond the canonical ones are packed into ``attributes`` as
+        #: JSON; else each is read as an attribute, for columns of values JSON keeps as they
+        #: are and no ``attributes`` column (``audit --jobs``, which checks the types).
+        self.packed = packed
         self.coverage = coverage
         self.recipe = recipe
         self.as_of = as_of
@@ -202,9 +207,10 @@ class Check:
 
     def partial(self, batches: Iterable[Any]) -> Any:
         """The partition's partial (``None`` when it has no rows), its errors placed."""
-        from .batch import audit_batches
+        from .batch import _batches_partial, _engine
 
         places: list[Any] = []
+        packed = self.packed
 
         def canonical() -> Iterator[Any]:
             for batch in batches:
@@ -212,22 +218,29 @@ class Check:
                     names = batch.schema.names
                     if ORDER in names:
                         places.append(batch.column(names.index(ORDER)))
-                    yield canonical_batch(batch, self.zones)
+                    if packed:
+                        yield canonical_batch(batch, self.zones)
+                    else:
+                        yield batch.select([n for n in names if n != ORDER])
 
         recipe = self.recipe
         engine = recipe.build() if isinstance(recipe, EngineRecipe) else recipe
+        _engine(engine, None, self.group_by, "audit_batches")
         stream = canonical()
         first = next(stream, None)
         if first is None:
             return None
-        partial = audit_batches(
+        partial = _batches_partial(
             _chain(first, stream),
-            engine=engine,
-            as_of=self.as_of if self.as_of is not None else _NO_CUT,
-            group_by=self.group_by,
-            coverage=self.coverage,
-            files=self.places.names if self.places.files else (),
+            engine,
+            self.as_of if self.as_of is not None else _NO_CUT,
+            self.group_by,
+            "<batch>",
+            0,
+            self.coverage,
+            self.places.names if self.places.files else (),
             rows=True,
+            loose=not packed,
         )
         if self.as_of is None:
             partial = attrs.evolve(partial, as_of=None)

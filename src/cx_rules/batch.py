@@ -158,6 +158,24 @@ def audit_batches(
         )
     cut = parse_timestamp(as_of, where="as_of")
     label = name if name is not None else _BATCH
+    return _batches_partial(batches, engine, cut, group_by, label, offset, coverage, files, rows)
+
+
+def _batches_partial(
+    batches: Iterable[Any],
+    engine: Engine,
+    cut: datetime,
+    group_by: str | Sequence[str] | None,
+    label: str,
+    offset: int,
+    coverage: Coverage | None,
+    files: Sequence[str],
+    rows: bool,
+    loose: bool = False,
+) -> Partial:
+    """:func:`audit_batches` of a checked engine; ``loose`` reads each column that is not a
+    canonical one as an attribute (its non-null values), as if packed into ``attributes``
+    as JSON: for columns of values that are the same after a trip through JSON."""
     parts: list[Partial] = []
     held = _Read([], [], Counter())
     row = offset
@@ -166,7 +184,7 @@ def audit_batches(
     # its rows once, not once a batch.
     only_events = True
     for batch in batches:
-        read = _read(batch, label, engine.policy, row, rows)
+        read = _read(batch, label, engine.policy, row, rows, loose)
         row = read.end if read.end is not None else row
         open_case = _last_case(held.records)
         _refuse_reruns(read.records, open_case, label)
@@ -368,10 +386,20 @@ def _audit(
     )
 
 
-def _read(batch: Any, name: str, policy: Policy, offset: int, rows: bool = False) -> _Read:
-    """The rows of ``batch`` as records: events, or input errors placed by row."""
+def _read(
+    batch: Any, name: str, policy: Policy, offset: int, rows: bool = False, loose: bool = False
+) -> _Read:
+    """The rows of ``batch`` as records: events, or input errors placed by row (``loose``:
+    see :func:`_batches_partial`)."""
     columns, values_of = _rows(batch, name)
-    _check_columns(columns, name)
+    if loose:
+        extra = [c for c in columns if c not in CANONICAL_COLUMNS]
+        if "attributes" in columns and extra:
+            raise ValueError(f"{name}: attributes as JSON text and as columns")
+        _check_columns([c for c in columns if c not in extra], name)
+    else:
+        extra = []
+        _check_columns(columns, name)
     zone = policy.default_zone()
     records: list[Record] = []
     positions: list[int] = []
@@ -379,6 +407,10 @@ def _read(batch: Any, name: str, policy: Policy, offset: int, rows: bool = False
     for row, values in enumerate(values_of, start=offset):
         try:
             data = _native(values)
+            for key in extra:
+                value = values[key]
+                if value is not None:
+                    data[key] = value
             built = (
                 build_plain(data, zone, parsed=True)
                 if _STANDARD.isdisjoint(data)
