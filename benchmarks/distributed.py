@@ -65,7 +65,6 @@ CHUNK = 100_000
 
 def write_parquet(events: int, path: Path) -> None:
     """The generated log of ``events`` events to ``path`` as Parquet, a chunk at a time."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     schema = _schema(events)
@@ -95,9 +94,7 @@ def _schema(events: int) -> Any:
                 continue
             kind: Any = (list, bool(value)) if isinstance(value, list) else type(value)
             seen.setdefault(kind, value)
-    return pa.schema(
-        [(key, pa.array(list(seen.values())).type) for key, seen in samples.items()]
-    )
+    return pa.schema([(key, pa.array(list(seen.values())).type) for key, seen in samples.items()])
 
 
 def _table(rows: list[dict[str, Any]], keys: list[str], schema: Any) -> Any:

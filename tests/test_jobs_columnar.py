@@ -7,6 +7,7 @@ one process) and with more, and compares the reports rendered in every format.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -123,7 +124,9 @@ def test_a_parquet_log_is_read_once_and_cut_at_case_boundaries(log: Path) -> Non
     assert found.cuts[-1] == len(cases)
     for cut in found.cuts[1:-1]:
         assert cut in (0, len(cases)) or cases[cut] != cases[cut - 1] or cases[cut] is None
-    owners = {c: {i for i in range(3) if c in cases[found.cuts[i] : found.cuts[i + 1]]} for c in cases}
+    owners = {
+        c: {i for i in range(3) if c in cases[found.cuts[i] : found.cuts[i + 1]]} for c in cases
+    }
     assert all(len(ranges) == 1 for case, ranges in owners.items() if case is not None)
 
 
@@ -157,7 +160,12 @@ def test_several_files_whole_number_and_text_case_ids_and_zoned_timestamps(
     numbers = _parquet(tmp_path / "numbers.parquet", rows)
     texts = [{**r, "case_id": str(r["case_id"])} for r in _rows(20, seed=2)][:120]
     stamps = pa.array(
-        [datetime.fromisoformat(r["timestamp"]) if "T" in r["timestamp"] and r["timestamp"][-6] in "+-" else None for r in texts],
+        [
+            datetime.fromisoformat(r["timestamp"])
+            if "T" in r["timestamp"] and r["timestamp"][-6] in "+-"
+            else None
+            for r in texts
+        ],
         pa.timestamp("us", tz="Europe/Paris"),
     )
     zoned = _parquet(tmp_path / "zoned.parquet", texts, timestamp=stamps)
@@ -247,4 +255,4 @@ def test_every_case_is_whole_in_exactly_one_range(sizes: list[int], count: int) 
     if count > 1 and sizes:
         # About equal: no range is longer than its share by more than the largest case.
         share = rows / count
-        assert max(b - a for a, b in zip(cuts, cuts[1:], strict=False)) <= share + max(sizes)
+        assert max(b - a for a, b in itertools.pairwise(cuts)) <= share + max(sizes)

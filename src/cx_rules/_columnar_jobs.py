@@ -233,7 +233,9 @@ def _read(path: str, names: dict[str, str]) -> Any:
     for field in table.schema:
         if field.name == "case_id":
             kind = field.type
-            if not (pa.types.is_string(kind) or pa.types.is_integer(kind) or pa.types.is_null(kind)):
+            if not (
+                pa.types.is_string(kind) or pa.types.is_integer(kind) or pa.types.is_null(kind)
+            ):
                 return None  # a whole number is cast to its text below
         elif field.name == "timestamp" and not _plain(field.type):
             if not pa.types.is_timestamp(field.type) or not _known_zone(field.type):
@@ -283,9 +285,8 @@ def _placed(table: Any, source: int) -> Any:
 
 def _starts(cases: Any) -> list[int]:
     """The first row of each case of ``cases`` (sorted), and of each row without one."""
-    import pyarrow.compute as pc
-
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     rows = len(cases)
     if rows < 2:

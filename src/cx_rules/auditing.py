@@ -948,9 +948,7 @@ def _in_processes(
 
     ranged = _columnar_jobs.plan(log, engine.policy, jobs, strict)
     if ranged is not None:
-        return _columnar_jobs.audit_ranges(
-            ranged, engine, as_of, group_by, log.coverage, progress
-        )
+        return _columnar_jobs.audit_ranges(ranged, engine, as_of, group_by, log.coverage, progress)
     context = multiprocessing.get_context("fork")
     links: list[Connection] = []
     children: list[Any] = []  # the context's Process type, which typeshed does not name

@@ -167,10 +167,7 @@ def test_the_latest_event_is_the_one_a_full_read_finds(rows):
     from cx_rules.batch import _latest_in_full, latest_event
 
     batch = pa.Table.from_pylist(
-        [
-            {"case_id": c, "activity": a, "timestamp": t, "attributes": x}
-            for c, a, t, x in rows
-        ],
+        [{"case_id": c, "activity": a, "timestamp": t, "attributes": x} for c, a, t, x in rows],
         schema=pa.schema(
             [(n, pa.string()) for n in ("case_id", "activity", "timestamp", "attributes")]
         ),
@@ -195,7 +192,11 @@ def test_the_batch_function_places_rows_as_the_parquet_reader(tmp_path):
 
     table = pa.Table.from_pylist(
         [
-            {"case_id": "a", "activity": "application_received", "timestamp": "2026-03-02T09:00:00+01:00"},
+            {
+                "case_id": "a",
+                "activity": "application_received",
+                "timestamp": "2026-03-02T09:00:00+01:00",
+            },
             {"case_id": None, "activity": "rejected", "timestamp": "2026-03-02T10:00:00+01:00"},
             {"case_id": "a", "activity": "rejected", "timestamp": "2026-03-02T10:00:00"},
             {"case_id": "b", "activity": "rejected", "timestamp": "not a time"},
@@ -213,4 +214,4 @@ def test_the_batch_function_places_rows_as_the_parquet_reader(tmp_path):
     for form in FORMATS:
         assert render(actual, form) == render(expected, form), form
     lines = audit_batch(table, engine=engine, as_of=expected.as_of, name="x.jsonl")
-    assert [(e.line, e.element) for e in lines.finish(engine).errors][0] == (2, None)
+    assert next((e.line, e.element) for e in lines.finish(engine).errors) == (2, None)
