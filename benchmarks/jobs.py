@@ -3,12 +3,17 @@
     python benchmarks/jobs.py                         # 1,000,000 events, --jobs 2
     python benchmarks/jobs.py --events 100000 --jobs 2,3 --rounds 3
     python benchmarks/jobs.py --events 1000000 --phases   # CPU time of each phase, per process
+    python benchmarks/jobs.py --format parquet            # the 1M Parquet log, read once
+    python benchmarks/jobs.py --format parquet --memory   # peak memory of each process
 
 Each row runs the command line in a fresh process, the report written as JSON to a file; the
 rows take turns and the shortest wall-clock time of each is printed, with ``--jobs 1``
 measured in the same run as the baseline, and the CPU time of the command and its forked
 shares.  Every report is compared byte for byte with the one of ``--jobs 1``.  The target:
-at least 1.8x with two processes on two cores.
+at least 1.8x with two processes on two cores.  ``--format parquet`` audits the Parquet log
+of ``distributed.py`` (read once as columns and cut into ranges of whole cases); JSONL and
+CSV logs are shared out by a hash of the case id.  ``--memory`` prints, for each row, the
+peak resident memory of the command's process and of its largest forked share.
 
 On a machine shared with other work the wall-clock ratio says more about the load than about
 the program.  ``--phases`` measures instead, in this process, the CPU time of each phase of
@@ -44,21 +49,29 @@ def _cpu_children() -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--format", default="jsonl", choices=("jsonl", "csv"))
+    parser.add_argument("--format", default="jsonl", choices=("jsonl", "csv", "parquet"))
     parser.add_argument("--jobs", default="2", help="comma-separated process counts")
     parser.add_argument("--rounds", type=int, default=2, help="turns each row takes")
     parser.add_argument("--phases", action="store_true", help="CPU time by phase, in-process")
     parser.add_argument(
         "--instructions", action="store_true", help="instructions per process (cachegrind)"
     )
+    parser.add_argument("--memory", action="store_true", help="peak memory of each process")
     args = parser.parse_args(argv)
-    path = log(args.events, args.format)
+    if args.format == "parquet":
+        from distributed import _parquet  # the Parquet log the engines are measured on
+
+        path = _parquet(args.events)
+    else:
+        path = log(args.events, args.format)
     counts = [1, *(int(n) for n in args.jobs.split(",") if int(n) != 1)]
     print(f"Jobs: {machine()}")
     if args.phases:
         return _phases(path, counts)
     if args.instructions:
         return _instructions(path, counts)
+    if args.memory:
+        return _memory(path, counts)
     best = dict.fromkeys(counts, float("inf"))
     cpu = dict.fromkeys(counts, float("inf"))
     with tempfile.TemporaryDirectory() as scratch:
@@ -88,6 +101,40 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"  load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0 if all(same.values()) else 1
+
+
+# -- memory ----------------------------------------------------------------------------------
+
+# The command line in a process that says, on its way out, its peak resident memory and that
+# of its largest forked share (Linux reports kibibytes).
+_PEAK = """
+import resource, runpy, sys
+sys.argv = ["cx-rules", *sys.argv[1:]]
+try:
+    runpy.run_module("cx_rules", run_name="__main__")
+except SystemExit:
+    pass
+finally:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"peak {own} {child}", file=sys.stderr)
+"""
+
+
+def _memory(path: Path, counts: list[int]) -> int:
+    for jobs in counts:
+        command = [sys.executable, "-c", _PEAK, "audit", str(path), "--format", "json"]
+        command += ["--output", os.devnull, "--jobs", str(jobs)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        found = re.search(r"peak (\d+) (\d+)", done.stderr)
+        if found is None:
+            print(f"  --jobs {jobs}: failed ({done.returncode}): {done.stderr.strip()[-300:]}")
+            return 1
+        own, child = (int(n) / 1024 for n in found.groups())
+        shown = f", largest share {child:.0f} MiB" if jobs > 1 else ""
+        print(f"  --jobs {jobs}: peak resident memory: this process {own:.0f} MiB{shown}")
+    print(f"  load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
 
 
 # -- instructions ----------------------------------------------------------------------------
@@ -152,15 +199,19 @@ def _phases(path: Path, counts: list[int]) -> int:
             who, name, seconds = line.split()
             table.setdefault(who, {})[name] = float(seconds)
         parent = table.pop("parent")
+        # A Parquet log is read once, in this process ("read"), then each range's share of
+        # the cut-off ("survey") and its check, each a step all processes wait for.
+        surveys = [parent.get("survey", 0), *(t.get("survey", 0) for t in table.values())]
         shares = [parent.get("hold", 0) + parent.get("check", 0)]
         shares += [
             t.get("hold", 0) + t.get("check", 0) + t.get("to_bytes", 0) for t in table.values()
         ]
         tail = parent.get("from_bytes", 0) + parent["finish"] + parent["write"]
-        start = parent["start"]
+        start = parent["start"] + parent.get("read", 0)
         if jobs == 1:
             shares = [parent.get("plan", 0) + parent["check"]]
-        ideal = start + max(shares) + tail
+            surveys = [0.0]
+        ideal = start + max(surveys) + max(shares) + tail
         totals[jobs] = ideal
         shown = ", ".join(f"{name} {value:.2f} s" for name, value in sorted(parent.items()))
         print(f"  --jobs {jobs}: this process: {shown}")
@@ -169,9 +220,10 @@ def _phases(path: Path, counts: list[int]) -> int:
                 f"    share {who}: "
                 + ", ".join(f"{n} {v:.2f} s" for n, v in sorted(phases.items()))
             )
+        surveyed = f"slowest survey {max(surveys):.2f} + " if max(surveys) else ""
         print(
-            f"    on two idle cores: start {start:.2f} + slowest share {max(shares):.2f} + "
-            f"serial end {tail:.2f} = {ideal:.2f} s"
+            f"    on two idle cores: start {start:.2f} + {surveyed}slowest share "
+            f"{max(shares):.2f} + serial end {tail:.2f} = {ideal:.2f} s"
         )
     for jobs in counts[1:]:
         print(
@@ -183,6 +235,7 @@ def _phases(path: Path, counts: list[int]) -> int:
 
 def _phases_child(path: str, jobs: int) -> None:
     begun = time.process_time()
+    import cx_rules._columnar_jobs as columnar
     import cx_rules.auditing as auditing
     from cx_rules.partials import Partial
     from cx_rules.report import write
@@ -201,11 +254,14 @@ def _phases_child(path: str, jobs: int) -> None:
                 spent[label] = spent.get(label, 0.0) + time.process_time() - before
                 if os.getpid() != main and label == "to_bytes":
                     for key, value in spent.items():
-                        if key not in ("start",):
+                        if key not in ("start", "read"):
                             print(f"{os.getpid()} {key} {value:.3f}", flush=True)
 
         setattr(owner, name, staticmethod(wrapper) if static else wrapper)
 
+    timed(columnar, "plan", "read")
+    timed(columnar, "_latest", "survey")
+    timed(columnar, "_check", "check")
     timed(auditing._Log, "hold", "hold")
     timed(auditing._Share, "plan", "plan")
     timed(auditing._Share, "check", "check")

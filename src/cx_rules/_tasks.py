@@ -23,8 +23,6 @@ import attrs
 
 from ._engines import EngineRecipe
 from .batch import CANONICAL_COLUMNS
-from .events import parse_timestamp
-from .exceptions import InvalidEvent, NaiveTimestamp
 from .io.records import InputError
 
 if TYPE_CHECKING:
@@ -44,11 +42,10 @@ _PLAIN: Final = frozenset(CANONICAL_COLUMNS) - {"attributes"}
 @attrs.frozen
 class Places:
     """How the places of :data:`ORDER` are named: ``names[i]`` is the name of source ``i``
-    (the path as given), and ``rows`` says the sources are files whose rows a report calls
-    ``row N`` (Parquet), not lines."""
+    (the path as given, or what a frame is called); a place is ``row N`` of its source, as
+    the Parquet reader and the batch function name a row."""
 
     names: tuple[str, ...]
-    rows: bool = True
     #: Whether the sources are files the report lists as read (a frame is not).
     files: bool = True
 
@@ -56,9 +53,7 @@ class Places:
         """``error`` of the batch function, placed at ``place`` in the input."""
         source, row = divmod(place, SPAN)
         name = self.names[source] if source < len(self.names) else error.file
-        if self.rows:
-            return attrs.evolve(error, file=name, line=None, element=f"row {row + 1}")
-        return attrs.evolve(error, file=name, line=row + 1)
+        return attrs.evolve(error, file=name, line=None, element=f"row {row + 1}")
 
 
 def latest_of(
@@ -70,34 +65,23 @@ def latest_of(
     an event.  The timestamps of the rows of known activities are parsed, and the rows are
     read in full (by ``latest_event``) from the latest down, until one is an event.
     ``None`` when ``as_of`` is given, which is then the cut-off."""
-    from .batch import latest_event
+    from .batch import _latest_among, _ReadInFull, latest_event
 
     names = batch.schema.names
     if as_of is not None or batch.num_rows == 0:
         return None
     if "activity" not in names or "timestamp" not in names:
         return latest_event(canonical_batch(batch, zones), engine=engine)  # says what lacks
-    known = engine.model.activities
     activities = batch.column(names.index("activity")).to_pylist()
     stamps = _python(batch.column(names.index("timestamp")))
-    found: list[tuple[datetime, int]] = []
-    for index, (activity, value) in enumerate(zip(activities, stamps, strict=True)):
-        if activity not in known or value is None:
-            continue
-        try:
-            found.append((parse_timestamp(value), index))
-        except NaiveTimestamp:
-            if engine.policy.default_zone() is not None:  # the policy gives it a zone
-                return latest_event(canonical_batch(batch, zones), engine=engine)
-        except InvalidEvent:
-            continue
-    # The latest first and, at one instant, the first in the input (as max() keeps it).
-    found.sort(key=lambda item: (-item[0].timestamp(), item[1]))
-    for _, index in found:
-        moment = latest_event(canonical_batch(batch.slice(index, 1), zones), engine=engine)
-        if moment is not None:
-            return moment
-    return None
+
+    def event_at(index: int) -> datetime | None:
+        return latest_event(canonical_batch(batch.slice(index, 1), zones), engine=engine)
+
+    try:
+        return _latest_among(activities, stamps, engine, event_at)
+    except _ReadInFull:
+        return latest_event(canonical_batch(batch, zones), engine=engine)
 
 
 def canonical_batch(batch: Any, zones: dict[str, str] | None = None) -> Any:
@@ -187,17 +171,24 @@ class Survey:
 class Check:
     """Maps the Arrow batches of one partition, sorted by case and then by place (each
     case's rows contiguous, in input order), to one row holding the partition's partial as
-    bytes (:meth:`~cx_rules.partials.Partial.to_bytes`); an empty partition gives none."""
+    bytes (:meth:`~cx_rules.partials.Partial.to_bytes`); an empty partition gives none.
+    ``recipe`` is the engine shipped to a worker, or the engine itself in a process forked
+    from the one that built it (``audit --jobs``)."""
 
     def __init__(
         self,
-        recipe: EngineRecipe,
+        recipe: EngineRecipe | Engine,
         as_of: datetime | None,
         group_by: str | Sequence[str] | None,
         places: Places,
         zones: dict[str, str] | None = None,
         coverage: Coverage | None = None,
+        packed: bool = True,
     ) -> None:
+        #: Whether the columns beyond the canonical ones are packed into ``attributes`` as
+        #: JSON; else each is read as an attribute, for columns of values JSON keeps as they
+        #: are and no ``attributes`` column (``audit --jobs``, which checks the types).
+        self.packed = packed
         self.coverage = coverage
         self.recipe = recipe
         self.as_of = as_of
@@ -216,9 +207,10 @@ class Check:
 
     def partial(self, batches: Iterable[Any]) -> Any:
         """The partition's partial (``None`` when it has no rows), its errors placed."""
-        from .batch import audit_batches
+        from .batch import _batches_partial, _engine
 
         places: list[Any] = []
+        packed = self.packed
 
         def canonical() -> Iterator[Any]:
             for batch in batches:
@@ -226,20 +218,29 @@ class Check:
                     names = batch.schema.names
                     if ORDER in names:
                         places.append(batch.column(names.index(ORDER)))
-                    yield canonical_batch(batch, self.zones)
+                    if packed:
+                        yield canonical_batch(batch, self.zones)
+                    else:
+                        yield batch.select([n for n in names if n != ORDER])
 
-        engine = self.recipe.build()
+        recipe = self.recipe
+        engine = recipe.build() if isinstance(recipe, EngineRecipe) else recipe
+        _engine(engine, None, self.group_by, "audit_batches")
         stream = canonical()
         first = next(stream, None)
         if first is None:
             return None
-        partial = audit_batches(
+        partial = _batches_partial(
             _chain(first, stream),
-            engine=engine,
-            as_of=self.as_of if self.as_of is not None else _NO_CUT,
-            group_by=self.group_by,
-            coverage=self.coverage,
-            files=self.places.names if self.places.files else (),
+            engine,
+            self.as_of if self.as_of is not None else _NO_CUT,
+            self.group_by,
+            "<batch>",
+            0,
+            self.coverage,
+            self.places.names if self.places.files else (),
+            rows=True,
+            loose=not packed,
         )
         if self.as_of is None:
             partial = attrs.evolve(partial, as_of=None)
@@ -250,13 +251,15 @@ class Check:
             return partial
         import pyarrow as pa
 
+        from .batch import _row_of
+
         where = pa.chunked_array(places).to_pylist()
         errors = []
         for (_, index, order), error in partial.errors:
             # An event left out (its event id taken) is placed where it stands; the error
             # is listed where the audit met it, as cx_rules.audit lists it.
-            line = error.line if order and error.line is not None else index + 1
-            placed = self.places.error(error, where[line - 1])
+            row = _row_of(error) if order else None
+            placed = self.places.error(error, where[(row if row is not None else index + 1) - 1])
             errors.append((("", where[index], order), placed))
         return attrs.evolve(partial, errors=tuple(errors))
 

@@ -942,7 +942,13 @@ def _in_processes(
     others.  Each share reads the log once, building only its own records and holding them
     (:meth:`_Log.hold`); the shares agree on the cut-off, check their cases, and send back a
     :class:`~cx_rules.partials.Partial` as bytes.  Returns the cut-off and every share's
-    partial, first share first."""
+    partial, first share first.  Parquet files are read once instead, as columns, and cut
+    into ranges of whole cases (:mod:`cx_rules._columnar_jobs`)."""
+    from . import _columnar_jobs
+
+    ranged = _columnar_jobs.plan(log, engine.policy, jobs, strict)
+    if ranged is not None:
+        return _columnar_jobs.audit_ranges(ranged, engine, as_of, group_by, log.coverage, progress)
     context = multiprocessing.get_context("fork")
     links: list[Connection] = []
     children: list[Any] = []  # the context's Process type, which typeshed does not name

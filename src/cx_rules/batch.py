@@ -26,8 +26,10 @@ the same events read from a file.
 Rows need not be sorted: each case is replayed in time order.  Each case must be whole in the
 batch (for :func:`audit_batches`, in consecutive batches).  A row that cannot be an event (a
 naive timestamp, a missing case id, attributes that are not a JSON object) is an input error
-placed by its row, ``NAME:ROW`` (the 1-based row number, counted from ``offset``); the other
-rows are still audited.  A row whose activity the process model does not know is counted, by
+placed by its row (the 1-based row number, counted from ``offset``): ``NAME:N``, as line
+``N`` of a JSONL file of the rows, or with ``rows=True`` ``NAME (row N)``, as the Parquet
+reader places a row (the Spark, Dask and ``--jobs`` paths place rows so); the other rows
+are still audited.  A row whose activity the process model does not know is counted, by
 activity, in the report's ``unmapped_activities``, as in every audit.
 
 The engine holds no locks or clients that cannot be pickled (this module makes
@@ -39,8 +41,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, Final
 
 import attrs
@@ -49,7 +52,7 @@ from .auditing import _as_partial, _Log, _Share
 from .coverage import Coverage, uncovered_rules
 from .engine import Engine
 from .events import parse_timestamp
-from .exceptions import InvalidEvent
+from .exceptions import InvalidEvent, NaiveTimestamp
 from .io._build import build_event, build_plain
 from .io.dataframe import is_dataframe
 from .io.mapping import STANDARD_COLUMNS
@@ -95,6 +98,7 @@ def audit_batch(
     offset: int = 0,
     coverage: Coverage | None = None,
     files: Sequence[str] = (),
+    rows: bool = False,
 ) -> Partial:
     """The partial report of the whole cases in ``batch``, read to the cut-off ``as_of``.
 
@@ -106,7 +110,10 @@ def audit_batch(
     for a batch that is the whole log (or for a log without events).
     ``engine`` (built with ``guard=False``) or ``policy`` chooses the rules, as for
     :func:`cx_rules.audit`; ``group_by`` adds the score tables per group.  ``name`` and
-    ``offset`` place the input errors (``NAME:ROW``, the rows numbered from ``offset + 1``);
+    ``offset`` place the input errors (the rows numbered from ``offset + 1``): as the lines
+    of a JSONL file of the rows, ``NAME:N``, or with ``rows`` as a table reader places a
+    row, ``NAME (row N)``, as the Parquet reader does (the Spark, Dask and ``--jobs`` paths
+    place rows so);
     ``files`` are the names the report lists as read.  ``coverage`` judges the events by
     what their source records, as ``audit(coverage=...)`` does.
 
@@ -117,8 +124,8 @@ def audit_batch(
     engine = _engine(engine, policy, group_by, "audit_batch")
     cut = None if as_of is None else parse_timestamp(as_of, where="as_of")
     label = name if name is not None else _BATCH
-    read = _read(batch, label, engine.policy, offset)
-    return _audit(read, engine, cut, group_by, label, coverage, files)
+    read = _read(batch, label, engine.policy, offset, rows)
+    return _audit(read, engine, cut, group_by, label, coverage, files, rows)
 
 
 def audit_batches(
@@ -132,6 +139,7 @@ def audit_batches(
     offset: int = 0,
     coverage: Coverage | None = None,
     files: Sequence[str] = (),
+    rows: bool = False,
 ) -> Partial:
     """The partial report of every case in ``batches``, consecutive batches of one input
     sorted by case (a Spark partition sorted by case and time, say).
@@ -150,6 +158,24 @@ def audit_batches(
         )
     cut = parse_timestamp(as_of, where="as_of")
     label = name if name is not None else _BATCH
+    return _batches_partial(batches, engine, cut, group_by, label, offset, coverage, files, rows)
+
+
+def _batches_partial(
+    batches: Iterable[Any],
+    engine: Engine,
+    cut: datetime,
+    group_by: str | Sequence[str] | None,
+    label: str,
+    offset: int,
+    coverage: Coverage | None,
+    files: Sequence[str],
+    rows: bool,
+    loose: bool = False,
+) -> Partial:
+    """:func:`audit_batches` of a checked engine; ``loose`` reads each column that is not a
+    canonical one as an attribute (its non-null values), as if packed into ``attributes``
+    as JSON: for columns of values that are the same after a trip through JSON."""
     parts: list[Partial] = []
     held = _Read([], [], Counter())
     row = offset
@@ -158,7 +184,7 @@ def audit_batches(
     # its rows once, not once a batch.
     only_events = True
     for batch in batches:
-        read = _read(batch, label, engine.policy, row)
+        read = _read(batch, label, engine.policy, row, rows, loose)
         row = read.end if read.end is not None else row
         open_case = _last_case(held.records)
         _refuse_reruns(read.records, open_case, label)
@@ -180,8 +206,8 @@ def audit_batches(
             whole, held = held.split(last)
             only_events = True
         if whole.records or whole.skipped:
-            parts.append(_audit(whole, engine, cut, group_by, label, coverage, files))
-    parts.append(_audit(held, engine, cut, group_by, label, coverage, files))
+            parts.append(_audit(whole, engine, cut, group_by, label, coverage, files, rows))
+    parts.append(_audit(held, engine, cut, group_by, label, coverage, files, rows))
     return Partial.merge_all(parts)
 
 
@@ -191,14 +217,74 @@ def latest_event(
     """The cut-off :func:`cx_rules.audit` would take for ``batch`` alone: the latest
     timestamp of its rows that are events of an activity the process model knows (``None``
     when there are none).  The latest over every batch of an input is the cut-off of the
-    whole input, the ``as_of`` to give every part when no other is chosen."""
+    whole input, the ``as_of`` to give every part when no other is chosen.
+
+    Only the ``activity`` and ``timestamp`` columns are read for every row; a row is read
+    in full (to tell whether it is an event) from the latest down, until one is."""
     engine = _engine(engine, policy, None, "latest_event")
+    _check_columns(_names(batch, _BATCH), _BATCH)
+    _, rows = _rows(batch, _BATCH, only=("activity", "timestamp"))
+    activities = [row["activity"] for row in rows]
+    stamps = [row["timestamp"] for row in rows]
+
+    def event_at(index: int) -> datetime | None:
+        return _latest_in_full(_one_row(batch, index), engine)
+
+    try:
+        return _latest_among(activities, stamps, engine, event_at)
+    except _ReadInFull:
+        return _latest_in_full(batch, engine)
+
+
+class _ReadInFull(Exception):
+    """Raised by :func:`_latest_among` when the rows must be read in full to tell."""
+
+
+def _latest_among(
+    activities: Sequence[Any],
+    stamps: Sequence[Any],
+    engine: Engine,
+    event_at: Callable[[int], datetime | None],
+) -> datetime | None:
+    """The latest event of rows given by their activity and timestamp values, each row
+    read in full (``event_at(index)``: its timestamp when it is an event of a known
+    activity, else ``None``) from the latest down, until one is an event; at one instant,
+    the first row (as ``max`` keeps it).  Raises :class:`_ReadInFull` for a naive timestamp
+    that the policy's zone would make a candidate."""
+    known = engine.model.activities
+    found: list[tuple[datetime, int]] = []
+    for index, (activity, value) in enumerate(zip(activities, stamps, strict=True)):
+        if activity not in known or value is None:
+            continue
+        try:
+            found.append((parse_timestamp(value), index))
+        except NaiveTimestamp:
+            if engine.policy.default_zone() is not None:  # the policy gives it a zone
+                raise _ReadInFull from None
+        except InvalidEvent:
+            continue
+    # The latest first; a stable sort keeps the rows of one instant in input order.
+    found.sort(key=itemgetter(0), reverse=True)
+    for _, index in found:
+        moment = event_at(index)
+        if moment is not None:
+            return moment
+    return None
+
+
+def _latest_in_full(batch: Any, engine: Engine) -> datetime | None:
     known = engine.model.activities
     read = _read(batch, _BATCH, engine.policy, 0)
     moments = [
         r.timestamp for r in read.records if not isinstance(r, InputError) and r.activity in known
     ]
     return max(moments, default=None)
+
+
+def _one_row(batch: Any, index: int) -> Any:
+    if is_dataframe(batch):
+        return batch.iloc[index : index + 1]
+    return batch.slice(index, 1)
 
 
 # -- inside ----------------------------------------------------------------------------------
@@ -270,6 +356,7 @@ def _audit(
     name: str,
     coverage: Coverage | None,
     files: Sequence[str],
+    rows: bool,
 ) -> Partial:
     """The partial of the whole cases of ``read``."""
     records, positions = read.records, read.positions
@@ -289,7 +376,7 @@ def _audit(
     for (_, index, order), error in partial.errors:
         if order and error.line is not None:
             # An event left out (its event id taken), placed by its item number in records.
-            error = attrs.evolve(error, line=positions[error.line - 1] + 1)
+            error = _placed(error, positions[error.line - 1] + 1, rows)
         errors.append(((name, positions[index], order), error))
     return attrs.evolve(
         partial,
@@ -299,9 +386,69 @@ def _audit(
     )
 
 
-def _read(batch: Any, name: str, policy: Policy, offset: int) -> _Read:
-    """The rows of ``batch`` as records: events, or input errors placed by row."""
-    columns, rows = _rows(batch, name)
+def _read(
+    batch: Any, name: str, policy: Policy, offset: int, rows: bool = False, loose: bool = False
+) -> _Read:
+    """The rows of ``batch`` as records: events, or input errors placed by row (``loose``:
+    see :func:`_batches_partial`)."""
+    columns, values_of = _rows(batch, name)
+    if loose:
+        extra = [c for c in columns if c not in CANONICAL_COLUMNS]
+        if "attributes" in columns and extra:
+            raise ValueError(f"{name}: attributes as JSON text and as columns")
+        _check_columns([c for c in columns if c not in extra], name)
+    else:
+        extra = []
+        _check_columns(columns, name)
+    zone = policy.default_zone()
+    records: list[Record] = []
+    positions: list[int] = []
+    skipped: Counter[str] = Counter()
+    for row, values in enumerate(values_of, start=offset):
+        try:
+            data = _native(values)
+            for key in extra:
+                value = values[key]
+                if value is not None:
+                    data[key] = value
+            built = (
+                build_plain(data, zone, parsed=True)
+                if _STANDARD.isdisjoint(data)
+                else build_event(data, None, zone)
+            )
+        except InvalidEvent as exc:
+            records.append(_placed(InputError(name, None, str(exc)), row + 1, rows))
+            positions.append(row)
+            continue
+        if isinstance(built, Skip):
+            skipped[built.reason] += 1
+            continue
+        records.append(built)  # type: ignore[arg-type]
+        positions.append(row)
+    return _Read(records, positions, skipped, end=offset + len(values_of))
+
+
+def _placed(error: InputError, number: int, rows: bool) -> InputError:
+    """``error`` placed at the 1-based row ``number``: as a table reader names a row,
+    ``row N`` (the Parquet reader's place), with ``rows``, else as line ``N`` of a JSONL
+    file of the rows."""
+    if rows:
+        return attrs.evolve(error, line=None, element=f"row {number}")
+    return attrs.evolve(error, line=number, element=None)
+
+
+def _row_of(error: InputError) -> int | None:
+    """The 1-based row or line an input error of the batch function names (``None``)."""
+    if error.line is not None:
+        return error.line
+    element = error.element
+    if element is None or not element.startswith("row "):
+        return None
+    return int(element[4:])
+
+
+def _check_columns(columns: Sequence[str], name: str) -> None:
+    """Refuse a batch of unknown columns, or without a required one."""
     unknown = [c for c in columns if c not in CANONICAL_COLUMNS]
     if unknown:
         raise ValueError(
@@ -312,28 +459,16 @@ def _read(batch: Any, name: str, policy: Policy, offset: int) -> _Read:
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise ValueError(f"{name}: a batch needs the column(s) {', '.join(missing)}")
-    zone = policy.default_zone()
-    records: list[Record] = []
-    positions: list[int] = []
-    skipped: Counter[str] = Counter()
-    for row, values in enumerate(rows, start=offset):
-        try:
-            data = _native(values)
-            built = (
-                build_plain(data, zone, parsed=True)
-                if _STANDARD.isdisjoint(data)
-                else build_event(data, None, zone)
-            )
-        except InvalidEvent as exc:
-            records.append(InputError(name, row + 1, str(exc)))
-            positions.append(row)
-            continue
-        if isinstance(built, Skip):
-            skipped[built.reason] += 1
-            continue
-        records.append(built)  # type: ignore[arg-type]
-        positions.append(row)
-    return _Read(records, positions, skipped, end=offset + len(rows))
+
+
+def _names(batch: Any, name: str) -> list[str]:
+    """The column names of ``batch``."""
+    if is_dataframe(batch):
+        return [str(c) for c in batch.columns]
+    module = type(batch).__module__.split(".")[0]
+    if module == "pyarrow" and hasattr(batch, "schema"):
+        return [str(c) for c in batch.schema.names]
+    return _rows(batch, name)[0]  # raises TypeError saying what it takes
 
 
 def _native(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -366,40 +501,51 @@ def _native(values: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _rows(batch: Any, name: str) -> tuple[list[str], list[dict[str, Any]]]:
-    """The column names of ``batch`` and its rows as dicts of Python values."""
+def _rows(
+    batch: Any, name: str, only: Sequence[str] | None = None
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The column names of ``batch`` and its rows as dicts of Python values (of the
+    columns ``only``, when given: the names are still all of them)."""
     if is_dataframe(batch):
-        return _frame_rows(batch)
+        return _frame_rows(batch, only)
     module = type(batch).__module__.split(".")[0]
     if module == "pyarrow" and hasattr(batch, "schema"):
-        return _arrow_rows(batch)
+        return _arrow_rows(batch, only)
     raise TypeError(
         f"{name}: expected a pyarrow RecordBatch or Table or a pandas DataFrame, got "
         f"{type(batch).__name__}"
     )
 
 
-def _arrow_rows(batch: Any) -> tuple[list[str], list[dict[str, Any]]]:
+def _arrow_rows(
+    batch: Any, only: Sequence[str] | None = None
+) -> tuple[list[str], list[dict[str, Any]]]:
     import pyarrow as pa  # the caller has an Arrow value, so pyarrow is there
 
     names = list(batch.schema.names)
     columns: dict[str, list[Any]] = {}
     for index, column in enumerate(names):
+        if only is not None and column not in only:
+            continue
         values = batch.column(index)
         kind = values.type
         if pa.types.is_timestamp(kind) and kind.unit == "ns":
             # Python's datetimes hold microseconds; pyarrow would give pandas values.
             values = values.cast(pa.timestamp("us", kind.tz), safe=False)
         columns[column] = values.to_pylist()
-    return names, _zip_rows(names, columns, batch.num_rows)
+    return names, _zip_rows(list(columns), columns, batch.num_rows)
 
 
-def _frame_rows(frame: Any) -> tuple[list[str], list[dict[str, Any]]]:
+def _frame_rows(
+    frame: Any, only: Sequence[str] | None = None
+) -> tuple[list[str], list[dict[str, Any]]]:
     import pandas as pd  # the caller has a DataFrame, so pandas is there
 
     names = [str(c) for c in frame.columns]
     columns: dict[str, list[Any]] = {}
     for column, name in zip(frame.columns, names, strict=True):
+        if only is not None and name not in only:
+            continue
         series = frame[column]
         if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(
             series.dtype
@@ -407,7 +553,7 @@ def _frame_rows(frame: Any) -> tuple[list[str], list[dict[str, Any]]]:
             columns[name] = [None if pd.isna(v) else v.to_pydatetime() for v in series]
         else:
             columns[name] = [None if _missing(v) else v for v in series.tolist()]
-    return names, _zip_rows(names, columns, len(frame))
+    return names, _zip_rows(list(columns), columns, len(frame))
 
 
 def _missing(value: Any) -> bool:

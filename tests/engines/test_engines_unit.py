@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import pickle
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cx_rules import Engine, Policy, PolicyError
 from cx_rules._engines import EngineRecipe, canonical_names, options, partitions_for
@@ -84,10 +86,10 @@ def test_other_columns_become_the_attributes():
 
 def test_input_errors_are_placed_by_file_and_row():
     places = Places(("a.parquet", "b.parquet"))
-    error = InputError("<batch>", 3, "timestamp: bad")
+    error = InputError("<batch>", None, "timestamp: bad", "row 3")
     assert places.error(error, SPAN + 6) == InputError("b.parquet", None, "timestamp: bad", "row 7")
-    lines = Places(("a.jsonl",), rows=False)
-    assert lines.error(error, 4) == InputError("a.jsonl", 5, "timestamp: bad")
+    frame = Places(("<Dask DataFrame>",), files=False)
+    assert frame.error(error, 4) == InputError("<Dask DataFrame>", None, "timestamp: bad", "row 5")
 
 
 def _stamped(*rows):
@@ -136,3 +138,80 @@ def test_the_survey_reads_naive_timestamps_in_the_policys_zone():
     engine = Engine(Policy.from_mapping({"assume_timezone": "Europe/Copenhagen"}), guard=False)
     assert latest_of(batch, engine, None) == latest_event(batch, engine=engine)
     assert latest_of(batch, engine, None).hour == 9
+
+
+_MOMENTS = st.builds(
+    lambda seconds, micro, offset: (
+        datetime(2026, 3, 2, tzinfo=UTC) + timedelta(seconds=seconds, microseconds=micro)
+    ).astimezone(timezone(timedelta(hours=offset))),
+    st.integers(0, 3),
+    st.sampled_from([0, 1, 999_999]),
+    st.sampled_from([0, 1, -5]),
+)
+_ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "b", None]),
+        st.sampled_from(["application_received", "rejected", "recruiter_note"]),
+        st.one_of(_MOMENTS.map(datetime.isoformat), st.just("not a time")),
+        st.sampled_from([None, '{"job_id": "j"}', "[1]", "not json"]),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=_ROWS)
+def test_the_latest_event_is_the_one_a_full_read_finds(rows):
+    """latest_event reads the activity and timestamp of every row, and rows in full only
+    from the latest down: the moment (and its offset) of reading every row in full."""
+    from cx_rules.batch import _latest_in_full, latest_event
+
+    batch = pa.Table.from_pylist(
+        [{"case_id": c, "activity": a, "timestamp": t, "attributes": x} for c, a, t, x in rows],
+        schema=pa.schema(
+            [(n, pa.string()) for n in ("case_id", "activity", "timestamp", "attributes")]
+        ),
+    )
+    engine = Engine(guard=False)
+    expected = _latest_in_full(batch, engine)
+    found = latest_event(batch, engine=engine)
+    assert (found, str(found)) == (expected, str(expected))
+    frame = batch.to_pandas()
+    assert str(latest_event(frame, engine=engine)) == str(expected)
+
+
+def test_the_batch_function_places_rows_as_the_parquet_reader(tmp_path):
+    """With rows=True a batch's input errors are placed as the Parquet reader places them,
+    so that a Parquet file's rows given to audit_batch report as cx_rules.audit reports the
+    file."""
+    import pyarrow.parquet as pq
+
+    import cx_rules
+    from cx_rules.batch import audit_batch
+    from cx_rules.report import FORMATS, render
+
+    table = pa.Table.from_pylist(
+        [
+            {
+                "case_id": "a",
+                "activity": "application_received",
+                "timestamp": "2026-03-02T09:00:00+01:00",
+            },
+            {"case_id": None, "activity": "rejected", "timestamp": "2026-03-02T10:00:00+01:00"},
+            {"case_id": "a", "activity": "rejected", "timestamp": "2026-03-02T10:00:00"},
+            {"case_id": "b", "activity": "rejected", "timestamp": "not a time"},
+        ]
+    )
+    path = tmp_path / "log.parquet"
+    pq.write_table(table, path)
+    expected = cx_rules.audit(str(path))
+    engine = Engine(guard=False)
+    part = audit_batch(
+        table, engine=engine, as_of=expected.as_of, name=str(path), files=(str(path),), rows=True
+    )
+    actual = part.finish(engine)
+    assert [e.element for e in actual.errors] == ["row 2", "row 3", "row 4"]
+    for form in FORMATS:
+        assert render(actual, form) == render(expected, form), form
+    lines = audit_batch(table, engine=engine, as_of=expected.as_of, name="x.jsonl")
+    assert next((e.line, e.element) for e in lines.finish(engine).errors) == (2, None)

@@ -8,7 +8,7 @@ which Python 3 always does, never this package.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -233,10 +233,23 @@ def _parallelism() -> int:
     return os.cpu_count() or 1
 
 
-def _arrow(part: Any) -> Any:
+#: The rows of one record batch a task converts and checks at a time.
+BATCH_ROWS: Final = 65_536
+
+
+def _batches(part: Any, positions: Any = None) -> Iterator[Any]:
+    """The rows of the pandas partition ``part`` as Arrow record batches, a batch at a time
+    (in the order of ``positions``, when given), so that a task holds its partition and one
+    batch, not a second copy of the partition in Arrow."""
     import pyarrow as pa
 
-    return pa.Table.from_pandas(part, preserve_index=False)
+    rows = len(part)
+    for start in range(0, rows, BATCH_ROWS):
+        if positions is None:
+            rows_of = part.iloc[start : start + BATCH_ROWS]
+        else:
+            rows_of = part.iloc[positions[start : start + BATCH_ROWS]]
+        yield pa.RecordBatch.from_pandas(rows_of, preserve_index=False)
 
 
 def _survey_part(part: Any, survey: Survey) -> Any:
@@ -244,7 +257,7 @@ def _survey_part(part: Any, survey: Survey) -> Any:
 
     rows = 0
     latest: tuple[datetime, str] | None = None
-    for batch in survey(_arrow(part).to_batches()):
+    for batch in survey(_batches(part)):
         rows += batch.column(0)[0].as_py()
         text = batch.column(1)[0].as_py()
         if text is not None:
@@ -270,10 +283,16 @@ def _place(part: Any, starts: Sequence[int], partition_info: Any = None) -> Any:
 
 
 def _check_part(part: Any, check: Check) -> Any:
+    """The partition's partial: its rows sorted by case and place (only the two key columns
+    are sorted; the rows are taken in that order a batch at a time), checked by
+    :class:`~cx_rules._tasks.Check`, a case held open across batches."""
     import pandas as pd
 
-    ordered = part.sort_values(["case_id", ORDER], kind="stable", na_position="first")
-    partial = check.partial(_arrow(ordered).to_batches()) if len(ordered) else None
+    partial = None
+    if len(part):
+        keys = part[["case_id", ORDER]].reset_index(drop=True)
+        ordered = keys.sort_values(["case_id", ORDER], kind="stable", na_position="first")
+        partial = check.partial(_batches(part, ordered.index.to_numpy()))
     return pd.Series([None if partial is None else partial.to_bytes()], dtype=object)
 
 
