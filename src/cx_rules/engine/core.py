@@ -745,7 +745,10 @@ class Engine:
                     dropped = step._dropped
                 if ran and budget is not None and self._clock() - began > budget:
                     self._find_slow(move, case, event, at, passes is not None)
-            obligations = case.obligations if work is None else tuple(sorted(work, key=_by_due))
+            if work is None:
+                obligations = case.obligations
+            else:
+                obligations = tuple(sorted(work, key=_by_due) if len(work) > 1 else work)
             # Appended to the history this case shares with its predecessors, not copied.
             events = (
                 events.appended(event) if events.__class__ is History else History((*events, event))
@@ -902,6 +905,8 @@ class Engine:
                         missing=o.missing,
                     )
                 )
-                o = attrs.evolve(o, expired=True)
+                o = Obligation(
+                    o.code, o.key, o.due, o.opened_by, o.message, o.action, True, o.missing
+                )
             kept.append(o)
         return tuple(kept), tuple(findings)
