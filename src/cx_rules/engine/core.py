@@ -208,7 +208,9 @@ class Engine:
         self._table: dict[str, dict[str, Move]] = compile_table(
             self.model.transitions, subscribers, compiled=_compiled
         )
-        self._comparable = self.calendar._comparable
+        # The zone an event's moment is converted to so that it compares fastest with the
+        # calendar's deadlines (see BusinessCalendar._comparable), or None: as it is.
+        self._local = self.calendar.timezone if self.calendar._zone_kind == 2 else None
         self._moves: dict[str, dict[str, str]] = {
             state: dict(targets) for state, targets in self.model.transitions.items()
         }
@@ -457,8 +459,16 @@ class Engine:
         case = self.start(events[0].case_id)
         waivers = self.waivers
         for event in events:
-            if event.event_id is not None and case.events and _seen(case, event):
-                continue
+            event_id = event.event_id
+            if event_id is not None:
+                known = case.events
+                # The engine's own history indexes its ids: most events are not on it yet.
+                if (
+                    known
+                    and (known.__class__ is not History or known.position(event_id) is not None)
+                    and _seen(case, event)
+                ):
+                    continue
             clock = case.clock
             if clock is not None and event.timestamp < clock:
                 return self._audit_in_full(events, as_of)
@@ -603,7 +613,8 @@ class Engine:
         events = case.events
         timestamp = event.timestamp
         # The event's moment as it compares fastest with the calendar's deadlines.
-        at = self._comparable(timestamp)
+        local = self._local
+        at = timestamp if local is None else timestamp.astimezone(local)
         dropped: list[Obligation] | None = None
         if move is None:
             if event.activity not in self._known:
