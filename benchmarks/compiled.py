@@ -94,7 +94,10 @@ def calls(engine: Engine, cases: Cases, cut: datetime) -> Counter[str]:
     else:
         for row in table.values():
             for activity, move in row.items():
-                wrapped = [(e, wrap(code, f), code, s, p) for e, f, code, s, p in move.rules]
+                # A timer the engine runs itself is counted as the call of its on_event.
+                wrapped = [
+                    (e, wrap(code, f), code, s, p, None) for e, f, code, s, p, *_ in move.rules
+                ]
                 row[activity] = move._replace(
                     rules=tuple(wrapped),
                     unconditional=tuple(d for d in wrapped if d[2] not in move.conditional),

@@ -10,7 +10,7 @@ logs must give equal results on both.
 from __future__ import annotations
 
 import pickle
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import pytest
@@ -32,7 +32,7 @@ from cx_rules import (
 from cx_rules.model import ProcessModel
 from cx_rules.plugins import collect_rules, plugin_manager
 from cx_rules.rule import NEVER, OWN_OBLIGATIONS, Reaction
-from cx_rules.shapes import DeadlineRule, Prohibition, StateRule
+from cx_rules.shapes import DeadlineRule, Prohibition, StateRule, Timer, run_timer
 from cx_rules.testing.strategies import (
     START,
     event_sequences,
@@ -235,6 +235,153 @@ def test_compiled_shapes_with_the_built_ins(data):
     rules = data.draw(shape_rules(model))
     events = data.draw(event_sequences(model, valid=True, max_size=16))
     assert_alike(pair(Policy(), model, [*BUILT_IN, *rules]), events)
+
+
+# -- timers: run by the engine on the compiled path, through on_event on the reference ---------
+
+
+class TimerRule(Rule):
+    """A rule whose on_event is a timer, as the deadline shapes and CX104 are."""
+
+    code = "ZZ300"
+    name = "timer"
+    practice = "experience"
+    severity = Severity.WARNING
+    summary = "A drawn timer."
+    timer: ClassVar[Timer]
+
+    def subscriptions(self) -> frozenset[str]:
+        t = self.timer
+        return t.fulfil_on | t.cancel_on | t.open_on | (frozenset({"*"}) if t.cancel_in else set())
+
+    def _compiled_timer(self) -> Timer | None:
+        return self.timer
+
+    def on_event(self, step: Step) -> None:
+        run_timer(self.timer, step)
+
+
+@st.composite
+def timer_rules(draw: st.DrawFn, model: ProcessModel) -> list[type[Rule]]:
+    """One or two timers on the model's activities and states, their sets overlapping."""
+    acts = st.frozensets(st.sampled_from(sorted(model.activities)), max_size=4)
+    states = st.frozensets(st.sampled_from(sorted(model.states)), max_size=2)
+    made: list[type[Rule]] = []
+    for n in range(draw(st.integers(min_value=1, max_value=2))):
+        timer = Timer(
+            draw(st.sampled_from(["k", "deadline"])),
+            draw(acts),
+            draw(acts),
+            draw(states),
+            draw(acts.filter(bool)),
+            draw(st.integers(0, 12)),
+            draw(st.booleans()),
+            f"owed {n}",
+            f"act {n}",
+        )
+        made.append(type(f"Timer{n}", (TimerRule,), {"code": f"ZZ{300 + n}", "timer": timer}))
+    return made
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_timers_run_by_the_engine_equal_their_on_event(data):
+    model = data.draw(process_models())
+    rules = data.draw(timer_rules(model))
+    policy = Policy(
+        timezone=data.draw(st.sampled_from(["UTC", "Europe/Copenhagen"])),
+        missing_evidence=data.draw(st.sampled_from(["unknown", "violation"])),
+    )
+    events = data.draw(logs(model, max_cases=3))
+    extra = data.draw(st.sampled_from([[], BUILT_IN]))
+    assert_alike(pair(policy, model, [*extra, *rules]), events)
+
+
+def recorded_one_by_one(engines: list[Engine], events: list[Event]) -> list[Any]:
+    results = []
+    for engine in engines:
+        case = engine.start("c1")
+        steps: list[Any] = []
+        for event in events:
+            try:
+                recorded = engine.record(case, event)
+            except Exception as exc:  # the same documented error on both paths
+                steps.append(type(exc).__name__)
+                continue
+            steps.append(recorded)
+            case = recorded.case
+        results.append((steps, case, case.obligations))
+    return results
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_timers_equal_their_on_event_on_unruly_input(data):
+    # Out of order, retried and conflicting events, inserted in their place.
+    model = data.draw(process_models())
+    rules = data.draw(timer_rules(model))
+    events = data.draw(unruly_sequences(model, max_size=14))
+    engines = pair(Policy(out_of_order="insert"), model, [*BUILT_IN, *rules])
+    compiled, reference = recorded_one_by_one(engines, events)
+    assert reference == compiled
+
+
+def _timer_of(engine: Engine, code: str) -> list[Timer | None]:
+    return [
+        d[5]
+        for row in engine._table.values()
+        for m in row.values()
+        for d in m.rules
+        if d[2] == code
+    ]
+
+
+def test_the_deadline_shapes_and_cx104_are_timers_on_the_compiled_path_only():
+    compiled, reference = pair(Policy())
+    for code in ("CX104", "CX401", "CX405"):
+        assert _timer_of(compiled, code)
+        assert all(_timer_of(compiled, code))
+        assert _timer_of(reference, code)
+        assert not any(_timer_of(reference, code))
+
+
+class Judging(DeadlineRule):
+    code = "ZZ310"
+    name = "judging"
+    practice = "experience"
+    severity = Severity.INFO
+    after = "screening_started"
+    then = ("interview_scheduled",)
+    within = 2
+
+    def applies(self, step: Step) -> bool:
+        return step.attr("priority") == "high"
+
+
+def test_a_shape_that_judges_in_code_of_its_own_is_called_through_on_event():
+    engine = Engine(Policy(), rules=[Judging])
+    assert Judging()._compiled_timer() is None
+    assert not any(_timer_of(engine, "ZZ310"))
+    events = [
+        ev("application_received", 0, 0),
+        Event(
+            "c1", "screening_started", START + timedelta(minutes=1), attributes={"priority": "high"}
+        ),
+    ]
+    case = engine.replay(events).case
+    assert [(o.code, o.key) for o in case.obligations] == [("ZZ310", "deadline")]
+    assert engine.replay([*events[:1], ev("screening_started", 1, 9)]).case.obligations == ()
+
+
+def test_a_timer_whose_deadline_cannot_be_counted_fails_alone_on_both_paths():
+    # 14 days after the last instant every zone can show: past datetime's range.
+    late = Event("c1", "application_received", datetime(9999, 12, 30, 23, tzinfo=UTC))
+    for engine in pair(Policy(rules={"CX401": {"business_days": 200}})):
+        recorded = engine.record(engine.start("c1"), late)
+        failed = sorted(f.code for f in recorded.findings if f.code == "CX000")
+        assert failed, recorded.findings
+        assert "CX104" in " ".join(f.message for f in recorded.findings if f.code == "CX000")
+        assert all(o.code not in {"CX104", "CX401"} for o in recorded.case.obligations)
 
 
 # -- what the table calls -----------------------------------------------------------------------

@@ -166,6 +166,10 @@ class BusinessCalendar:
         if days < 0:
             raise ValueError(f"days must not be negative, got {days}")
         local = self._localise(start)
+        if self._zone_kind == 2:
+            # A zone that never skips or repeats a wall-clock time: the sum is the instant
+            # (with fold 0, as _at gives it).
+            return local + timedelta(days=days)
         return self._at(local.date() + timedelta(days=days), local.time())
 
     def _comparable(self, moment: datetime) -> datetime:

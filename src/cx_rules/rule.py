@@ -9,6 +9,7 @@ from .exceptions import PolicyError
 from .findings import Severity
 
 if TYPE_CHECKING:
+    from .shapes import Timer
     from .step import Step
 
 __all__ = ["ALWAYS", "EVERY_ACTIVITY", "NEVER", "OWN_OBLIGATIONS", "Option", "Reaction", "Rule"]
@@ -280,6 +281,12 @@ class Rule:
 
         The default does nothing; a rule that subscribes to activities overrides it.
         """
+
+    def _compiled_timer(self) -> Timer | None:
+        # A rule whose on_event is exactly run_timer of a timer (cx_rules.shapes) gives it
+        # here, and the engine's compiled table runs it without a step; None (the default):
+        # the engine calls on_event.
+        return None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.code} {self.name}>"

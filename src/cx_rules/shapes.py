@@ -13,16 +13,61 @@ Each shape also declares where it can react (:meth:`~cx_rules.Rule.reacts`), so 
 calls it only there: a state rule only in its ``in_states``, a deadline rule on ``then`` and
 ``cancel_on`` only while its deadline is on the case.  A subclass that overrides
 ``on_event`` with different logic overrides ``reacts`` too (or returns ``ALWAYS`` from it).
+
+A deadline is also a :class:`Timer`, a plain value that says what opens, fulfils and cancels
+it: the rule's ``on_event`` runs the timer through the step (:func:`run_timer`), and the
+engine's compiled table runs the same timer on the case's obligations directly, without a
+step (``cx_rules.engine.timers``).  The timer is the one definition both paths read.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import ClassVar, NamedTuple
 
 from .rule import ALWAYS, NEVER, OWN_OBLIGATIONS, Reaction, Rule
 from .step import Step
 
-__all__ = ["DeadlineRule", "Prohibition", "StateRule"]
+__all__ = ["DeadlineRule", "Prohibition", "StateRule", "Timer", "run_timer"]
+
+
+class Timer(NamedTuple):
+    """A rule's deadline as a value: on which moves it is fulfilled, cancelled and opened.
+
+    On an event, in this order: an activity of ``fulfil_on`` fulfils the obligation ``key``
+    (:meth:`Step.fulfil <cx_rules.Step.fulfil>`); an activity of ``cancel_on``, or a move
+    into a state of ``cancel_in``, cancels it; an activity of ``open_on``, unless the move
+    goes into a state of ``cancel_in``, opens it (again), due ``days`` business days
+    (``business``) or calendar days after the event, with ``owed`` as its message and
+    ``action`` as its reminder.
+    """
+
+    key: str
+    fulfil_on: frozenset[str]
+    cancel_on: frozenset[str]
+    cancel_in: frozenset[str]
+    open_on: frozenset[str]
+    days: int
+    business: bool
+    owed: str
+    action: str
+
+
+def run_timer(timer: Timer, step: Step, applies: Callable[[Step], bool] | None = None) -> None:
+    """What ``timer`` does on ``step``, through the step: a rule's ``on_event``.
+
+    ``applies``, when given, may keep an ``open_on`` event from opening the deadline.
+    """
+    activity = step.event.activity
+    key = timer.key
+    if activity in timer.fulfil_on:
+        step.fulfil(key)
+    closes = step.state in timer.cancel_in
+    if closes or activity in timer.cancel_on:
+        step.cancel(key)
+    if activity in timer.open_on and not closes and (applies is None or applies(step)):
+        due = step.business_days(timer.days) if timer.business else step.days(timer.days)
+        step.open(key, due, timer.owed, timer.action)
 
 
 class StateRule(Rule):
@@ -108,7 +153,7 @@ class DeadlineRule(Rule):
     action: ClassVar[str] = ""
     #: The key of the obligation the deadline opens (see :meth:`Step.open`).
     key: ClassVar[str] = "deadline"
-    _shape: tuple[frozenset[str], int, bool, str, str] | None = None
+    _shape: Timer | None = None
 
     def days_allowed(self) -> int:
         """The days allowed (by default ``within``)."""
@@ -138,34 +183,33 @@ class DeadlineRule(Rule):
         """Whether this ``after`` event opens the deadline (by default every one does)."""
         return True
 
-    def _prepare(self) -> tuple[frozenset[str], int, bool, str, str]:
-        # The hooks' answers, asked once, on the rule's first event: they follow from the
-        # options, which never change once the rule is built.
+    def _prepare(self) -> Timer:
+        # The hooks' answers, asked once, on the rule's first event (or when the engine
+        # compiles it): they follow from the options, which never change once it is built.
         then = self.discharged_by()
-        shape = (
+        timer = Timer(
+            self.key,
             frozenset(then),
+            frozenset(self.cancel_on),
+            frozenset(),
+            frozenset({self.after}),
             self.days_allowed(),
             self.counts_business_days(),
             self.owed(),
             self.action or f"record {then[0]}",
         )
-        self._shape = shape
-        return shape
+        self._shape = timer
+        return timer
+
+    def _compiled_timer(self) -> Timer | None:
+        # The engine runs the timer itself unless a subclass judges in code of its own.
+        cls = type(self)
+        if cls.on_event is not DeadlineRule.on_event or cls.applies is not DeadlineRule.applies:
+            return None
+        return self._shape or self._prepare()
 
     def on_event(self, step: Step) -> None:
-        shape = self._shape
-        if shape is None:
-            shape = self._prepare()
-        discharging, days, business, owed, action = shape
-        activity = step.event.activity
-        key = self.key
-        if activity in discharging:
-            step.fulfil(key)
-        if activity in self.cancel_on:
-            step.cancel(key)
-        if activity == self.after and self.applies(step):
-            due = step.business_days(days) if business else step.days(days)
-            step.open(key, due, owed, action)
+        run_timer(self._shape or self._prepare(), step, self.applies)
 
 
 class Prohibition(Rule):

@@ -7,7 +7,9 @@ and the rules that can react on that move; a rule that declared it does nothing 
 not in the row, and one that only discharges its own obligations there is called only when
 the case holds one.  Compiled with ``compiled=False`` (the engine's reference path, for the
 property tests), every subscribed rule is called on every move, as the rules' own
-``on_event`` would have it.
+``on_event`` would have it.  A rule whose ``on_event`` runs a timer (the deadline shapes,
+CX104) carries it in its row: the engine runs it on the obligations directly
+(``timers.py``), and the reference path calls ``on_event`` instead.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import attrs
 from ..exceptions import PluginError
 from ..findings import Outcome, Severity
 from ..rule import ALWAYS, NEVER, OWN_OBLIGATIONS, REACTIONS, Rule
+from ..shapes import Timer
 from ..step import Step
 
 __all__ = ["Move", "compile_table"]
@@ -41,8 +44,11 @@ class _Entry:
         return (self.code, _PASSED)
 
 
-# A rule as the step loop calls it: its entry, its bound on_event, and what the step needs.
-_Dispatched = tuple[_Entry, Callable[[Step], None], str, Severity, tuple[str, Outcome]]
+# A rule as the step loop calls it: its entry, its bound on_event, what the step needs, and
+# the rule's timer when the engine runs it without a step (see timers.py).
+_Dispatched = tuple[
+    _Entry, Callable[[Step], None], str, Severity, tuple[str, Outcome], Timer | None
+]
 
 
 class Move(NamedTuple):
@@ -58,8 +64,17 @@ class Move(NamedTuple):
     unconditional: tuple[_Dispatched, ...]
 
 
-def _dispatched(entry: _Entry) -> _Dispatched:
-    return (entry, entry.rule.on_event, entry.code, entry.severity, entry.passed)
+def _timer(entry: _Entry) -> Timer | None:
+    # A rule that cannot say its timer is called through on_event, as any other.
+    try:
+        timer = entry.rule._compiled_timer()
+    except (Exception, SystemExit):
+        return None
+    return timer if isinstance(timer, Timer) else None
+
+
+def _dispatched(entry: _Entry, timer: Timer | None) -> _Dispatched:
+    return (entry, entry.rule.on_event, entry.code, entry.severity, entry.passed, timer)
 
 
 def _reaction(entry: _Entry, activity: str, previous: str, state: str) -> str:
@@ -89,6 +104,11 @@ def compile_table(
     ``subscribers`` gives, for each activity, the entries subscribed to it in code order.
     With ``compiled=False`` every subscriber runs on every move (the reference path).
     """
+    timers: dict[str, Timer | None] = {}
+    for entries in subscribers.values():
+        for entry in entries:
+            if entry.code not in timers:
+                timers[entry.code] = _timer(entry) if compiled else None
     table: dict[str, dict[str, Move]] = {}
     for previous, targets in transitions.items():
         row: dict[str, Move] = {}
@@ -101,7 +121,7 @@ def compile_table(
                     continue
                 if reaction == OWN_OBLIGATIONS:
                     conditional.add(entry.code)
-                rules.append(_dispatched(entry))
+                rules.append(_dispatched(entry, timers[entry.code]))
             row[activity] = Move(
                 target,
                 tuple(rules),

@@ -48,6 +48,8 @@ from ..waivers import Waivers
 from .checks import _a, _check_types, _merged, _older, _require_aware, _seen
 from .compiled import Move, _Entry, compile_table
 from .recorded import Recorded, _plain
+from .timers import due_of as _due_of
+from .timers import run as _run_timer
 
 __all__ = ["Engine", "Recorded"]
 
@@ -206,7 +208,9 @@ class Engine:
         self._table: dict[str, dict[str, Move]] = compile_table(
             self.model.transitions, subscribers, compiled=_compiled
         )
-        self._comparable = self.calendar._comparable
+        # The zone an event's moment is converted to so that it compares fastest with the
+        # calendar's deadlines (see BusinessCalendar._comparable), or None: as it is.
+        self._local = self.calendar.timezone if self.calendar._zone_kind == 2 else None
         self._moves: dict[str, dict[str, str]] = {
             state: dict(targets) for state, targets in self.model.transitions.items()
         }
@@ -455,8 +459,16 @@ class Engine:
         case = self.start(events[0].case_id)
         waivers = self.waivers
         for event in events:
-            if event.event_id is not None and case.events and _seen(case, event):
-                continue
+            event_id = event.event_id
+            if event_id is not None:
+                known = case.events
+                # The engine's own history indexes its ids: most events are not on it yet.
+                if (
+                    known
+                    and (known.__class__ is not History or known.position(event_id) is not None)
+                    and _seen(case, event)
+                ):
+                    continue
             clock = case.clock
             if clock is not None and event.timestamp < clock:
                 return self._audit_in_full(events, as_of)
@@ -601,7 +613,8 @@ class Engine:
         events = case.events
         timestamp = event.timestamp
         # The event's moment as it compares fastest with the calendar's deadlines.
-        at = self._comparable(timestamp)
+        local = self._local
+        at = timestamp if local is None else timestamp.astimezone(local)
         dropped: list[Obligation] | None = None
         if move is None:
             if event.activity not in self._known:
@@ -651,11 +664,16 @@ class Engine:
             step: Step | None = None
             budget = self.rule_budget
             began = 0.0
+            # The obligations as the rules so far left them (None: the case's, unchanged),
+            # and the overdue ones they withdrew.
+            work: list[Obligation] | None = None
             if entries:
                 held: set[str] | None = None
+                deadlines: dict[tuple[bool, int], datetime] = {}
+                ran = False
                 # The loop runs for every rule of every event: kept inline, with the rule's
                 # bound method looked up once when the engine was built.
-                for entry, on_event, code, severity, passed_key in entries:
+                for entry, on_event, code, severity, passed_key, timer in entries:
                     if code in conditional:
                         # It only discharges its own obligations here: called only when the
                         # case holds one (no other rule opens or takes them).
@@ -663,8 +681,42 @@ class Engine:
                             held = {o.code for o in case.obligations}
                         if code not in held:
                             continue
+                    if not ran:
+                        ran = True
+                        # Timed per step, not per rule: two clock reads an event.
+                        if budget is not None:
+                            began = self._clock()
+                    if timer is not None:
+                        # A timer the engine runs itself, without a step (timers.py).
+                        due = None
+                        if event.activity in timer.open_on and target not in timer.cancel_in:
+                            try:
+                                due = _due_of(timer, event, self.calendar, deadlines)
+                            except (Exception, SystemExit) as exc:
+                                findings.append(
+                                    self._failure(entry, event, f"raised {type(exc).__name__}")
+                                )
+                                continue
+                        changed, withdrew = _run_timer(
+                            timer,
+                            code,
+                            severity,
+                            passed_key,
+                            case.obligations if work is None else work,
+                            event,
+                            at,
+                            target,
+                            due,
+                            findings,
+                            passes,
+                        )
+                        if changed is not None:
+                            work = changed
+                        if withdrew is not None:
+                            dropped = [*(dropped or ()), withdrew]
+                        continue
                     if step is None:
-                        # Built only when a rule runs.
+                        # Built only when a rule that is not a timer runs.
                         step = Step(
                             case,
                             event,
@@ -676,18 +728,16 @@ class Engine:
                             passes,
                             at,
                         )
-                        # Timed per step, not per rule: two clock reads an event.
-                        if budget is not None:
-                            began = self._clock()
+                        step._deadlines = deadlines
                     step._code = code
                     step._severity = severity
                     step._passed = passed_key
                     mark = len(findings)
                     passed = 0 if passes is None else len(passes)
-                    # The step copies these lists before the rule's first change, so the
-                    # saved ones stay as they are now and a failing rule can be undone.
-                    saved = step._obligations
-                    withdrawn = step._dropped
+                    # The step copies this list before the rule's first change, so the saved
+                    # one stays as it is now and a failing rule can be undone.
+                    saved = step._obligations = work
+                    withdrawn = step._dropped = dropped
                     step._shared = True
                     try:
                         returned = on_event(step)
@@ -695,22 +745,21 @@ class Engine:
                         failure = f"raised {type(exc).__name__}"
                     else:
                         if returned is None:
+                            work = step._obligations
+                            dropped = step._dropped
                             continue
                         failure = f"returned {_a(returned)}"
                     if passes is not None:
                         del passes[passed:]
                     self._failed(entry, step, findings, mark, saved, withdrawn, failure)
-            if step is not None:
-                if budget is not None and self._clock() - began > budget:
+                    work = step._obligations
+                    dropped = step._dropped
+                if ran and budget is not None and self._clock() - began > budget:
                     self._find_slow(move, case, event, at, passes is not None)
-                changed = step._obligations
-                obligations = (
-                    case.obligations if changed is None else tuple(sorted(changed, key=_by_due))
-                )
-                dropped = step._dropped
-            else:
+            if work is None:
                 obligations = case.obligations
-                dropped = None
+            else:
+                obligations = tuple(sorted(work, key=_by_due) if len(work) > 1 else work)
             # Appended to the history this case shares with its predecessors, not copied.
             events = (
                 events.appended(event) if events.__class__ is History else History((*events, event))
@@ -762,7 +811,7 @@ class Engine:
             at,
         )
         slow: Counter[str] = Counter()
-        for _entry, on_event, code, severity, passed_key in move.rules:
+        for _entry, on_event, code, severity, passed_key, _timer in move.rules:
             if code in move.conditional and code not in held:
                 continue  # not called in the step either
             step._code = code
@@ -794,20 +843,21 @@ class Engine:
         del findings[mark:]
         step._obligations = saved
         step._dropped = withdrawn
-        event = step.event
-        findings.append(
-            Finding(
-                case_id=event.case_id,
-                code=_RULE_ERROR,
-                outcome=Outcome.VIOLATED,
-                severity=self._severity.get(_RULE_ERROR, Severity.ERROR),
-                message=(
-                    f"rule {entry.code} {entry.rule.name} (plugin {entry.plugin!r}) {failure} "
-                    f"on {event.activity} at {event.timestamp.isoformat()}"
-                ),
-                at=event.timestamp,
-                evidence=(event,),
-            )
+        findings.append(self._failure(entry, step.event, failure))
+
+    def _failure(self, entry: _Entry, event: Event, failure: str) -> Finding:
+        # The CX000 finding of a rule that failed on ``event``.
+        return Finding(
+            case_id=event.case_id,
+            code=_RULE_ERROR,
+            outcome=Outcome.VIOLATED,
+            severity=self._severity.get(_RULE_ERROR, Severity.ERROR),
+            message=(
+                f"rule {entry.code} {entry.rule.name} (plugin {entry.plugin!r}) {failure} "
+                f"on {event.activity} at {event.timestamp.isoformat()}"
+            ),
+            at=event.timestamp,
+            evidence=(event,),
         )
 
     def _unknown_finding(self, case: Case, event: Event, suggestions: Sequence[str]) -> Finding:
@@ -866,6 +916,8 @@ class Engine:
                         missing=o.missing,
                     )
                 )
-                o = attrs.evolve(o, expired=True)
+                o = Obligation(
+                    o.code, o.key, o.due, o.opened_by, o.message, o.action, True, o.missing
+                )
             kept.append(o)
         return tuple(kept), tuple(findings)

@@ -9,6 +9,7 @@ from ..events import Event
 from ..findings import Severity
 from ..obligations import Obligation
 from ..rule import ALWAYS, EVERY_ACTIVITY, NEVER, OWN_OBLIGATIONS, Option, Reaction, Rule
+from ..shapes import Timer, run_timer
 from ..step import Step
 from ._common import PERSONAL as _PERSONAL
 from ._common import day as _day
@@ -288,10 +289,22 @@ class NoGhosting(Rule):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        # Read at every event of every case: as sets, and the words of the obligation once.
+        # Read at every event of every case: as sets, and the whole deadline as one timer.
         self._contacts = frozenset(self.contacts)
         self._closed = frozenset(self.closed_states)
-        self._owed = f"candidate contacted within {_plural(self.days, 'day')} of the last contact"
+        # A contact fulfils; a move into a closed state cancels; a contact or the application
+        # in an open state (re)opens.
+        self._timer = Timer(
+            "contact",
+            self._contacts,
+            frozenset(),
+            self._closed,
+            self._contacts | {A.APPLICATION_RECEIVED.value},
+            self.days,
+            False,
+            f"candidate contacted within {_plural(self.days, 'day')} of the last contact",
+            "send the candidate a status update",
+        )
 
     def subscriptions(self) -> frozenset[str]:
         # Every activity: any of them may close the case, and closing is read from the state.
@@ -302,21 +315,15 @@ class NoGhosting(Rule):
         # after a contact or the application; any other activity in an open state is idle.
         if state in self._closed:
             return OWN_OBLIGATIONS
-        if activity in self._contacts or activity == A.APPLICATION_RECEIVED:
+        if activity in self._timer.open_on:
             return ALWAYS
         return NEVER
 
+    def _compiled_timer(self) -> Timer | None:
+        return self._timer if type(self).on_event is NoGhosting.on_event else None
+
     def on_event(self, step: Step) -> None:
-        activity = step.event.activity
-        contact = activity in self._contacts
-        if contact:
-            step.fulfil("contact")
-        if step.state in self._closed:
-            step.cancel("contact")
-        elif contact or activity == A.APPLICATION_RECEIVED:
-            step.open(
-                "contact", step.days(self.days), self._owed, "send the candidate a status update"
-            )
+        run_timer(self._timer, step)
 
 
 class SingleRejection(Rule):
