@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import IO, Any, Final, Generic, TypeVar, overload
 
-__all__ = ["CHUNK", "HELD", "Lazy", "Spool"]
+__all__ = ["CHUNK", "HELD", "Lazy", "Spool", "in_case_order"]
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -216,6 +216,13 @@ class Lazy(Sequence[U], Generic[U]):
 
     def __repr__(self) -> str:
         return f"<lazy sequence of {self._length} items>"
+
+
+def in_case_order(items: Sequence[object]) -> bool:
+    """Whether ``items`` are an audit's (a spool or a view of one), which come in case
+    order: a renderer can then count per case as the case changes, instead of holding a set
+    of every case.  A report made by hand may list its items in any order."""
+    return isinstance(items, (Spool, Lazy))
 
 
 def _item(items: Sequence[V], index: int | slice) -> V | tuple[V, ...]:

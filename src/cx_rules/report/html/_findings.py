@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from ...findings import Outcome
 from ..model import Report, ReportFinding
-from ..spool import Lazy, Spool
+from ..spool import in_case_order
 from ._parts import e
 
 __all__ = ["beside", "findings", "worst_findings"]
@@ -50,7 +50,7 @@ def worst_findings(report: Report, limit: int | None = None) -> list[ReportFindi
 def _ranked(report: Report) -> Iterator[tuple[int, int, int, int, ReportFinding]]:
     # The findings and the cases both come in case order: each finding meets its case's
     # violations as they are read, without a table of every case.
-    if not (_ordered(report.cases) and _ordered(report.findings)):
+    if not (in_case_order(report.cases) and in_case_order(report.findings)):
         # A report made by hand may list its cases in any order.
         violated_in = {c.case_id: c.tally.violated for c in report.cases}
         for n, f in enumerate(report.findings):
@@ -65,11 +65,6 @@ def _ranked(report: Report) -> Iterator[tuple[int, int, int, int, ReportFinding]
             case = next(cases, None)
         violated = case.tally.violated if case is not None and case.case_id == case_id else 0
         yield (_OUTCOME_RANK.get(f.outcome, 3), -f.severity.weight, -violated, n, f)
-
-
-def _ordered(items: Sequence[object]) -> bool:
-    # What an audit made: a spool (or a view of one), in case order.
-    return isinstance(items, (Spool, Lazy))
 
 
 def _note(total: int, shown: int, csv: Path | None) -> str:
