@@ -34,9 +34,9 @@ U = TypeVar("U")
 V = TypeVar("V")
 
 #: How many items a spool holds unsorted in memory before it writes them out as a run.
-HELD: Final = 16384
+HELD: Final = 8192
 #: How many items of a run are pickled and compressed together (and read back together).
-CHUNK: Final = 256
+CHUNK: Final = 128
 
 # One chunk on disk: its offset and length in the spool's file.
 _Chunk = tuple[int, int]
