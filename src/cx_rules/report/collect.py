@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from itertools import starmap
+from itertools import groupby, starmap
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, Final
 
@@ -532,6 +532,23 @@ class Collector:
             waived_by=f.waived_by,
             owner=owner,
         )
+
+
+def _in_order(findings: list[ReportFinding]) -> tuple[ReportFinding, ...]:
+    """``findings`` sorted by :func:`finding_sort_key`, stably: the order a spool of
+    findings (:func:`finding_spool`) gives them in.
+
+    In two steps, which give the same order: by case, then each case's findings by the whole
+    key.  A key per finding is only made for one case at a time, not for every finding of a
+    long log at once.
+    """
+    ordered: list[ReportFinding] = []
+    for _, group in groupby(sorted(findings, key=_case_of), key=_case_of):
+        run = list(group)
+        if len(run) > 1:
+            run.sort(key=finding_sort_key)
+        ordered.extend(run)
+    return tuple(ordered)
 
 
 def _tallies(counts: _Counts) -> dict[str, Tally]:
