@@ -16,7 +16,9 @@ holds a lot would report the parent's peak (``resource.getrusage`` is the fallba
 The script also counts, from the file, the cases open at the busiest moment (first event
 read, last not yet) and the events the audit holds then.  The audit's own working memory is
 the peak minus the baseline minus the report: it should follow the open cases, not the
-length of the log; the report lists every case and every violation, so it grows with both.
+length of the log.  The report lists every case and every violation, but holds at most a
+bounded number of each in memory (the rest is in its spools' temporary file, see
+``cx_rules.report.spool``): what the walk counts is what is in memory.
 """
 
 from __future__ import annotations

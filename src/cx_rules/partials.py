@@ -21,7 +21,7 @@ from __future__ import annotations
 import pickle
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from itertools import starmap
 from operator import attrgetter
@@ -34,7 +34,15 @@ from .coverage import Coverage
 from .engine import Engine
 from .io.records import InputError
 from .policy import Policy
-from .report.collect import MAX_ERRORS, Collector, _Collected, _group_keys
+from .report.collect import (
+    MAX_ERRORS,
+    Collector,
+    _Collected,
+    _group_keys,
+    case_spool,
+    finding_spool,
+    spooled,
+)
 from .report.measure import merged
 from .report.model import (
     CalendarSummary,
@@ -45,6 +53,7 @@ from .report.model import (
     ReportFinding,
     SourceSummary,
 )
+from .report.spool import Spool
 
 __all__ = ["FORMAT_VERSION", "ErrorKey", "Partial", "PartialMismatch"]
 
@@ -95,9 +104,11 @@ class Partial:
     #: Checks per ``(code, outcome)``, and per group with ``group_by``.
     rules: Counter[Any] = attrs.field(factory=Counter, converter=_counter)
     groups: Mapping[tuple[str, str | None], Counter[Any]] = attrs.field(factory=dict)
-    #: The case scores and listed findings, in no particular order (the report sorts them).
-    case_scores: tuple[Any, ...] = ()
-    findings: tuple[Any, ...] = ()
+    #: The case scores and listed findings: sequences in no particular order (the report
+    #: sorts them); an audit's are spools, most of them on disk (see
+    #: :mod:`cx_rules.report.spool`).
+    case_scores: Sequence[Any] = ()
+    findings: Sequence[Any] = ()
     severity: Mapping[str, Any] = attrs.field(factory=dict)
     #: Rule calls over the engine's time budget, by code.
     overruns: Counter[str] = attrs.field(factory=Counter, converter=_counter)
@@ -184,8 +195,8 @@ class Partial:
             errors=tuple(errors),
             rules=rules,
             groups=groups,
-            case_scores=tuple(c for p in parts for c in p.case_scores),
-            findings=tuple(f for p in parts for f in p.findings),
+            case_scores=_joined([p.case_scores for p in parts], case_spool()),
+            findings=_joined([p.findings for p in parts], finding_spool()),
             severity=severity,
             overruns=overruns,
             system=next(iter(systems), None),
@@ -212,8 +223,8 @@ class Partial:
             _Collected(
                 Counter(self.rules),
                 {key: Counter(counts) for key, counts in self.groups.items()},
-                list(self.case_scores),
-                list(self.findings),
+                self.case_scores,
+                self.findings,
                 dict(self.severity),
                 dict(self.measures),
             )
@@ -329,6 +340,13 @@ def _layout(cls: type) -> tuple[str, ...]:
 _FINDING: Final = _layout(ReportFinding)
 _EVIDENCE: Final = _layout(Evidence)
 _CASE: Final = _layout(CaseScore)
+
+
+def _joined(parts: Iterable[Sequence[Any]], into: Spool[Any]) -> Spool[Any]:
+    """Every item of ``parts``, in their order, in the spool ``into`` (runs shared)."""
+    for items in parts:
+        spooled(items, into)
+    return into
 
 
 def _error_key(item: tuple[ErrorKey, InputError]) -> ErrorKey:

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import io
 import re
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from operator import itemgetter
 from typing import Final, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from ..findings import Outcome
-from .model import Report, ReportFinding, RuleScore
+from .model import Report, RuleScore
+from .spool import Spool, in_case_order
 
 __all__ = ["to_junit", "write_junit"]
 
@@ -36,19 +38,43 @@ def to_junit(report: Report) -> str:
 
 
 def write_junit(report: Report, out: TextIO) -> None:
-    """Write :func:`to_junit`'s text of ``report`` to ``out``, a test case at a time."""
-    violations: dict[str, list[ReportFinding]] = defaultdict(list)
-    for f in report.findings:
-        if f.outcome is Outcome.VIOLATED:
-            violations[f.code].append(f)
+    """Write :func:`to_junit`'s text of ``report`` to ``out``, a test case at a time.
+
+    A failure lists its rule's violations in the report's order; the lines are gathered in
+    one pass over the findings into a spool, by rule in the order the test cases are
+    written, so a long report's violations are never all held at once."""
     by_practice: dict[str, list[RuleScore]] = {}
     for rule in report.rules:
         by_practice.setdefault(rule.practice or "other", []).append(rule)
-    verdicts = {r.code: _verdict(r, violations.get(r.code, ())) for r in report.rules}
+    place = {r.code: n for n, r in enumerate(r for rules in by_practice.values() for r in rules)}
+    violated: Counter[str] = Counter()
+    # A rule's violated cases: counted as they change when the findings come in case order
+    # (an audit's report), else gathered.
+    ordered = in_case_order(report.findings)
+    case_count: Counter[str] = Counter()
+    last: dict[str, str] = {}
+    cases: dict[str, set[str]] = defaultdict(set)
+    lines: Spool[tuple[int, str]] = Spool(_first)
+    for f in report.findings:
+        if f.outcome is not Outcome.VIOLATED:
+            continue
+        code = f.code
+        at = place.get(code)
+        if at is None:
+            continue
+        violated[code] += 1
+        if not ordered:
+            cases[code].add(f.case_id)
+        elif last.get(code) != f.case_id:
+            last[code] = f.case_id
+            case_count[code] += 1
+        lines.append((at, _text(f"case {f.case_id} at {f.at.isoformat()}: {f.message}\n")))
+    verdicts = {r.code: _verdict(r, violated[r.code]) for r in report.rules}
     total = len(report.rules)
     failures = sum(1 for v in verdicts.values() if v == "failure")
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.write(f'<testsuites name="cx-rules" tests="{total}" failures="{failures}" errors="0">\n')
+    written = _Lines(iter(lines))
     for practice, rules in by_practice.items():
         suite = f"cx-rules.{practice}"
         fails = sum(1 for r in rules if verdicts[r.code] == "failure")
@@ -58,12 +84,31 @@ def write_junit(report: Report, out: TextIO) -> None:
             f'errors="0" skipped="{skips}">\n'
         )
         for rule in rules:
-            _testcase(out, suite, rule, verdicts[rule.code], violations.get(rule.code, ()))
+            code = rule.code
+            n_cases = case_count[code] if ordered else len(cases.get(code, ()))
+            _testcase(out, suite, rule, verdicts[code], n_cases, written.of(place[code]))
         out.write("  </testsuite>\n")
     out.write("</testsuites>\n")
 
 
-def _verdict(rule: RuleScore, violated: Sequence[ReportFinding]) -> str:
+_BATCH: Final = 512
+_first: Final = itemgetter(0)
+
+
+class _Lines:
+    """The failure lines of every rule, by its place, read one rule after the other."""
+
+    def __init__(self, lines: Iterator[tuple[int, str]]) -> None:
+        self._lines = lines
+        self._next = next(lines, None)
+
+    def of(self, place: int) -> Iterator[str]:
+        while self._next is not None and self._next[0] == place:
+            yield self._next[1]
+            self._next = next(self._lines, None)
+
+
+def _verdict(rule: RuleScore, violated: int) -> str:
     t = rule.tally
     if t.violated or violated:
         return "failure"
@@ -73,20 +118,29 @@ def _verdict(rule: RuleScore, violated: Sequence[ReportFinding]) -> str:
 
 
 def _testcase(
-    out: TextIO, suite: str, rule: RuleScore, verdict: str, violated: Sequence[ReportFinding]
+    out: TextIO,
+    suite: str,
+    rule: RuleScore,
+    verdict: str,
+    cases: int,
+    violated: Iterator[str],
 ) -> None:
     t = rule.tally
     name = f"{rule.code} {rule.name}".strip()
     out.write(f"    <testcase classname={_attr(suite)} name={_attr(name)}>\n")
     if verdict == "failure":
-        cases = len({f.case_id for f in violated})
         message = (
             f"{t.violated} of {t.judged} checks violated in {cases} "
             f"case{'' if cases == 1 else 's'} ({rule.severity.value})"
         )
         out.write(f'      <failure type="violated" message={_attr(message)}>')
-        for f in violated:
-            out.write(_text(f"case {f.case_id} at {f.at.isoformat()}: {f.message}\n"))
+        batch: list[str] = []
+        for line in violated:
+            batch.append(line)
+            if len(batch) >= _BATCH:
+                out.write("".join(batch))
+                batch = []
+        out.write("".join(batch))
         out.write("</failure>\n")
     elif verdict == "skipped":
         message = (

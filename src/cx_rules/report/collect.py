@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from itertools import groupby
+from itertools import groupby, starmap
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, Final
 
@@ -34,11 +34,20 @@ from .model import (
     in_order,
 )
 from .scoring import score
+from .spool import Lazy, Spool
 
 if TYPE_CHECKING:
     from ..coverage import Coverage
 
-__all__ = ["MAX_ERRORS", "Collector", "evidence_of", "finding_sort_key"]
+__all__ = [
+    "MAX_ERRORS",
+    "Collector",
+    "case_spool",
+    "evidence_of",
+    "finding_sort_key",
+    "finding_spool",
+    "spooled",
+]
 
 #: How many rejected records a report lists; ``input.rejected`` counts every one.
 MAX_ERRORS: Final = 1000
@@ -71,14 +80,67 @@ def finding_sort_key(f: ReportFinding) -> tuple[str, datetime, str, str, datetim
     return (f.case_id, f.at, f.code, f.outcome.value, f.due or f.at, f.message)
 
 
+def _fields(cls: type) -> tuple[str, ...]:
+    fields = attrs.fields(cls)
+    assert all(f.init for f in fields), cls  # rebuilt from their values in field order
+    return tuple(f.name for f in fields)
+
+
+_FINDING: Final = _fields(ReportFinding)
+_EVIDENCE_AT: Final = _FINDING.index("evidence")
+_of_finding: Final = attrgetter(*_FINDING)
+_of_evidence: Final = attrgetter(*_fields(Evidence))
+_of_tally: Final = attrgetter(*_fields(Tally))
+
+
+def _finding_row(f: ReportFinding) -> list[Any]:
+    row = list(_of_finding(f))
+    row[_EVIDENCE_AT] = tuple(map(_of_evidence, row[_EVIDENCE_AT]))
+    return row
+
+
+def _finding_of(row: list[Any]) -> ReportFinding:
+    row[_EVIDENCE_AT] = tuple(starmap(Evidence, row[_EVIDENCE_AT]))
+    return ReportFinding(*row)
+
+
+def _case_row(c: CaseScore) -> tuple[Any, ...]:
+    return (c.case_id, c.job_id, c.state, _of_tally(c.tally), c.score)
+
+
+def _case_of_row(row: tuple[Any, ...]) -> CaseScore:
+    case_id, job_id, state, tally, value = row
+    return CaseScore(case_id, job_id, state, Tally(*tally), value)
+
+
+def finding_spool() -> Spool[ReportFinding]:
+    """An empty spool of listed findings, in the report's order (:func:`finding_sort_key`)."""
+    return Spool(finding_sort_key, encode=_finding_row, decode=_finding_of)
+
+
+def case_spool() -> Spool[CaseScore]:
+    """An empty spool of case scores, in the report's order (by case id)."""
+    return Spool(_case_of, encode=_case_row, decode=_case_of_row)
+
+
+def spooled(items: Iterable[Any], empty: Spool[Any]) -> Spool[Any]:
+    """``empty`` with the items of ``items`` added: a spool's runs are shared (see
+    :meth:`Spool.join`), anything else is appended item by item."""
+    if isinstance(items, Spool):
+        empty.join(items)
+    else:
+        empty.extend(items)
+    return empty
+
+
 @attrs.frozen
 class _Collected:
     """A collector's counts, findings and case scores, as :meth:`Collector.partial` gives them."""
 
     rules: _Counts
     groups: dict[tuple[str, str | None], _Counts]
-    cases: list[CaseScore]
-    findings: list[ReportFinding]
+    cases: Sequence[CaseScore]
+    findings: Sequence[ReportFinding]
     severity: dict[str, Severity]
     #: What :class:`~cx_rules.report.measure.Measures` counted (its ``partial()``).
     measures: dict[str, Any] = attrs.field(factory=dict)
@@ -102,8 +164,9 @@ class Collector:
         self._groups: dict[tuple[str, str | None], _Counts] = {}
         self._by_finding = tuple(k for k in keys if k in FINDING_KEYS)
         self._measures = Measures(engine.rules, self._zone, keys)
-        self._cases: list[CaseScore] = []
-        self._findings: list[ReportFinding] = []
+        # In the report's order, at most a bounded number in memory (see report/spool.py).
+        self._cases = case_spool()
+        self._findings = finding_spool()
         # Equal tallies and scores recur from case to case: a report of many cases keeps one
         # object of each (they are immutable values).
         self._values: dict[object, Any] = {}
@@ -205,21 +268,12 @@ class Collector:
         """
         if not isinstance(collected, _Collected):
             raise TypeError(f"expected what Collector.partial() returns, got {collected!r}")
-        if not self._cases and not self._findings and not self._rules:
-            # The first one given: its lists are taken over rather than copied.
-            self._cases = collected.cases
-            self._findings = collected.findings
-            self._rules = Counter(collected.rules)
-            self._groups = {key: Counter(counts) for key, counts in collected.groups.items()}
-            for code, severity in collected.severity.items():
-                self._severity.setdefault(code, severity)
-            self._measures.absorb(collected.measures)
-            return
         self._rules.update(collected.rules)
         for key, counts in collected.groups.items():
             self._groups.setdefault(key, Counter()).update(counts)
-        self._cases.extend(collected.cases)
-        self._findings.extend(collected.findings)
+        # A spool's runs are shared, not copied (see report/spool.py).
+        spooled(collected.cases, self._cases)
+        spooled(collected.findings, self._findings)
         for code, severity in collected.severity.items():
             self._severity.setdefault(code, severity)
         self._measures.absorb(collected.measures)
@@ -252,9 +306,9 @@ class Collector:
 
             uncovered = tuple(uncovered_rules(engine.rules.values(), declared))
         absent = content.not_recorded(measures, engine.policy, uncovered, declared)
-        findings = self._findings
+        findings: Sequence[ReportFinding] = self._findings
         if absent:
-            findings = [content.reclassified_finding(f, absent) for f in findings]
+            findings = self._findings.mapped(lambda f: content.reclassified_finding(f, absent))
         per_rule, _ = content.candidates(findings)
         tallies = _tallies(content.reclassify(self._rules, absent))
         rules = self._rule_scores(tallies, every_rule=True, absent=absent, candidates=per_rule)
@@ -286,9 +340,9 @@ class Collector:
                 if counts
             )
         )
-        cases = sorted(self._cases, key=_case_of)
+        cases: Sequence[CaseScore] = self._cases
         if absent and measures.unsure:
-            cases = [self._rescored(c, absent) for c in cases]
+            cases = Lazy(len(cases), lambda: self._rescored(self._cases, absent))
         return Report(
             as_of=as_of,
             input=input,
@@ -296,8 +350,8 @@ class Collector:
             tally=_overall(content.reclassify(self._rules, absent)),
             rules=rules,
             practices=practices,
-            cases=tuple(cases),
-            findings=_in_order(findings),
+            cases=cases,
+            findings=findings,
             errors=tuple(errors[:MAX_ERRORS]),
             group_keys=self._group_by,
             groups=tuple(groups),
@@ -361,12 +415,25 @@ class Collector:
             )
         return tuple(rows)
 
-    def _rescored(self, case: CaseScore, absent: Mapping[str, str]) -> CaseScore:
-        held = self._measures.unsure.get(case.case_id)
-        if held is None or not any(code in absent for (code, _), _ in held):
-            return case
-        counts = content.reclassify(Counter(dict(held)), absent)
-        return attrs.evolve(case, tally=_overall(counts), score=self._case_score(counts))
+    def _rescored(
+        self, cases: Iterable[CaseScore], absent: Mapping[str, str]
+    ) -> Iterator[CaseScore]:
+        # The cases and the unsure ones' counts both come in case order: joined as they come.
+        unsure = iter(self._measures.unsure)
+        pending = next(unsure, None)
+        for case in cases:
+            case_id = case.case_id
+            while pending is not None and pending[0] < case_id:
+                pending = next(unsure, None)
+            if pending is None or pending[0] != case_id:
+                yield case
+                continue
+            held = pending[1]
+            if not any(code in absent for (code, _), _ in held):
+                yield case
+                continue
+            counts = content.reclassify(Counter(dict(held)), absent)
+            yield attrs.evolve(case, tally=_overall(counts), score=self._case_score(counts))
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -468,7 +535,8 @@ class Collector:
 
 
 def _in_order(findings: list[ReportFinding]) -> tuple[ReportFinding, ...]:
-    """``findings`` sorted by :func:`finding_sort_key`, stably.
+    """``findings`` sorted by :func:`finding_sort_key`, stably: the order a spool of
+    findings (:func:`finding_spool`) gives them in.
 
     In two steps, which give the same order: by case, then each case's findings by the whole
     key.  A key per finding is only made for one case at a time, not for every finding of a

@@ -13,7 +13,7 @@ findings, so it gives the same answer however the cases were shared out.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -172,11 +172,36 @@ def _why_not(declared: Coverage, key: str) -> str:
 def candidates(
     findings: Iterable[ReportFinding],
 ) -> tuple[Counter[str], Counter[tuple[str, str | None]]]:
-    """The cases with a violation, per rule and per ``(rule, owner)``."""
-    pairs = {(f.code, f.case_id, f.owner) for f in findings if f.outcome is Outcome.VIOLATED}
-    per_rule: Counter[str] = Counter(code for code, _, _ in pairs)
-    per_owner: Counter[tuple[str, str | None]] = Counter((code, owner) for code, _, owner in pairs)
+    """The cases with a violation, per rule and per ``(rule, owner)``.
+
+    ``findings`` come in case order (as a report lists them: each case's together), so only
+    the current case's pairs are held, not a set as long as the violations."""
+    per_rule: Counter[str] = Counter()
+    per_owner: Counter[tuple[str, str | None]] = Counter()
+    case: object = _NO_CASE
+    pairs: set[tuple[str, str | None]] = set()
+    for f in findings:
+        if f.outcome is not Outcome.VIOLATED:
+            continue
+        if f.case_id != case:
+            _count_pairs(pairs, per_rule, per_owner)
+            pairs = set()
+            case = f.case_id
+        pairs.add((f.code, f.owner))
+    _count_pairs(pairs, per_rule, per_owner)
     return per_rule, per_owner
+
+
+_NO_CASE: Final = object()
+
+
+def _count_pairs(
+    pairs: set[tuple[str, str | None]],
+    per_rule: Counter[str],
+    per_owner: Counter[tuple[str, str | None]],
+) -> None:
+    per_owner.update(pairs)
+    per_rule.update(code for code, _ in pairs)
 
 
 def _first_sentence(text: str) -> str:
@@ -195,12 +220,14 @@ def fix_first(
     """The ``limit`` rules whose violations weigh most (severity weight times candidates),
     each with what to do, how many candidates, whose they are, and the rule's page."""
     violations: Counter[str] = Counter()
-    listed = []
-    for f in findings:
-        if f.outcome is Outcome.VIOLATED:
-            violations[f.code] += 1
-            listed.append(f)
-    per_rule, per_owner = candidates(listed)
+
+    def violated() -> Iterator[ReportFinding]:
+        for f in findings:
+            if f.outcome is Outcome.VIOLATED:
+                violations[f.code] += 1
+                yield f
+
+    per_rule, per_owner = candidates(violated())
     items = []
     for code, n in per_rule.items():
         info = available.get(code)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, tzinfo
+from operator import itemgetter
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Final
 
@@ -26,12 +27,21 @@ import attrs
 from ..coverage import ALTERNATIVE
 from ..events import Activity, Channel, Event
 from ..findings import Outcome
+from .spool import Spool
 
 if TYPE_CHECKING:
     from ..case import Case
     from ..rule import Rule
 
-__all__ = ["CASE_KEYS", "FINDING_KEYS", "Measured", "Measures", "merged", "month_of"]
+__all__ = [
+    "CASE_KEYS",
+    "FINDING_KEYS",
+    "Measured",
+    "Measures",
+    "merged",
+    "month_of",
+    "unsure_spool",
+]
 
 #: ``group_by`` keys that belong to a finding, not to its case.
 FINDING_KEYS: Final = frozenset({"actor", "month"})
@@ -39,6 +49,7 @@ FINDING_KEYS: Final = frozenset({"actor", "month"})
 CASE_KEYS: Final = {"job": "job_id"}
 
 _Counts = Counter[tuple[str, Outcome]]
+_Unsure = tuple[str, tuple[tuple[tuple[str, Outcome], int], ...]]
 _JUDGED: Final = (Outcome.PASSED, Outcome.VIOLATED)
 _DECIDED: Final = frozenset(
     {Activity.REJECTED, Activity.OFFER_MADE, Activity.WITHDRAWN, Activity.OFFER_ACCEPTED}
@@ -110,9 +121,11 @@ class Measures:
         self.owner_cases: Counter[str | None] = Counter()
         self.cohort_cases: Counter[str] = Counter()
         self.group_cases: Counter[tuple[str, str | None]] = Counter()
-        #: The counts of the cases that lack a rule's evidence but were judged by it: their
-        #: scores change if the whole log turns out never to record it.
-        self.unsure: dict[str, tuple[tuple[tuple[str, Outcome], int], ...]] = {}
+        #: The counts of the cases that lack a rule's evidence but were judged by it, as
+        #: ``(case_id, counts)`` in case order: their scores change if the whole log turns
+        #: out never to record it.  A :class:`~cx_rules.report.spool.Spool`, so at most a
+        #: bounded number are in memory.
+        self.unsure: Spool[_Unsure] = unsure_spool()
         #: The action of an obligation still open on a case, per rule (the least, for
         #: determinism).
         self.actions: dict[str, str] = {}
@@ -257,7 +270,7 @@ class Measures:
                 for (code, outcome), _ in items
             )
         if lacking:
-            self.unsure[case_id] = self._interned.setdefault(items, items)
+            self.unsure.append((case_id, self._interned.setdefault(items, items)))
 
     def partial(self) -> dict[str, Any]:
         """The counts, as plain picklable data for :meth:`absorb`."""
@@ -294,7 +307,9 @@ _COUNTERS: Final = (
 def merged(parts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The merge of several :meth:`Measures.partial` values (an empty one adds nothing), as
     :meth:`Measures.absorb` would make it, without changing any of them."""
-    out = SimpleNamespace(cases=0, unsure={}, actions={}, **{n: Counter() for n in _COUNTERS})
+    out = SimpleNamespace(
+        cases=0, unsure=unsure_spool(), actions={}, **{n: Counter() for n in _COUNTERS}
+    )
     for part in parts:
         if part:
             _add(out, part)
@@ -305,11 +320,23 @@ def _add(into: Any, other: Mapping[str, Any]) -> None:
     into.cases += other["cases"]
     for name in _COUNTERS:
         getattr(into, name).update(other[name])
-    into.unsure.update(other["unsure"])
+    unsure = other["unsure"]
+    if isinstance(unsure, Spool):
+        into.unsure.join(unsure)
+    else:  # from bytes: the pairs as a tuple (or, written before, a dict)
+        into.unsure.extend(unsure.items() if isinstance(unsure, Mapping) else unsure)
     for code, action in other["actions"].items():
         known = into.actions.get(code)
         if known is None or action < known:
             into.actions[code] = action
+
+
+def unsure_spool() -> Spool[_Unsure]:
+    """An empty spool of :attr:`Measures.unsure`'s ``(case_id, counts)`` pairs."""
+    return Spool(_first)
+
+
+_first: Final = itemgetter(0)
 
 
 def _last(events: Sequence[Event], attribute: str) -> str | None:

@@ -3,7 +3,8 @@ the findings to act on."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
@@ -446,8 +447,11 @@ class Report:
     tally: Tally
     rules: tuple[RuleScore, ...]
     practices: tuple[PracticeScore, ...]
-    cases: tuple[CaseScore, ...]
-    findings: tuple[ReportFinding, ...]
+    #: By case id; a long report's are read from disk as they are iterated (see
+    #: :mod:`cx_rules.report.spool`): a sequence, compared equal to the tuple of its items.
+    cases: Sequence[CaseScore]
+    #: In the report's order (case, time, rule); held like ``cases``.
+    findings: Sequence[ReportFinding]
     errors: tuple[InputError, ...] = ()
     #: The first key of ``group_keys`` (``None`` without one), for readers of one key.
     group_by: str | None = None
@@ -494,12 +498,14 @@ class Report:
 
     def worst_cases(self, limit: int = 10) -> tuple[CaseScore, ...]:
         """The cases with violations, most violations first (then lowest score, then id)."""
-        hurt = [c for c in self.cases if c.tally.violated]
-        hurt.sort(
-            key=lambda c: (
-                -c.tally.violated,
-                c.score if c.score is not None else 101.0,
-                c.case_id,
+        return tuple(
+            heapq.nsmallest(
+                limit,
+                (c for c in self.cases if c.tally.violated),
+                key=lambda c: (
+                    -c.tally.violated,
+                    c.score if c.score is not None else 101.0,
+                    c.case_id,
+                ),
             )
         )
-        return tuple(hurt[:limit])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
 from ...findings import Outcome
 from ..model import Report, ReportFinding
+from ..spool import in_case_order
 from ._parts import e
 
 __all__ = ["beside", "findings", "worst_findings"]
@@ -35,21 +37,34 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
-def worst_findings(report: Report) -> list[ReportFinding]:
+def worst_findings(report: Report, limit: int | None = None) -> list[ReportFinding]:
     """The findings worst first: violated, then unknown, then waived; errors before
     warnings before info; within those, the cases with the most violations first, then the
-    report's order (case, time, rule)."""
-    violated = {c.case_id: c.tally.violated for c in report.cases}
-    ranked = sorted(
-        enumerate(report.findings),
-        key=lambda pair: (
-            _OUTCOME_RANK.get(pair[1].outcome, 3),
-            -pair[1].severity.weight,
-            -violated.get(pair[1].case_id, 0),
-            pair[0],
-        ),
-    )
-    return [f for _, f in ranked]
+    report's order (case, time, rule).  With ``limit``, only that many of the worst (the
+    others are not held)."""
+    ranked = _ranked(report)
+    best = heapq.nsmallest(limit, ranked) if limit is not None else sorted(ranked)
+    return [f for *_, f in best]
+
+
+def _ranked(report: Report) -> Iterator[tuple[int, int, int, int, ReportFinding]]:
+    # The findings and the cases both come in case order: each finding meets its case's
+    # violations as they are read, without a table of every case.
+    if not (in_case_order(report.cases) and in_case_order(report.findings)):
+        # A report made by hand may list its cases in any order.
+        violated_in = {c.case_id: c.tally.violated for c in report.cases}
+        for n, f in enumerate(report.findings):
+            violated = violated_in.get(f.case_id, 0)
+            yield (_OUTCOME_RANK.get(f.outcome, 3), -f.severity.weight, -violated, n, f)
+        return
+    cases = iter(report.cases)
+    case = next(cases, None)
+    for n, f in enumerate(report.findings):
+        case_id = f.case_id
+        while case is not None and case.case_id < case_id:
+            case = next(cases, None)
+        violated = case.tally.violated if case is not None and case.case_id == case_id else 0
+        yield (_OUTCOME_RANK.get(f.outcome, 3), -f.severity.weight, -violated, n, f)
 
 
 def _note(total: int, shown: int, csv: Path | None) -> str:
@@ -75,7 +90,7 @@ def findings(report: Report, limit: int, csv: Path | None) -> Iterator[str]:
     listed: Sequence[ReportFinding] = report.findings
     total = len(listed)
     if total > limit:
-        listed = worst_findings(report)[:limit]
+        listed = worst_findings(report, limit)
     elif total:
         listed = worst_findings(report)
     shown = len(listed)

@@ -3,6 +3,7 @@ the months chart and the worst cases, every list worst first."""
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Final
@@ -206,15 +207,17 @@ def legend() -> str:
 
 def worst_cases(cases: Iterable[CaseScore], limit: int = 10) -> tuple[CaseScore, ...]:
     """The cases with violations, most violations first (then lowest score, then id)."""
-    hurt = [c for c in cases if c.tally.violated]
-    hurt.sort(
-        key=lambda c: (
-            -c.tally.violated,
-            c.score if c.score is not None else 101.0,
-            c.case_id,
+    return tuple(
+        heapq.nsmallest(
+            limit,
+            (c for c in cases if c.tally.violated),
+            key=lambda c: (
+                -c.tally.violated,
+                c.score if c.score is not None else 101.0,
+                c.case_id,
+            ),
         )
     )
-    return tuple(hurt[:limit])
 
 
 def cases_table(cases: Sequence[CaseScore]) -> str:
