@@ -11,7 +11,7 @@ rows take turns and the shortest wall-clock time of each is printed, with ``--jo
 measured in the same run as the baseline, and the CPU time of the command and its forked
 shares.  Every report is compared byte for byte with the one of ``--jobs 1``.  The target:
 at least 1.8x with two processes on two cores.  ``--format parquet`` audits the Parquet log
-of ``distributed.py`` (read once as columns and cut into ranges of whole cases); JSONL and
+of ``scale_out.py`` (read once as columns and cut into ranges of whole cases); JSONL and
 CSV logs are shared out by a hash of the case id.  ``--memory`` prints, for each row, the
 peak resident memory of the command's process and of its largest forked share.
 

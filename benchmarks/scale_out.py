@@ -1,8 +1,8 @@
 """The Spark and Dask paths against ``--jobs 2``, and the constants of the cluster cost model.
 
-    python benchmarks/distributed.py --events 1000000
-    python benchmarks/distributed.py --events 200000 --only batch
-    nice -n 19 python benchmarks/distributed.py --events 10000000 --only parquet
+    python benchmarks/scale_out.py --events 1000000
+    python benchmarks/scale_out.py --events 200000 --only batch
+    nice -n 19 python benchmarks/scale_out.py --events 10000000 --only parquet
 
 Two parts, each optional (``--only``):
 
