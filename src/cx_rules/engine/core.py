@@ -210,7 +210,11 @@ class Engine:
         )
         # The zone an event's moment is converted to so that it compares fastest with the
         # calendar's deadlines (see BusinessCalendar._comparable), or None: as it is.
-        self._local = self.calendar.timezone if self.calendar._zone_kind == 2 else None
+        # A calendar (a plugin's) that compares in a way of its own is asked each time.
+        calendar = self.calendar
+        own = type(calendar)._comparable is not BusinessCalendar._comparable
+        self._local = calendar.timezone if calendar._zone_kind == 2 and not own else None
+        self._compare: Callable[[datetime], datetime] | None = calendar._comparable if own else None
         self._moves: dict[str, dict[str, str]] = {
             state: dict(targets) for state, targets in self.model.transitions.items()
         }
@@ -614,7 +618,12 @@ class Engine:
         timestamp = event.timestamp
         # The event's moment as it compares fastest with the calendar's deadlines.
         local = self._local
-        at = timestamp if local is None else timestamp.astimezone(local)
+        if local is not None:
+            at = timestamp.astimezone(local)
+        elif self._compare is not None:
+            at = self._compare(timestamp)
+        else:
+            at = timestamp
         dropped: list[Obligation] | None = None
         if move is None:
             if event.activity not in self._known:
