@@ -200,6 +200,32 @@ def test_xlsx_rows_by_sheet_with_excel_row_numbers(tmp_path: Path) -> None:
     ]
 
 
+def test_a_row_of_formulas_never_computed_is_an_error_not_a_blank_row(tmp_path: Path) -> None:
+    # openpyxl writes formulas without the values a spreadsheet program would save with them:
+    # read for their values, such a row looks blank, and was silently left out.
+    path = _book(
+        tmp_path / "b.xlsx",
+        [
+            ["id", "n"],
+            ['=HYPERLINK("http://example.invalid/?x","open")'],
+            [None, None],
+            ["A-1", 1],
+        ],
+    )
+
+    rows = _rows(read_table(path, sheet="Pipeline"))
+
+    assert rows[0] == InputError(
+        str(path),
+        None,
+        "formulas without a saved value (the workbook was written by a program that does "
+        "not compute them); expected values: open and save it in a spreadsheet program, or "
+        "export CSV",
+        "sheet 'Pipeline', row 2",
+    )
+    assert rows[1:] == [Row(RowPlace(str(path), 4, "Pipeline"), {"id": "A-1", "n": 1})]
+
+
 def test_xlsx_sheet_default_missing_and_gzip(tmp_path: Path) -> None:
     path = _book(tmp_path / "b.xlsx", [["id", "x"], ["A-1", 1]], title="Data")
     packed = tmp_path / "b.xlsx.gz"

@@ -6,6 +6,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import datetime, timedelta
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any, Final
 
@@ -64,16 +65,27 @@ def rows(
             raise LogError(f"{name}: sheet {sheet!r} is a chart, not a table")
         worksheet.reset_dimensions()  # the saved dimensions may be wrong: read what is there
         epoch: datetime = book.epoch
+        # The same sheet with its formulas, read alongside: a row whose only values are
+        # formulas that no spreadsheet program computed (a workbook written by a library)
+        # reads as blank, and must be an error, not a row silently left out.
+        raw = openpyxl.load_workbook(local, read_only=True, data_only=False)
+        stack.callback(raw.close)
+        formulas = raw[sheet]
+        formulas.reset_dimensions()
     except LogError:
         raise
     except _BROKEN as exc:
         raise LogError(
             f"{name}: not an XLSX workbook ({_short(exc)}); expected an .xlsx file"
         ) from None
-    rows = enumerate(worksheet.iter_rows(values_only=True), start=1)
+    rows = enumerate(
+        zip_longest(worksheet.iter_rows(values_only=True), formulas.iter_rows(values_only=True)),
+        start=1,
+    )
     header: list[str] | None = None
     try:
-        for number, values in rows:
+        for number, (saved, written) in rows:
+            values = () if saved is None else saved
             size = sum(len(v) for v in values if isinstance(v, str))
             if size > MAX_LINE:
                 raise LogError(
@@ -96,6 +108,12 @@ def rows(
                 continue
             place = RowPlace(name, number, sheet)
             if all(_blank(v) for v in values):
+                if written is not None and any(_formula(v) for v in written):
+                    yield place.error(
+                        "formulas without a saved value (the workbook was written by a "
+                        "program that does not compute them); expected values: open and "
+                        "save it in a spreadsheet program, or export CSV"
+                    )
                 continue
             cells: dict[str, object] = {}
             stray = None
@@ -145,6 +163,10 @@ def _check_parts(path: Path, name: str) -> None:
         raise LogError(
             f"{name}: not an XLSX workbook ({_short(exc)}); expected an .xlsx file"
         ) from None
+
+
+def _formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith("=")
 
 
 def _blank(value: object) -> bool:
