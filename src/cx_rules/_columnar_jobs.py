@@ -26,13 +26,12 @@ timestamp, files of different columns) is left to the hash split: :func:`plan` s
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from ._engines import canonical_names
+from ._forks import Children, Outcome, attempt, raise_first, serve
 from ._tasks import ORDER, SPAN, Check, Places, latest_of
 from .exceptions import CxRulesError
 from .io import format_for
@@ -52,7 +51,6 @@ __all__ = ["Plan", "audit_ranges", "plan", "ranges"]
 #: The rows of one record batch a range is checked in: a case may run on into the next.
 BATCH_ROWS: Final = 65_536
 _REQUIRED: Final = ("case_id", "activity", "timestamp")
-_STOP: Final = "stop"
 
 
 class Plan:
@@ -145,36 +143,27 @@ def audit_ranges(
     count = len(found.cuts) - 1
     if progress is not None:
         progress("reading", found.table.num_rows, 0)
-    context = multiprocessing.get_context("fork")
-    links: list[Connection] = []
-    children: list[Any] = []
-    try:
+    with Children() as children:
         for index in range(1, count):
-            mine, theirs = context.Pipe()
-            child = context.Process(
-                target=_child,
-                args=(theirs, found, index, engine, as_of, group_by, coverage),
-                name=f"cx-rules audit range {index + 1} of {count}",
-                daemon=True,
+            children.start(
+                _child,
+                (found, index, engine, as_of, group_by, coverage),
+                f"cx-rules audit range {index + 1} of {count}",
             )
-            child.start()
-            theirs.close()
-            links.append(mine)
-            children.append(child)
-        latests = [_attempt(lambda: _latest(found, 0, engine, as_of))]
-        latests += [_receive(link, child) for link, child in zip(links, children, strict=True)]
-        _raise_first(latests)
+        latests = [attempt(lambda: _latest(found, 0, engine, as_of), _first)]
+        latests += children.receive()
+        raise_first(latests)
         cut = as_of
         if cut is None:
             for _, moment in latests:
                 if moment is not None and (cut is None or moment > cut):
                     cut = moment  # the first latest in input order, as one process keeps
-        for link in links:
-            link.send(cut)
-        mine_checked = _attempt(lambda: _check(found, 0, engine, as_of, cut, group_by, coverage))
-        checked = [mine_checked]
-        checked += [_receive(link, child) for link, child in zip(links, children, strict=True)]
-        _raise_first(checked)
+        children.send(cut)
+        mine_checked = attempt(
+            lambda: _check(found, 0, engine, as_of, cut, group_by, coverage), _first
+        )
+        checked = [mine_checked, *children.receive()]
+        raise_first(checked)
         # This process's partial first, even of no rows: its engine counted its overruns.
         first = mine_checked[1]
         if first is None:
@@ -184,16 +173,10 @@ def audit_ranges(
         if progress is not None:
             progress("checking", found.table.num_rows, sum(p.cases for p in partials))
         return cut, partials
-    finally:
-        for link in links:
-            with contextlib.suppress(OSError):
-                link.send(_STOP)
-            link.close()
-        for child in children:
-            child.join(timeout=5)
-            if child.is_alive():
-                child.terminate()
-                child.join()
+
+
+def _first() -> int:
+    return 0
 
 
 # -- inside ----------------------------------------------------------------------------------
@@ -349,46 +332,17 @@ def _child(
     group_by: str | Sequence[str] | None,
     coverage: Coverage | None,
 ) -> None:
-    """A forked child: range ``index``'s share of the cut-off, then its partial as bytes."""
-    outcome = _attempt(lambda: _latest(found, index, engine, as_of))
-    link.send(outcome)
-    if outcome[0] != "ok":
-        return
-    cut = link.recv()
-    if cut == _STOP:
-        return
+    """A forked child: range ``index``'s share of the cut-off, then its partial as bytes.
+    Its failures are placed by the range's index: the first range's first."""
 
-    def check() -> bytes | None:
-        partial = _check(found, index, engine, as_of, cut, group_by, coverage)
-        return None if partial is None else partial.to_bytes()
+    def check(cut: datetime | None) -> Outcome:
+        def run() -> bytes | None:
+            partial = _check(found, index, engine, as_of, cut, group_by, coverage)
+            return None if partial is None else partial.to_bytes()
 
-    link.send(_attempt(check))
+        return attempt(run, lambda: index)
 
-
-def _attempt(run: Any) -> tuple[Any, ...]:
-    from .auditing import _portable
-
-    try:
-        return ("ok", run())
-    except Exception as exc:
-        return ("failed", _portable(exc))
-
-
-def _receive(link: Connection, child: Any) -> tuple[Any, ...]:
-    try:
-        outcome: tuple[Any, ...] = link.recv()
-    except EOFError:
-        child.join(timeout=5)
-        raise RuntimeError(
-            f"{child.name} stopped without a result (exit code {child.exitcode})"
-        ) from None
-    return outcome
-
-
-def _raise_first(outcomes: Sequence[tuple[Any, ...]]) -> None:
-    for outcome in outcomes:
-        if outcome[0] == "failed":
-            raise outcome[1]
+    serve(link, lambda: attempt(lambda: _latest(found, index, engine, as_of), lambda: index), check)
 
 
 _EPOCH: Final = datetime.fromisoformat("1970-01-01T00:00:00+00:00")

@@ -39,17 +39,17 @@ import contextlib
 import gc
 import multiprocessing
 import os
-import pickle
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from multiprocessing.connection import Connection
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import attrs
 
+from ._forks import Children, attempt, raise_first, serve
+from ._forks import Outcome as _Passed
 from .case import Case
 from .coverage import Coverage, uncovered_rules
 from .engine import Engine
@@ -622,6 +622,10 @@ class _Share:
             progress("reading", index + 1, 0)
         return latest
 
+    def where(self) -> int:
+        """Where in the stream the last pass stopped (:attr:`position`)."""
+        return self.position
+
     def hold_and_plan(self) -> datetime | None:
         """Read the share's records once and hold them (:meth:`_Log.hold`), then
         :meth:`plan` over them."""
@@ -924,10 +928,6 @@ def _as_partial(
 
 # -- several processes -----------------------------------------------------------------------
 
-# What a share sends its parent after each pass: ("ok", result) or ("failed", position, error).
-_Outcome: TypeAlias = tuple[Any, ...]
-_STOP: Final = "stop"
-
 
 def _in_processes(
     log: _Log,
@@ -949,45 +949,25 @@ def _in_processes(
     ranged = _columnar_jobs.plan(log, engine.policy, jobs, strict)
     if ranged is not None:
         return _columnar_jobs.audit_ranges(ranged, engine, as_of, group_by, log.coverage, progress)
-    context = multiprocessing.get_context("fork")
-    links: list[Connection] = []
-    children: list[Any] = []  # the context's Process type, which typeshed does not name
-    try:
+    with Children() as children:
         for index in range(1, jobs):
-            mine, theirs = context.Pipe()
-            child = context.Process(
-                target=_child,
-                args=(theirs, log, engine, as_of, strict, group_by, Part(index, jobs)),
-                name=f"cx-rules audit share {index + 1} of {jobs}",
-                daemon=True,
+            children.start(
+                _child,
+                (log, engine, as_of, strict, group_by, Part(index, jobs)),
+                f"cx-rules audit share {index + 1} of {jobs}",
             )
-            child.start()
-            theirs.close()
-            links.append(mine)
-            children.append(child)
         share = _Share(log, engine, as_of, strict, group_by, Part(0, jobs), progress)
-        planned = [_attempt(share, share.hold_and_plan), *map(_receive, links, children)]
-        _raise_first(planned)
+        planned = [attempt(share.hold_and_plan, share.where), *children.receive()]
+        raise_first(planned)
         latests = [latest for _, latest in planned if latest is not None]
         cut = as_of if as_of is not None else (max(latests) if latests else None)
-        for link in links:
-            link.send(cut)
-        mine_checked = _attempt(share, lambda: share.check(cut))
-        checked = [mine_checked, *map(_receive, links, children)]
-        _raise_first(checked)
+        children.send(cut)
+        mine_checked = attempt(lambda: share.check(cut), share.where)
+        checked = [mine_checked, *children.receive()]
+        raise_first(checked)
         partials = [_as_partial(log, mine_checked[1], cut, group_by, first=True)]
         partials.extend(Partial.from_bytes(data) for _, data in checked[1:])
         return cut, partials
-    finally:
-        for link in links:
-            with contextlib.suppress(OSError):  # a child that is done has closed its end
-                link.send(_STOP)
-            link.close()
-        for child in children:
-            child.join(timeout=5)
-            if child.is_alive():
-                child.terminate()
-                child.join()
 
 
 def _child(
@@ -1001,47 +981,14 @@ def _child(
 ) -> None:
     """A forked child: one share, read once, its partial sent to the parent as bytes."""
     share = _Share(log, engine, as_of, strict, group_by, part, None)
-    outcome = _attempt(share, share.hold_and_plan)
-    link.send(outcome)
-    if outcome[0] != "ok":
-        return
-    cut = link.recv()
-    if cut == _STOP:
-        return
 
-    def check() -> bytes:
-        found = share.check(cut)
-        return _as_partial(log, found, cut, group_by, first=False).to_bytes()
+    def check(cut: datetime | None) -> _Passed:
+        def run() -> bytes:
+            return _as_partial(log, share.check(cut), cut, group_by, first=False).to_bytes()
 
-    link.send(_attempt(share, check))
+        return attempt(run, share.where)
 
-
-def _receive(link: Connection, child: multiprocessing.process.BaseProcess) -> _Outcome:
-    try:
-        outcome: _Outcome = link.recv()
-    except EOFError:
-        child.join(timeout=5)
-        raise RuntimeError(
-            f"{child.name} stopped without a result (exit code {child.exitcode})"
-        ) from None
-    return outcome
-
-
-def _attempt(share: _Share, run: Callable[[], object]) -> _Outcome:
-    try:
-        return ("ok", run())
-    except Exception as exc:
-        return ("failed", share.position, _portable(exc))
-
-
-def _portable(exc: Exception) -> Exception:
-    # The error as it can cross to the parent: itself when it pickles, else a stand-in that
-    # keeps its type's name and message.
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:
-        return RuntimeError(f"{type(exc).__name__}: {exc}")
-    return exc
+    serve(link, lambda: attempt(share.hold_and_plan, share.where), check)
 
 
 def _retries(events: Sequence[Event]) -> int:
@@ -1056,14 +1003,6 @@ def _retries(events: Sequence[Event]) -> int:
             if seen is not event and seen == event:
                 count += 1
     return count
-
-
-def _raise_first(outcomes: Sequence[_Outcome]) -> None:
-    """Raise the error of the share that stopped first in the stream, if any stopped."""
-    failed = [outcome for outcome in outcomes if outcome[0] == "failed"]
-    if failed:
-        _, _, error = min(failed, key=itemgetter(1))
-        raise error
 
 
 def _replay_each(
