@@ -62,7 +62,31 @@ class _File:
         return os.pread(self.handle.fileno(), length, offset)
 
 
-class Spool(Sequence[T], Generic[T]):
+class _Items(Sequence[V], Generic[V]):
+    """What a read-only sequence of items read afresh at each pass adds to its length and
+    iteration: indexing, equality and hashing as the tuple of its items, and pickling as
+    that tuple."""
+
+    @overload
+    def __getitem__(self, index: int) -> V: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[V, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> V | tuple[V, ...]:
+        return _item(self, index)
+
+    def __eq__(self, other: object) -> bool:
+        return _equal(self, other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (tuple(self),))
+
+
+class Spool(_Items[T]):
     """Items in the order of ``key`` (stable), at most :data:`HELD` of them in memory.
 
     ``encode`` turns an item into plain data (tuples, strings, numbers: fast to pickle) and
@@ -160,29 +184,11 @@ class Spool(Sequence[T], Generic[T]):
         """A view of this spool with ``function`` applied to each item as it is read."""
         return Lazy(len(self), lambda: map(function, self))
 
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
-        return _item(self, index)
-
-    def __eq__(self, other: object) -> bool:
-        return _equal(self, other)
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (tuple, (tuple(self),))
-
     def __repr__(self) -> str:
         return f"<Spool of {self._length} items, {len(self._runs)} runs on disk>"
 
 
-class Lazy(Sequence[U], Generic[U]):
+class Lazy(_Items[U]):
     """A read-only sequence of ``length`` items that ``source()`` yields afresh each time it
     is iterated (a view of one or more spools: see :meth:`Spool.mapped`)."""
 
@@ -195,24 +201,6 @@ class Lazy(Sequence[U], Generic[U]):
 
     def __iter__(self) -> Iterator[U]:
         return self._source()
-
-    @overload
-    def __getitem__(self, index: int) -> U: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[U, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> U | tuple[U, ...]:
-        return _item(self, index)
-
-    def __eq__(self, other: object) -> bool:
-        return _equal(self, other)
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (tuple, (tuple(self),))
 
     def __repr__(self) -> str:
         return f"<lazy sequence of {self._length} items>"
