@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory", action="store_true", help="peak memory of each process")
     args = parser.parse_args(argv)
     if args.format == "parquet":
-        from distributed import _parquet  # the Parquet log the engines are measured on
+        from scale_out import _parquet  # the Parquet log the engines are measured on
 
         path = _parquet(args.events)
     else:
