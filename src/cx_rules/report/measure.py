@@ -115,8 +115,11 @@ class Measures:
         self.cases = 0
         #: Cases in which each evidence key occurs.
         self.seen: Counter[str] = Counter()
-        #: How many cases had each (owner, cohort, counts): see owner_counts(), cohort_counts().
-        self.patterns: Counter[tuple[str | None, str | None, tuple[Any, ...]]] = Counter()
+        #: The checks of each owner and of each cohort (month of application, pending ones
+        #: left out), as ``(owner, (code, outcome))`` and ``(month, (code, outcome))``:
+        #: bounded by the owners and the months, not the cases (see owner_counts()).
+        self.owner_checks: Counter[tuple[str | None, Any]] = Counter()
+        self.cohort_checks: Counter[tuple[str, Any]] = Counter()
         #: Candidates per owner, per cohort, and per group (``(key, value)``).
         self.owner_cases: Counter[str | None] = Counter()
         self.cohort_cases: Counter[str] = Counter()
@@ -179,11 +182,16 @@ class Measures:
         self.seen.update(seen)
         self._benchmark(case, seen, applied, decided, rejected, interviewed, by_phone)
         month = month_of(applied, self.zone) if applied is not None else None
-        # Cases repeat the same counts: count each (owner, cohort, counts) once, and spread
-        # the counts over owners and cohorts when the report asks (see owner_counts()).
-        pattern = (owner, month, tuple(counts.items()))
-        self.patterns[pattern] += 1
-        self._unsure(case.case_id, seen, pattern[2])
+        items = tuple(counts.items())
+        owner_checks = self.owner_checks
+        for check, count in items:
+            owner_checks[owner, check] += count
+        if month is not None:
+            cohort_checks = self.cohort_checks
+            for check, count in items:
+                if check[1] is not Outcome.PENDING:
+                    cohort_checks[month, check] += count
+        self._unsure(case.case_id, seen, items)
         actions = self.actions
         for o in case.obligations:  # overdue or pending: what the rule asks for
             known = actions.get(o.code)
@@ -207,22 +215,17 @@ class Measures:
     def owner_counts(self) -> dict[str | None, _Counts]:
         """The checks of each owner (``None``: the cases that name none)."""
         found: dict[str | None, _Counts] = {}
-        for (owner, _, items), n in self.patterns.items():
+        for (owner, key), count in self.owner_checks.items():
             counts = found.setdefault(owner, Counter())
-            for k, c in items:
-                counts[k] += c * n
+            counts[key] += count
         return found
 
     def cohort_counts(self) -> dict[str, _Counts]:
         """The checks of each cohort (month of application), pending ones left out."""
         found: dict[str, _Counts] = {}
-        for (_, month, items), n in self.patterns.items():
-            if month is None:
-                continue
+        for (month, key), count in self.cohort_checks.items():
             counts = found.setdefault(month, Counter())
-            for k, c in items:
-                if k[1] is not Outcome.PENDING:
-                    counts[k] += c * n
+            counts[key] += count
         return found
 
     def _benchmark(
@@ -277,7 +280,8 @@ class Measures:
         return {
             "cases": self.cases,
             "seen": self.seen,
-            "patterns": self.patterns,
+            "owner_checks": self.owner_checks,
+            "cohort_checks": self.cohort_checks,
             "owner_cases": self.owner_cases,
             "cohort_cases": self.cohort_cases,
             "group_cases": self.group_cases,
@@ -299,7 +303,8 @@ _COUNTERS: Final = (
     "cohort_cases",
     "group_cases",
     "facts",
-    "patterns",
+    "owner_checks",
+    "cohort_checks",
     "decided_in",
 )
 
@@ -319,7 +324,13 @@ def merged(parts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
 def _add(into: Any, other: Mapping[str, Any]) -> None:
     into.cases += other["cases"]
     for name in _COUNTERS:
-        getattr(into, name).update(other[name])
+        getattr(into, name).update(other.get(name, ()))
+    # Written before owner_checks and cohort_checks: each (owner, cohort, counts) once.
+    for (owner, month, items), n in other.get("patterns", {}).items():
+        for key, count in items:
+            into.owner_checks[owner, key] += count * n
+            if month is not None and key[1] is not Outcome.PENDING:
+                into.cohort_checks[month, key] += count * n
     unsure = other["unsure"]
     if isinstance(unsure, Spool):
         into.unsure.join(unsure)
