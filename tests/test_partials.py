@@ -325,3 +325,33 @@ def test_the_latest_event_of_the_batches_is_the_cut_off_of_the_whole(tmp_path: P
     latest = max(filter(None, (latest_event(h, engine=ENGINE) for h in halves)))
     assert latest == whole.as_of
     assert latest_event(_frame(rows[-2:]), engine=ENGINE) is None
+
+
+def test_measures_written_as_patterns_before_merge_as_owner_and_cohort_checks() -> None:
+    # Partials written before the checks per owner and cohort were counted as such held one
+    # entry per distinct (owner, cohort, counts): they still merge, to the same counts.
+    from collections import Counter
+
+    from cx_rules.findings import Outcome
+    from cx_rules.report.measure import merged
+
+    passed, pending = ("CX401", Outcome.PASSED), ("CX405", Outcome.PENDING)
+    new = {
+        "cases": 1,
+        "owner_checks": Counter({("ann", passed): 1}),
+        "cohort_checks": Counter({("2026-01", passed): 1}),
+        "unsure": (),
+        "actions": {},
+    }
+    old = {
+        "cases": 3,
+        "patterns": Counter({("ann", "2026-01", ((passed, 2), (pending, 1))): 3}),
+        "unsure": {},
+        "actions": {},
+    }
+
+    out = merged([new, old])
+
+    assert out["cases"] == 4
+    assert out["owner_checks"] == Counter({("ann", passed): 7, ("ann", pending): 3})
+    assert out["cohort_checks"] == Counter({("2026-01", passed): 7})
