@@ -6,7 +6,6 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import datetime, timedelta
-from itertools import zip_longest
 from pathlib import Path
 from typing import Any, Final
 
@@ -65,27 +64,17 @@ def rows(
             raise LogError(f"{name}: sheet {sheet!r} is a chart, not a table")
         worksheet.reset_dimensions()  # the saved dimensions may be wrong: read what is there
         epoch: datetime = book.epoch
-        # The same sheet with its formulas, read alongside: a row whose only values are
-        # formulas that no spreadsheet program computed (a workbook written by a library)
-        # reads as blank, and must be an error, not a row silently left out.
-        raw = openpyxl.load_workbook(local, read_only=True, data_only=False)
-        stack.callback(raw.close)
-        formulas = raw[sheet]
-        formulas.reset_dimensions()
     except LogError:
         raise
     except _BROKEN as exc:
         raise LogError(
             f"{name}: not an XLSX workbook ({_short(exc)}); expected an .xlsx file"
         ) from None
-    rows = enumerate(
-        zip_longest(worksheet.iter_rows(values_only=True), formulas.iter_rows(values_only=True)),
-        start=1,
-    )
+    rows = enumerate(worksheet.iter_rows(values_only=True), start=1)
+    formulas = _Formulas(openpyxl, local, sheet, stack)
     header: list[str] | None = None
     try:
-        for number, (saved, written) in rows:
-            values = () if saved is None else saved
+        for number, values in rows:
             size = sum(len(v) for v in values if isinstance(v, str))
             if size > MAX_LINE:
                 raise LogError(
@@ -108,7 +97,7 @@ def rows(
                 continue
             place = RowPlace(name, number, sheet)
             if all(_blank(v) for v in values):
-                if written is not None and any(_formula(v) for v in written):
+                if formulas.in_row(number):
                     yield place.error(
                         "formulas without a saved value (the workbook was written by a "
                         "program that does not compute them); expected values: open and "
@@ -165,8 +154,37 @@ def _check_parts(path: Path, name: str) -> None:
         ) from None
 
 
-def _formula(value: object) -> bool:
-    return isinstance(value, str) and value.startswith("=")
+class _Formulas:
+    """Whether a row that reads as blank holds formulas: a row whose only values are
+    formulas no spreadsheet program computed (a workbook written by a library) has no saved
+    values, and must be an error, not a row silently left out.  The sheet is read a second
+    time, with its formulas, only from the first blank row on, and only forward."""
+
+    def __init__(self, openpyxl: Any, path: Path, sheet: str | None, stack: ExitStack) -> None:
+        self._args = (openpyxl, path, sheet, stack)
+        self._rows: Iterator[tuple[int, tuple[object, ...]]] | None = None
+        self._at: tuple[int, tuple[object, ...]] = (0, ())
+
+    def in_row(self, number: int) -> bool:
+        if self._rows is None:
+            self._rows = _formula_rows(*self._args)
+        while self._at[0] < number:
+            found = next(self._rows, None)
+            if found is None:
+                return False
+            self._at = found
+        row, values = self._at
+        return row == number and any(isinstance(v, str) and v.startswith("=") for v in values)
+
+
+def _formula_rows(
+    openpyxl: Any, path: Path, sheet: str | None, stack: ExitStack
+) -> Iterator[tuple[int, tuple[object, ...]]]:
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    stack.callback(book.close)
+    worksheet = book[sheet]
+    worksheet.reset_dimensions()
+    return enumerate(worksheet.iter_rows(values_only=True), start=1)
 
 
 def _blank(value: object) -> bool:
